@@ -1,0 +1,144 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BackendProvider } from './backend-provider.js';
+import { createCpuProvider } from './cpu-provider.js';
+import { selectBackend } from './select-backend.js';
+
+/** Whether a native tfjs package is installed here; the "unavailable" checks assume not. */
+function isInstalled(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const nativeInstalled =
+  isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
+
+/** Real providers that really fail, each in a way a user can meet. */
+const throwingProvider: BackendProvider = {
+  name: 'broken',
+  load: async () => {
+    throw new Error('native binding not built');
+  },
+};
+const missingPackageProvider: BackendProvider = {
+  name: 'missing',
+  load: async () => {
+    const specifier = '@bayesrnn/no-such-backend-package';
+    await import(/* @vite-ignore */ specifier);
+  },
+};
+const unregisteredProvider: BackendProvider = { name: 'unregistered', load: async () => {} };
+
+function collectLog(): { lines: string[]; log: (message: string) => void } {
+  const lines: string[] = [];
+  return { lines, log: (message) => lines.push(message) };
+}
+
+describe('selectBackend', () => {
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await tf.setBackend('cpu');
+  });
+
+  it('skips providers that throw, lists them in tried, and logs one line', async () => {
+    const { lines, log } = collectLog();
+    const providers = [throwingProvider, missingPackageProvider, unregisteredProvider];
+    const info = await selectBackend({
+      name: 'auto',
+      providers: [...providers, createCpuProvider()],
+      log,
+    });
+    expect(info.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(info.reason).toBe('first available of broken, missing, unregistered, cpu');
+    expect(info.tried.map((attempt) => attempt.name)).toEqual([
+      'broken',
+      'missing',
+      'unregistered',
+    ]);
+    expect(info.tried[0]?.error).toBe('native binding not built');
+    expect(info.tried[1]?.error).toMatch(/@bayesrnn\/no-such-backend-package/);
+    expect(info.tried[2]?.error).toMatch(/unregistered/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^bayesrnn: backend cpu — broken unavailable: native binding not built; /,
+    );
+  });
+
+  it.skipIf(nativeInstalled)('auto: reports tensorflow unavailable and lands on wasm', async () => {
+    const { lines, log } = collectLog();
+    const info = await selectBackend({ env: {}, log });
+    expect(info).toMatchObject({ name: 'wasm', simd: true, threads: false });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.tried).toEqual([
+      {
+        name: 'tensorflow',
+        error:
+          'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)',
+      },
+    ]);
+    expect(lines).toEqual([
+      'bayesrnn: backend wasm (SIMD on, threads off) — tensorflow unavailable: neither ' +
+        '@tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)',
+    ]);
+  });
+
+  it('registers all gradients', async () => {
+    await selectBackend({ name: 'cpu', log: () => {} });
+    const [dx] = tf.grads((x: tf.Tensor) => tf.sum(tf.matMul(x, x)))([tf.eye(2)]);
+    expect(Array.from(dx?.dataSync() ?? [])).toEqual([2, 2, 2, 2]);
+    dx?.dispose();
+  });
+
+  it('rejects an unknown name, listing the valid names', async () => {
+    await expect(selectBackend({ name: 'gpu', log: () => {} })).rejects.toThrow(
+      "bayesrnn: unknown backend 'gpu' (from options.name); valid names: auto, tensorflow, wasm, cpu",
+    );
+  });
+
+  it.skipIf(nativeInstalled)('rejects a named backend that cannot load, saying why', async () => {
+    await expect(selectBackend({ name: 'tensorflow', log: () => {} })).rejects.toThrow(
+      /^bayesrnn: backend 'tensorflow' \(requested by options.name\) cannot be used — tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed .*--backend or BAYESRNN_BACKEND: auto, wasm, cpu$/,
+    );
+    const providers = [throwingProvider, createCpuProvider()];
+    await expect(selectBackend({ name: 'broken', providers, log: () => {} })).rejects.toThrow(
+      'broken: native binding not built',
+    );
+  });
+
+  it('honours BAYESRNN_BACKEND from options.env, and options.name over it', async () => {
+    const { lines, log } = collectLog();
+    const info = await selectBackend({ env: { BAYESRNN_BACKEND: 'wasm' }, log });
+    expect(info).toMatchObject({
+      name: 'wasm',
+      reason: 'requested by BAYESRNN_BACKEND',
+      tried: [],
+    });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(lines).toEqual([
+      'bayesrnn: backend wasm (SIMD on, threads off), requested by BAYESRNN_BACKEND',
+    ]);
+    const named = await selectBackend({ name: 'cpu', env: { BAYESRNN_BACKEND: 'wasm' }, log });
+    expect(named).toMatchObject({ name: 'cpu', reason: 'requested by options.name' });
+    await expect(selectBackend({ env: { BAYESRNN_BACKEND: 'nope' }, log })).rejects.toThrow(
+      /unknown backend 'nope' \(from BAYESRNN_BACKEND\)/,
+    );
+  });
+
+  it('reads process.env by default', async () => {
+    vi.stubEnv('BAYESRNN_BACKEND', ' WASM ');
+    const info = await selectBackend({ log: () => {} });
+    expect(info.name).toBe('wasm');
+  });
+
+  it('logs to stderr by default, not stdout', async () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await selectBackend({ name: 'cpu' });
+    expect(stderr).toHaveBeenCalledWith('bayesrnn: backend cpu, requested by options.name');
+    stderr.mockRestore();
+  });
+});

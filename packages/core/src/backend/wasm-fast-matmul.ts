@@ -1,0 +1,102 @@
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  asWasmBackend,
+  disposeIntermediates,
+  requireInput,
+  singleOutput,
+} from './wasm-kernel-utils.js';
+import { runAsBatchOneMatMuls } from './wasm-matmul-batches.js';
+
+/**
+ * Marks a wrapper and holds the kernel it wraps. `Symbol.for` (not a module-local symbol) so
+ * that two copies of this package (src and dist, say) see each other's wrapper and never
+ * wrap twice.
+ */
+const ORIGINAL_KERNEL = Symbol.for('bayesrnn.wasm.fastMatMul.original');
+
+/** The wasm matmul kernels that accept `transposeA`/`transposeB` and batches. */
+const MATMUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
+
+/**
+ * Wraps the wasm `BatchMatMul` and `_FusedMatMul` kernels so that the original kernel only
+ * ever runs on its fast path: untransposed, batch 1.
+ *
+ * Why: with `transposeA`/`transposeB`, or a batch dimension, tfjs-backend-wasm 4.22 leaves
+ * XNNPACK for a loop ~10× slower ([400,200]×[200,800]: ~38 ms transposed vs ~4 ms), and
+ * every matmul gradient (`dA = dY·Bᵀ`, `dB = Aᵀ·dY`) is transposed. So transposed operands
+ * are transposed explicitly first (wasm `Transpose`, O(size), < 1 ms there) and batches are
+ * folded or split ({@link runAsBatchOneMatMuls}). That slow path also adds `_FusedMatMul`'s
+ * bias wrongly to every row but the first, so batched fused products are always split.
+ * Keeps the original `setupFunc`, so it may run before or after the backend starts.
+ * Idempotent.
+ */
+export function registerWasmFastMatMul(): void {
+  for (const kernelName of MATMUL_KERNELS) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (original === undefined || originalKernelFunc(original.kernelFunc) !== undefined) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: fastMatMul(original.kernelFunc, kernelName) });
+  }
+}
+
+/**
+ * The kernel function a wrapper from {@link registerWasmFastMatMul} wraps, or `undefined`
+ * when `kernelFunc` is not such a wrapper. Lets tests compare against the original kernel.
+ */
+export function originalKernelFunc(kernelFunc: KernelFunc): KernelFunc | undefined {
+  const original: unknown = Reflect.get(kernelFunc, ORIGINAL_KERNEL);
+  return typeof original === 'function' ? (original as KernelFunc) : undefined;
+}
+
+function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
+  const wrapper: KernelFunc = (args) => {
+    const { inputs, backend, attrs } = args;
+    const a = requireInput(inputs, 'a', kernelName);
+    const b = requireInput(inputs, 'b', kernelName);
+    const transposeA = attrs?.transposeA === true;
+    const transposeB = attrs?.transposeB === true;
+    if (!transposeA && !transposeB && isUnbatched(a) && isUnbatched(b)) return original(args);
+    const wasm = asWasmBackend(backend, kernelName);
+    const made: TensorInfo[] = [];
+    try {
+      const plainA = transposeA ? swapLastTwoAxes(a, backend, made) : a;
+      const plainB = transposeB ? swapLastTwoAxes(b, backend, made) : b;
+      const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
+      const single = (left: TensorInfo, right: TensorInfo) =>
+        singleOutput(
+          original({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plainAttrs }),
+          kernelName,
+        );
+      if (!canBatchEntrywise(inputs.preluActivationWeights)) return single(plainA, plainB);
+      const isFused = kernelName === tf._FusedMatMul;
+      return runAsBatchOneMatMuls(wasm, plainA, plainB, single, isFused) ?? single(plainA, plainB);
+    } finally {
+      disposeIntermediates(wasm, made);
+    }
+  };
+  Object.defineProperty(wrapper, ORIGINAL_KERNEL, { value: original });
+  return wrapper;
+}
+
+function isUnbatched(operand: TensorInfo): boolean {
+  return tf.util.sizeFromShape(operand.shape.slice(0, -2)) <= 1;
+}
+
+/** PReLU weights beyond one per column would be cut wrongly by folding or splitting. */
+function canBatchEntrywise(preluWeights: TensorInfo | undefined): boolean {
+  return preluWeights === undefined || preluWeights.shape.length <= 1;
+}
+
+/** `[..., rows, columns]` to a new `[..., columns, rows]`, recorded in `made` for disposal. */
+function swapLastTwoAxes(operand: TensorInfo, backend: object, made: TensorInfo[]): TensorInfo {
+  const rank = operand.shape.length;
+  const perm = [...Array.from({ length: rank - 2 }, (_, axis) => axis), rank - 1, rank - 2];
+  // Looked up per call: the registered kernel is the one whose setup ran on this backend.
+  const transpose = tf.getKernel(tf.Transpose, 'wasm');
+  if (transpose === undefined) throw new Error('bayesrnn: wasm has no Transpose kernel');
+  const output = transpose.kernelFunc({ inputs: { x: operand }, backend, attrs: { perm } });
+  const swapped = singleOutput(output, tf.Transpose);
+  made.push(swapped);
+  return swapped;
+}

@@ -1,0 +1,53 @@
+export type { BackendFeatures, BackendProvider } from './backend/backend-provider.js';
+export { createCpuProvider } from './backend/cpu-provider.js';
+export { createDefaultBackendProviders } from './backend/default-backend-providers.js';
+export { registerAllGradients } from './backend/register-gradients.js';
+export {
+  type BackendAttempt,
+  type BackendInfo,
+  type SelectBackendOptions,
+  selectBackend,
+} from './backend/select-backend.js';
+export { createTensorflowProvider } from './backend/tensorflow-provider.js';
+export { registerWasmFixes } from './backend/wasm-fixes.js';
+export { createWasmProvider } from './backend/wasm-provider.js';
+export type { ExpectedTensor } from './checkpoint/check-expectations.js';
+export { CheckpointError, type CheckpointErrorCode } from './checkpoint/checkpoint-error.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointDType,
+  type CheckpointManifest,
+  type CheckpointTensorEntry,
+} from './checkpoint/checkpoint-format.js';
+export type { JsonValue } from './checkpoint/json-value.js';
+export {
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+} from './checkpoint/load-checkpoint.js';
+export {
+  parseCheckpointManifest,
+  readCheckpointManifest,
+} from './checkpoint/read-checkpoint-manifest.js';
+export {
+  type SaveCheckpointOptions,
+  type SavePhase,
+  saveCheckpoint,
+} from './checkpoint/save-checkpoint.js';
+export { writeFileAtomic } from './checkpoint/write-file-atomic.js';
+export { type ClippedGradients, clipByGlobalNorm } from './grad/clip-by-global-norm.js';
+export { stopGradient } from './grad/stop-gradient.js';
+export { initWeights } from './init/init-weights.js';
+export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';
+export { orthogonal } from './init/orthogonal.js';
+export { bernoulliMask, randomNormal, randomUniform } from './random/random-ops.js';
+export { assertKey, createKey, foldIn, keyToSeed, splitKey } from './random/rng-key.js';
+export {
+  countTree,
+  disposeTree,
+  flattenTree,
+  type MappedTree,
+  mapTree,
+  type TreeLeaf,
+} from './tree/tensor-tree.js';

@@ -1,0 +1,11 @@
+export { expectClose } from './expect-close.js';
+export {
+  checkGradients,
+  expectGradientsMatch,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type GradientEntry,
+  type NamedScalarFn,
+} from './gradient-check.js';
+export { countNewTensors, expectNoLeaks } from './leak-check.js';
+export { TOLERANCES, type Tolerance } from './tolerances.js';
