@@ -51,3 +51,4 @@ export {
   mapTree,
   type TreeLeaf,
 } from './tree/tensor-tree.js';
+export { tidyTree } from './tree/tidy-tree.js';

@@ -1,0 +1,176 @@
+import { resolve } from 'node:path';
+import { createKey, initWeights, selectBackend, splitKey } from '@bayesrnn/core';
+import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
+import type { TensorTree } from '@bayesrnn/spec';
+import { createAdam, createSgd, type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
+import { loadLmCorpus } from '../corpus.js';
+import { locatePtb } from '../data-location.js';
+import { type LmMethod, type LmPreset, modelConfigFor, PRESETS } from '../presets.js';
+import { evaluateRun, type LmResults } from '../results.js';
+import { type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
+
+export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
+
+Train a language model on Penn Treebank, evaluate it on valid and test, write results.json.
+
+Options:
+  --data DIR            folder with ptb.{train,valid,test}.txt[.gz] (default: $BAYESRNN_DATA, then ../shared/data/ptb)
+  --preset NAME         ${Object.keys(PRESETS).join(', ')} (default tiny)
+  --method NAME         plain | dropout (Zaremba) | variational (Gal) (default: the preset's)
+  --seed N              random seed (default 1)
+  --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
+  --epochs N            override the preset's epochs
+  --mc K                also evaluate with K MC-dropout passes at the end (variational/dropout)
+  --resume              continue the run in --out from its last checkpoint
+  --checkpoint-every N  checkpoint every N steps (default 200; also at every epoch end)
+  --backend NAME        tensorflow | wasm | cpu (default: best available)
+  -h, --help            this help`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  preset: { type: 'string' },
+  method: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  epochs: { type: 'string' },
+  mc: { type: 'string' },
+  resume: { type: 'boolean' },
+  'checkpoint-every': { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
+function presetNamed(name: string): LmPreset {
+  const preset = PRESETS[name];
+  if (preset === undefined)
+    throw new UsageError(
+      `--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${name}'`,
+    );
+  return preset;
+}
+
+/** `bayesrnn-lm train`: returns the process exit code. */
+export async function trainCommand(argv: readonly string[]): Promise<number> {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.help) {
+    console.log(TRAIN_HELP);
+    return 0;
+  }
+  const presetName = args.preset ?? 'tiny';
+  const preset = presetNamed(presetName);
+  const method = choiceOption<LmMethod>(
+    args.method,
+    'method',
+    ['plain', 'dropout', 'variational'],
+    preset.defaultMethod,
+  );
+  const seed = integerOption(args.seed, 'seed', 1);
+  const training = {
+    ...preset.training,
+    epochs: integerOption(args.epochs, 'epochs', preset.training.epochs, 1),
+  };
+  const mcSamples = integerOption(args.mc, 'mc', 0);
+  const outDir = resolve(args.out ?? `runs/${presetName}-${method}-seed${seed}`);
+  const backend = await selectBackend(args.backend === undefined ? {} : { name: args.backend });
+  const dataDir = locatePtb(args.data);
+  const corpus = await loadLmCorpus(dataDir, preset.data, training);
+  const model = createLanguageModel(modelConfigFor(preset, method, corpus.vocabulary.size));
+  const config: RunConfig = {
+    preset: presetName,
+    method,
+    seed,
+    dataDir,
+    model: model.config,
+    training,
+    data: preset.data,
+  };
+  await writeRunSetup(outDir, config, corpus.vocabulary);
+  console.error(
+    `bayesrnn-lm: ${presetName}/${method}, vocabulary ${corpus.vocabulary.size}, ${corpus.tokens.train} training tokens, ` +
+      `${corpus.train.windowsPerEpoch} windows/epoch × ${training.epochs} epochs → ${outDir}`,
+  );
+
+  const [initKey = createKey(0), trainKey = createKey(1), evalKey = createKey(2)] = splitKey(
+    createKey(seed),
+    3,
+  );
+  const initial = initWeights(model.weightSpecs, initKey);
+  const variables = Object.fromEntries(
+    Object.entries(initial).map(([name, value]) => [name, tf.variable(value)]),
+  );
+  tf.dispose(Object.values(initial));
+  const task = timedEvaluation(
+    createLanguageModelTask({
+      model,
+      variables,
+      train: corpus.train,
+      evaluation: corpus.evaluation,
+    }),
+  );
+  const optimizer =
+    training.optimizer === 'sgd'
+      ? createSgd({ weightDecay: training.weightDecay })
+      : createAdam({ weightDecay: training.weightDecay });
+  const started = performance.now();
+  const result = await train(task, {
+    key: trainKey,
+    outDir,
+    epochs: training.epochs,
+    optimizer,
+    learningRate: zarembaSchedule({
+      learningRate: training.learningRate,
+      decay: training.decay,
+      decayStart: training.decayStart,
+    }),
+    clipNorm: training.clipNorm,
+    checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
+    resume: args.resume === true,
+    testSplits: ['valid', 'test'],
+  });
+  const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
+  const results: LmResults = await evaluateRun({
+    method,
+    preset: presetName,
+    seed,
+    backend: backend.name,
+    model,
+    weights: variables,
+    corpus,
+    result,
+    mcSamples,
+    evalKey,
+    tokensPerSecond:
+      (result.steps * corpus.train.batchSize * corpus.train.steps) /
+      Math.max(trainingSeconds, 1e-9),
+    trainingSeconds,
+    outDir,
+  });
+  await writeJson(resolve(outDir, 'results.json'), results);
+  console.log(JSON.stringify(results, null, 2));
+  return 0;
+}
+
+/** Wraps a task so the time spent in `evaluate` can be taken out of the training throughput. */
+function timedEvaluation<S extends TensorTree>(
+  task: TrainTask<S>,
+): TrainTask<S> & { evaluationSeconds(): number } {
+  let seconds = 0;
+  const evaluate = task.evaluate;
+  return {
+    ...task,
+    ...(evaluate === undefined
+      ? {}
+      : {
+          evaluate: async (split, key) => {
+            const started = performance.now();
+            try {
+              return await evaluate(split, key);
+            } finally {
+              seconds += (performance.now() - started) / 1000;
+            }
+          },
+        }),
+    evaluationSeconds: () => seconds,
+  };
+}

@@ -1,0 +1,61 @@
+import {
+  createEvaluationBatches,
+  createTbpttBatches,
+  loadPtbCorpus,
+  type Vocabulary,
+} from '@bayesrnn/data';
+import type { EvaluationWindowSource, TrainingWindowSource } from '@bayesrnn/models';
+import type { LmDataConfig, LmTrainingConfig } from './presets.js';
+
+/** A corpus laid out for training and evaluation. */
+export interface LmCorpus {
+  readonly vocabulary: Vocabulary;
+  readonly train: TrainingWindowSource;
+  readonly evaluation: {
+    readonly valid: EvaluationWindowSource;
+    readonly test: EvaluationWindowSource;
+  };
+  readonly tokens: { readonly train: number; readonly valid: number; readonly test: number };
+}
+
+/**
+ * Reads PTB from `dataDir` (the §1.8/§3.4 subset when the data config asks) and cuts it into
+ * truncated-BPTT windows. `maxWindowsPerEpoch` shortens an epoch (smoke runs) without changing
+ * which windows come first. A fixed vocabulary (from a trained run) encodes strictly.
+ */
+export async function loadLmCorpus(
+  dataDir: string,
+  data: LmDataConfig,
+  training: LmTrainingConfig,
+  vocabulary?: Vocabulary,
+): Promise<LmCorpus> {
+  const corpus = await loadPtbCorpus(dataDir, {
+    ...(data.maxVocabulary === undefined ? {} : { maxVocabulary: data.maxVocabulary }),
+    ...(data.trainTokens === undefined ? {} : { trainTokens: data.trainTokens }),
+    ...(data.validTokens === undefined ? {} : { validTokens: data.validTokens }),
+    ...(vocabulary === undefined ? {} : { vocabulary }),
+  });
+  const batches = createTbpttBatches(corpus.train, {
+    batchSize: training.batchSize,
+    steps: training.steps,
+  });
+  const windowsPerEpoch = Math.min(
+    batches.windowsPerEpoch,
+    training.maxWindowsPerEpoch ?? Number.POSITIVE_INFINITY,
+  );
+  const evaluation = { batchSize: training.evalBatchSize, steps: training.steps };
+  return {
+    vocabulary: corpus.vocabulary,
+    train: {
+      batchSize: batches.batchSize,
+      steps: batches.steps,
+      windowsPerEpoch,
+      window: (i) => batches.window(i),
+    },
+    evaluation: {
+      valid: createEvaluationBatches(corpus.valid, evaluation),
+      test: createEvaluationBatches(corpus.test, evaluation),
+    },
+    tokens: { train: corpus.train.length, valid: corpus.valid.length, test: corpus.test.length },
+  };
+}

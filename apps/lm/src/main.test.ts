@@ -1,0 +1,161 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from './main.js';
+
+/** Captures what a command prints. */
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...parts) => void out.push(parts.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...parts) => void err.push(parts.join(' ')));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** A small PTB-format corpus: a few sentence patterns, repeated, so a model can learn it. */
+async function writeCorpus(dir: string): Promise<void> {
+  const sentences = [
+    'the cat sat on the mat',
+    'a dog ran in the park',
+    'the bird sang on the tree',
+    'a fish swam in the sea',
+  ];
+  const lines = (count: number, offset: number) =>
+    Array.from({ length: count }, (_, i) => ` ${sentences[(i + offset) % sentences.length]} `).join(
+      '\n',
+    );
+  await writeFile(join(dir, 'ptb.train.txt'), `${lines(400, 0)}\n`);
+  await writeFile(join(dir, 'ptb.valid.txt'), `${lines(40, 1)}\n`);
+  await writeFile(join(dir, 'ptb.test.txt'), `${lines(40, 2)}\n`);
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bayesrnn-lm-'));
+  await writeCorpus(dir);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('bayesrnn-lm command line', () => {
+  it('prints help for the program and each command', async () => {
+    expect((await run(['--help'])).out).toContain('Commands:');
+    expect((await run(['train', '--help'])).out).toContain('--preset NAME');
+    expect((await run(['eval', '--help'])).out).toContain('--mc K');
+    expect((await run(['sample', '--help'])).out).toContain('--temperature T');
+  });
+
+  it('names the bad option and exits 2', async () => {
+    const unknown = await run(['fly']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("unknown command 'fly'");
+    const preset = await run(['train', '--preset', 'huge', '--data', dir]);
+    expect(preset.code).toBe(2);
+    expect(preset.err).toContain('--preset must be one of tiny, cpu-small');
+    const method = await run(['train', '--method', 'magic', '--data', dir]);
+    expect(method.err).toContain(
+      "--method must be one of plain, dropout, variational, got 'magic'",
+    );
+    expect((await run(['train', '--seed=-4'])).err).toContain('--seed must be an integer ≥ 0');
+  });
+
+  it('says where it looked when the data is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'bayesrnn-empty-'));
+    const result = await run(['train', '--data', empty, '--backend', 'cpu']);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('Penn Treebank not found');
+    expect(result.err).toContain(empty);
+    await rm(empty, { recursive: true });
+  });
+
+  it('trains, writes results.json, evaluates with MC dropout and samples', async () => {
+    const out = join(dir, 'run');
+    const trained = await run([
+      'train',
+      '--preset',
+      'tiny',
+      '--method',
+      'variational',
+      '--data',
+      dir,
+      '--out',
+      out,
+      '--epochs',
+      '6',
+      '--mc',
+      '3',
+      '--backend',
+      'cpu',
+    ]);
+    expect(trained.code).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results).toMatchObject({
+      method: 'variational',
+      backend: 'cpu',
+      mcSamples: 3,
+      train: { epochs: 6 },
+    });
+    expect(results.valid.perplexity).toBeGreaterThan(1);
+    // 24 types with the specials: uniform guessing scores 24; the learned patterns far less.
+    expect(results.valid.perplexity).toBeLessThan(12);
+    expect(results.valid.mcPerplexity).toBeGreaterThan(1);
+    expect(results.tokensPerSecond).toBeGreaterThan(0);
+
+    const evaluated = await run(['eval', '--run', out, '--split', 'valid', '--backend', 'cpu']);
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.out).valid.perplexity).toBeCloseTo(results.valid.perplexity, 3);
+
+    const sampled = await run([
+      'sample',
+      '--run',
+      out,
+      '--prompt',
+      'the',
+      '--length',
+      '12',
+      '--temperature',
+      '0',
+      '--backend',
+      'cpu',
+    ]);
+    expect(sampled.code).toBe(0);
+    expect(sampled.out.startsWith('the')).toBe(true);
+    expect(sampled.out.split(/\s+/).length).toBeGreaterThan(3);
+    const again = await run([
+      'sample',
+      '--run',
+      out,
+      '--prompt',
+      'the',
+      '--length',
+      '12',
+      '--temperature',
+      '0',
+      '--backend',
+      'cpu',
+    ]);
+    expect(again.out).toBe(sampled.out);
+  });
+
+  it('refuses to overwrite a run unless asked to resume', async () => {
+    const out = join(dir, 'twice');
+    expect((await run(['train', '--data', dir, '--out', out, '--backend', 'cpu'])).code).toBe(0);
+    const second = await run(['train', '--data', dir, '--out', out, '--backend', 'cpu']);
+    expect(second.code).toBe(1);
+    expect(
+      (await run(['train', '--data', dir, '--out', out, '--resume', '--backend', 'cpu'])).code,
+    ).toBe(0);
+  });
+});

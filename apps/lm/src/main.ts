@@ -1,0 +1,48 @@
+import { UsageError } from './cli-args.js';
+import { EVAL_HELP, evalCommand } from './commands/eval-command.js';
+import { SAMPLE_HELP, sampleCommand } from './commands/sample-command.js';
+import { TRAIN_HELP, trainCommand } from './commands/train-command.js';
+
+const HELP = `Usage: bayesrnn-lm <command> [options]
+
+RNN language models on Penn Treebank: plain, Zaremba dropout, Gal's variational dropout, MC dropout.
+
+Commands:
+  train    train a model, evaluate on valid and test, write results.json
+  eval     evaluate a trained run (optionally with MC dropout)
+  sample   generate text from a trained run
+
+Run 'bayesrnn-lm <command> --help' for a command's options.`;
+
+const COMMANDS: Record<
+  string,
+  { run: (argv: readonly string[]) => Promise<number>; help: string }
+> = {
+  train: { run: trainCommand, help: TRAIN_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
+  sample: { run: sampleCommand, help: SAMPLE_HELP },
+};
+
+/** Runs one command line; returns the exit code (2 for usage errors, 1 for failures). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`bayesrnn-lm: unknown command '${name}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`bayesrnn-lm ${name}: ${error.message}\n\n${command.help}`);
+      return 2;
+    }
+    console.error(`bayesrnn-lm ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

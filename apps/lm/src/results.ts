@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { evaluateLanguageModel, type LanguageModel } from '@bayesrnn/models';
+import type { RngKey, Weights } from '@bayesrnn/spec';
+import { readJsonlLog, type TrainResult } from '@bayesrnn/train';
+import type { LmCorpus } from './corpus.js';
+
+/** One split's scores: deterministic pass, and MC-dropout when asked. */
+export interface SplitResults {
+  readonly perplexity: number;
+  readonly nll: number;
+  readonly tokens: number;
+  /** K-pass MC-dropout perplexity (mean of probabilities), when `--mc K` was given. */
+  readonly mcPerplexity?: number;
+}
+
+/** `results.json`: what a person or a tool compares across runs. */
+export interface LmResults {
+  readonly method: string;
+  readonly preset: string;
+  readonly seed: number;
+  readonly backend: string;
+  readonly train: {
+    readonly perplexity: number | null;
+    readonly nll: number | null;
+    readonly epochs: number;
+    readonly steps: number;
+  };
+  readonly valid: SplitResults;
+  readonly test: SplitResults;
+  readonly bestEpoch: number | null;
+  readonly stopReason: string;
+  readonly mcSamples: number;
+  readonly tokensPerSecond: number;
+  readonly trainingSeconds: number;
+  readonly date: string;
+}
+
+interface EvaluateRunOptions {
+  readonly method: string;
+  readonly preset: string;
+  readonly seed: number;
+  readonly backend: string;
+  readonly model: LanguageModel;
+  readonly weights: Weights;
+  readonly corpus: LmCorpus;
+  readonly result: TrainResult;
+  readonly mcSamples: number;
+  readonly evalKey: RngKey;
+  readonly tokensPerSecond: number;
+  readonly trainingSeconds: number;
+  readonly outDir: string;
+}
+
+function splitResults(
+  evaluation: { readonly [metric: string]: number } | undefined,
+  mc: number | undefined,
+): SplitResults {
+  return {
+    perplexity: evaluation?.perplexity ?? Number.NaN,
+    nll: evaluation?.nll ?? Number.NaN,
+    tokens: evaluation?.tokens ?? 0,
+    ...(mc === undefined ? {} : { mcPerplexity: mc }),
+  };
+}
+
+/** The last epoch's training summary from `log.jsonl` (NLL per token and its perplexity). */
+async function lastEpochTrain(
+  logPath: string,
+): Promise<{ perplexity: number | null; nll: number | null }> {
+  const records = await readJsonlLog(logPath);
+  const epochs = records.filter((record) => record.type === 'epoch');
+  const summary = epochs[epochs.length - 1]?.train as
+    | { loss?: number; perplexity?: number }
+    | undefined;
+  return { perplexity: summary?.perplexity ?? null, nll: summary?.loss ?? null };
+}
+
+/** Assembles `results.json`, running the MC-dropout evaluations when `mcSamples > 1`. */
+export async function evaluateRun(options: EvaluateRunOptions): Promise<LmResults> {
+  const { result, corpus, model, weights, mcSamples, evalKey } = options;
+  const mc = async (split: 'valid' | 'test') =>
+    mcSamples > 1
+      ? (
+          await evaluateLanguageModel(model, weights, corpus.evaluation[split], {
+            mcSamples,
+            key: evalKey,
+          })
+        ).perplexity
+      : undefined;
+  const train = await lastEpochTrain(result.logPath ?? join(options.outDir, 'log.jsonl'));
+  return {
+    method: options.method,
+    preset: options.preset,
+    seed: options.seed,
+    backend: options.backend,
+    train: { ...train, epochs: result.epochs, steps: result.steps },
+    valid: splitResults(result.evaluations.valid, await mc('valid')),
+    test: splitResults(result.evaluations.test, await mc('test')),
+    bestEpoch: result.best?.epoch ?? null,
+    stopReason: result.stopReason,
+    mcSamples: Math.max(1, mcSamples),
+    tokensPerSecond: Math.round(options.tokensPerSecond),
+    trainingSeconds: Math.round(options.trainingSeconds),
+    date: new Date().toISOString(),
+  };
+}

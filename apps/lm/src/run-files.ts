@@ -1,0 +1,67 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadCheckpoint, writeFileAtomic } from '@bayesrnn/core';
+import { loadVocabulary, saveVocabulary, type Vocabulary } from '@bayesrnn/data';
+import type { LanguageModel, LanguageModelConfig } from '@bayesrnn/models';
+import type { Weights } from '@bayesrnn/spec';
+import type { LmDataConfig, LmMethod, LmTrainingConfig } from './presets.js';
+
+/** Everything needed to rebuild a run's model and data: `outDir/config.json`. */
+export interface RunConfig {
+  readonly preset: string;
+  readonly method: LmMethod;
+  readonly seed: number;
+  readonly dataDir: string;
+  readonly model: LanguageModelConfig;
+  readonly training: LmTrainingConfig;
+  readonly data: LmDataConfig;
+}
+
+/** The files of a run directory. */
+export const RUN_FILES = {
+  config: 'config.json',
+  vocabulary: 'vocabulary.json',
+  results: 'results.json',
+  best: 'best',
+} as const;
+
+/** Writes `config.json` and `vocabulary.json` (atomically) into a new or existing run directory. */
+export async function writeRunSetup(
+  outDir: string,
+  config: RunConfig,
+  vocabulary: Vocabulary,
+): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeJson(join(outDir, RUN_FILES.config), config);
+  await saveVocabulary(join(outDir, RUN_FILES.vocabulary), vocabulary);
+}
+
+/** Reads a run's config and vocabulary, with an error that names the run directory. */
+export async function readRunSetup(
+  runDir: string,
+): Promise<{ config: RunConfig; vocabulary: Vocabulary }> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, RUN_FILES.config), 'utf8');
+  } catch {
+    throw new Error(
+      `${runDir} is not a bayesrnn-lm run: ${RUN_FILES.config} is missing (train one with 'bayesrnn-lm train --out ${runDir}')`,
+    );
+  }
+  const config = JSON.parse(text) as RunConfig;
+  const vocabulary = await loadVocabulary(join(runDir, RUN_FILES.vocabulary));
+  return { config, vocabulary };
+}
+
+/** Loads the run's best weights (`best/`), checked against the model's weight specs. */
+export async function loadRunWeights(runDir: string, model: LanguageModel): Promise<Weights> {
+  const { tensors } = await loadCheckpoint(join(runDir, RUN_FILES.best), {
+    expect: model.weightSpecs,
+  });
+  return tensors;
+}
+
+/** JSON with a trailing newline, written atomically (a kill never leaves half a file). */
+export async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}

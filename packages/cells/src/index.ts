@@ -1,0 +1,33 @@
+// Re-exports by name only; see the files beside it.
+export { dropoutMask, naiveDropout, variationalDropout } from './dropout-mask.js';
+export {
+  createGruCell,
+  DEFAULT_GRU_CONFIG,
+  type GruCell,
+  type GruConfig,
+  type GruState,
+  type GruWeightName,
+} from './gru-cell.js';
+export {
+  createLstmCell,
+  DEFAULT_LSTM_CONFIG,
+  type LstmCell,
+  type LstmConfig,
+  type LstmState,
+  type LstmWeightName,
+} from './lstm-cell.js';
+export {
+  disposeRecurrentDropoutWindow,
+  NO_DROPOUT,
+  type RecurrentDropoutWindow,
+  type VariationalDropoutConfig,
+} from './recurrent-dropout.js';
+export {
+  createVanillaRnnCell,
+  DEFAULT_VANILLA_RNN_CONFIG,
+  type VanillaRnnCell,
+  type VanillaRnnConfig,
+  type VanillaRnnState,
+  type VanillaRnnWeightName,
+} from './vanilla-rnn-cell.js';
+export { wordTypeDropoutMask } from './word-type-dropout.js';

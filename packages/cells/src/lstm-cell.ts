@@ -1,0 +1,158 @@
+import { uniform } from '@bayesrnn/core';
+import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { gatePreActivations } from './gate-pre-activations.js';
+import {
+  checkDropoutConfig,
+  checkWindow,
+  type RecurrentDropoutShape,
+  type RecurrentDropoutWindow,
+  startRecurrentDropoutWindow,
+  type VariationalDropoutConfig,
+} from './recurrent-dropout.js';
+import { checkFinite, checkPositiveInteger, checkShape } from './validate.js';
+
+/** The LSTM's weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]`, `bias` `[4 · hiddenSize]`. */
+export type LstmWeightName = 'kernel' | 'bias';
+
+/**
+ * LSTM state: output `h` and cell `c`, both `[batchSize, hiddenSize]` (a type alias, not an
+ * interface: the `NamedTensorTree` constraint of `Cell` needs its implicit index signature).
+ */
+export type LstmState = {
+  readonly h: tf.Tensor2D;
+  readonly c: tf.Tensor2D;
+};
+
+/** Options of `createLstmCell`. */
+export interface LstmConfig {
+  /** Columns of each step's input `x_t`. */
+  readonly inputSize: number;
+  /** Units: columns of `h` and `c`. */
+  readonly hiddenSize: number;
+  /**
+   * Added to the forget-gate block of the *initial* bias (so it is learned afterwards).
+   * Default 0, as Zaremba/Gal and the Sonnet BBB example; Gan et al. use 3 (papers.md §0.1).
+   */
+  readonly forgetBias?: number;
+  /** Initialiser of `kernel` (and of `bias` unless `biasInit` is given). Default `uniform(0.1)`. */
+  readonly init?: Initializer;
+  /** Initialiser of `bias` before `forgetBias` is added. Default: `init` (Zaremba: all weights). */
+  readonly biasInit?: Initializer;
+  /** Variational dropout on `x_t` and `h_{t−1}` (Gal & Ghahramani 2016). Default: none. */
+  readonly dropout?: VariationalDropoutConfig;
+}
+
+/** Defaults of the optional `LstmConfig` fields. */
+export const DEFAULT_LSTM_CONFIG = Object.freeze({
+  /** Zaremba et al. 2014 and Gal's Torch code add none (papers.md §0.1). */
+  forgetBias: 0,
+  /** Zaremba's small PTB model: every weight from U[−0.1, 0.1]. */
+  init: uniform(0.1),
+});
+
+/** An LSTM cell (the `Cell` contract with LSTM weights, state and dropout window). */
+export type LstmCell = Cell<LstmWeightName, LstmState, RecurrentDropoutWindow>;
+
+const CELL_NAME = 'LSTM cell';
+/** Gate blocks of the kernel's columns, in PyTorch's order: i, f, g, o. */
+const GATES = 4;
+const FORGET_GATE = 1;
+
+/**
+ * Creates an LSTM cell (papers.md §0.1; Hochreiter & Schmidhuber 1997) with variational dropout
+ * on its inputs (Gal & Ghahramani 2016, §3.1). With `[x̃; h̃] = [x_t ⊙ z_x; h_{t−1} ⊙ z_h]`:
+ *
+ * ```
+ * (i, f, g, o) = [x̃; h̃] · kernel + bias            one matmul, gate order i, f, g, o
+ * c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g)              the cell state is never dropped
+ * h_t = σ(o) ⊙ tanh(c_t)
+ * ```
+ *
+ * Untied dropout gives each gate its own masks `z_x^{i,f,g,o}`, `z_h^{i,f,g,o}`. The cell owns
+ * no weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]` (PyTorch's `[W_ih; W_hh]ᵀ`)
+ * and `bias` `[4 · hiddenSize]` (PyTorch's `b_ih + b_hh`) come with every `step`.
+ *
+ * @throws RangeError naming the option, e.g. `LstmConfig.hiddenSize must be a positive integer, got 0`.
+ */
+export function createLstmCell(config: LstmConfig): LstmCell {
+  const inputSize = checkPositiveInteger(config.inputSize, 'LstmConfig.inputSize');
+  const hiddenSize = checkPositiveInteger(config.hiddenSize, 'LstmConfig.hiddenSize');
+  const forgetBias = checkFinite(
+    config.forgetBias ?? DEFAULT_LSTM_CONFIG.forgetBias,
+    'LstmConfig.forgetBias',
+  );
+  const dropout = checkDropoutConfig(config.dropout, 'LstmConfig.dropout');
+  const init = config.init ?? DEFAULT_LSTM_CONFIG.init;
+  const biasInit = withForgetBias(config.biasInit ?? init, forgetBias, hiddenSize);
+  const shape: RecurrentDropoutShape = { inputSize, hiddenSize, gates: GATES };
+  const kernelShape = [inputSize + hiddenSize, GATES * hiddenSize];
+
+  return {
+    inputSize,
+    outputSize: hiddenSize,
+    weightSpecs: {
+      kernel: { shape: kernelShape, init },
+      bias: { shape: [GATES * hiddenSize], init: biasInit },
+    },
+    initialState(batchSize) {
+      checkPositiveInteger(batchSize, `${CELL_NAME}.initialState: batchSize`);
+      return { h: tf.zeros([batchSize, hiddenSize]), c: tf.zeros([batchSize, hiddenSize]) };
+    },
+    startWindow(options) {
+      return startRecurrentDropoutWindow(dropout, shape, options, CELL_NAME);
+    },
+    step(weights, input, state, window: RecurrentDropoutWindow | undefined) {
+      const batchSize = input.shape[0] ?? 0;
+      checkShape(CELL_NAME, 'input', input, [batchSize, inputSize]);
+      checkShape(CELL_NAME, 'state.h', state.h, [batchSize, hiddenSize]);
+      checkShape(CELL_NAME, 'state.c', state.c, [batchSize, hiddenSize]);
+      checkShape(CELL_NAME, 'weights.kernel', weights.kernel, kernelShape);
+      checkShape(CELL_NAME, 'weights.bias', weights.bias, [GATES * hiddenSize]);
+      const masks = checkWindow(CELL_NAME, window, batchSize, shape);
+      return tf.tidy(() => {
+        const next = lstmStep(weights, input, state, masks);
+        // A separate handle on h's data: disposing the state never disposes the output.
+        return { output: next.h.clone(), state: next };
+      });
+    },
+  };
+}
+
+/** One LSTM step, the equations of `createLstmCell` in order. Call inside `tf.tidy`. */
+function lstmStep(
+  weights: Weights<LstmWeightName>,
+  x: tf.Tensor2D,
+  state: LstmState,
+  window: RecurrentDropoutWindow,
+): LstmState {
+  // Gate pre-activations from the masked [x; h]: one matmul (tied) or one batched (untied).
+  const [i, f, g, o] = gatePreActivations(
+    x,
+    state.h,
+    weights.kernel,
+    weights.bias,
+    GATES,
+    window.inputMask,
+    window.recurrentMask,
+  ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  // c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g): c is carried unmasked (papers.md §3.5.4).
+  const c = tf.add(
+    tf.mul(tf.sigmoid(f), state.c),
+    tf.mul(tf.sigmoid(i), tf.tanh(g)),
+  ) as tf.Tensor2D;
+  // h_t = σ(o) ⊙ tanh(c_t).
+  const h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
+  return { h, c };
+}
+
+/** `base`, plus `forgetBias` on the forget-gate block `[H, 2H)` of the bias. */
+function withForgetBias(base: Initializer, forgetBias: number, hiddenSize: number): Initializer {
+  if (forgetBias === 0) return base;
+  return (key, shape) =>
+    tf.tidy(() => {
+      const offset = new Float32Array(GATES * hiddenSize);
+      offset.fill(forgetBias, FORGET_GATE * hiddenSize, (FORGET_GATE + 1) * hiddenSize);
+      return tf.add(base(key, shape), tf.tensor1d(offset));
+    });
+}

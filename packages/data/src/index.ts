@@ -1,0 +1,55 @@
+// Re-exports by name only; see the files beside it.
+export { DATA_LOCATION_HINT, DataError, type DataErrorCode } from './data-error.js';
+export {
+  countUnknownTokens,
+  type EncodeTokensOptions,
+  encodeTokens,
+} from './encode-tokens.js';
+export {
+  createEvaluationBatches,
+  type EvaluationBatches,
+  type EvaluationWindow,
+} from './evaluation-batches.js';
+export { PTB_CHAR_WORD_SEPARATOR, readPtbChars, tokenizePtbChars } from './ptb-char-reader.js';
+export {
+  type CorpusSplit,
+  findPtbFile,
+  loadPtbCorpus,
+  type PtbCorpus,
+  type PtbCorpusOptions,
+} from './ptb-corpus.js';
+export { readPtbWords, tokenizePtbWords } from './ptb-word-reader.js';
+export { splitSequence } from './split-sequence.js';
+export {
+  createTbpttBatches,
+  type TbpttBatches,
+  type TbpttConfig,
+  type TbpttWindow,
+} from './tbptt-batches.js';
+export {
+  readTextChars,
+  type TextCharsOptions,
+  tokenizeTextChars,
+} from './text-char-reader.js';
+export { readTextFile, type TextFile } from './text-file.js';
+export {
+  lineOfToken,
+  type TokenizedText,
+  type TokenSource,
+  truncateTokens,
+} from './tokenized-text.js';
+export {
+  type BuildVocabularyOptions,
+  buildVocabulary,
+  createVocabulary,
+  DEFAULT_SPECIALS,
+  EOS_TOKEN,
+  UNK_TOKEN,
+  type Vocabulary,
+} from './vocabulary.js';
+export {
+  loadVocabulary,
+  saveVocabulary,
+  VOCABULARY_FORMAT,
+  VOCABULARY_FORMAT_VERSION,
+} from './vocabulary-file.js';

@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTextChars, tokenizeTextChars } from './text-char-reader.js';
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bayesrnn-readers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function put(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+describe('raw text char reader', () => {
+  it('makes one token per character, newlines included, with no <eos>', () => {
+    const text = tokenizeTextChars('To be\nor', 'input.txt');
+    expect(text.tokens).toEqual(['T', 'o', ' ', 'b', 'e', '\n', 'o', 'r']);
+    expect([...text.lineStarts]).toEqual([0, 6]);
+  });
+
+  it('normalises CRLF and lone CR to \\n unless told not to', () => {
+    expect(tokenizeTextChars('a\r\nb\rc', 'x').tokens).toEqual(['a', '\n', 'b', '\n', 'c']);
+    expect(tokenizeTextChars('a\r\nb', 'x', { normalizeNewlines: false }).tokens).toEqual([
+      'a',
+      '\r',
+      '\n',
+      'b',
+    ]);
+  });
+
+  it('keeps a surrogate pair as one character', () => {
+    expect(tokenizeTextChars('a😀b', 'x').tokens).toEqual(['a', '😀', 'b']);
+  });
+
+  it('drops the BOM and CRs of a War-and-Peace-like gzipped file', async () => {
+    const bom = Uint8Array.from([0xef, 0xbb, 0xbf]);
+    const body = new TextEncoder().encode('"Well,\r\nPrince\r\n');
+    const path = await put('warpeace_input.txt.gz', gzipSync(Buffer.concat([bom, body])));
+    const text = await readTextChars(path);
+    expect(text.tokens.join('')).toBe('"Well,\nPrince\n');
+    expect([...text.lineStarts]).toEqual([0, 7]);
+  });
+
+  it('refuses a file holding only a BOM as empty', async () => {
+    const path = await put('bom-only.txt', Uint8Array.from([0xef, 0xbb, 0xbf]));
+    await expect(readTextChars(path)).rejects.toThrow(`${path}: no characters`);
+  });
+});

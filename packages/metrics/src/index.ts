@@ -1,0 +1,12 @@
+// Re-exports by name only; see the files beside it.
+export { accuracy } from './accuracy.js';
+export {
+  averageProbabilities,
+  createProbabilityAverager,
+  logAddExp,
+  type ProbabilityAverager,
+} from './average-probabilities.js';
+export { meanNll, type NllOptions, type ScoreKind, sumNll, tokenNll } from './nll.js';
+export { createNllAccumulator, type NllAccumulator } from './nll-accumulator.js';
+export { type NllStatistics, nllStatistics } from './nll-statistics.js';
+export { bitsPerCharacter, perplexity } from './perplexity.js';

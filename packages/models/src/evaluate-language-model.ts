@@ -1,0 +1,131 @@
+import { assertKey, createKey, disposeTree, foldIn, tidyTree } from '@bayesrnn/core';
+import { tokenNll } from '@bayesrnn/metrics';
+import type { RngKey, Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LanguageModel, LmState } from './language-model.js';
+import { disposeLmWindow } from './lm-window.js';
+import type { EvaluationWindowSource } from './window-source.js';
+
+/** Evaluation options. */
+export interface EvaluateOptions {
+  /**
+   * MC-dropout passes (Gal & Ghahramani 2016, §3.1 option (b)): `0` or `1` is the
+   * deterministic pass with masks off ("standard dropout approximation"); `K > 1` averages the
+   * predictive probabilities of K passes with fresh masks.
+   */
+  readonly mcSamples?: number;
+  /** Key for the MC masks (pass k uses `foldIn(key, k)`). */
+  readonly key?: RngKey;
+  /** Called after each window of each pass. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Mean NLL per token (nats), its perplexity, and how many tokens were scored. */
+export interface LmEvaluation {
+  readonly nll: number;
+  readonly perplexity: number;
+  readonly tokens: number;
+  readonly mcSamples: number;
+}
+
+/**
+ * Scores a corpus as `batchSize` continuous streams, the state carried across windows:
+ * perplexity = exp(total NLL / tokens). With `mcSamples = K > 1` each pass has its own masks and
+ * state stream, and every token's probability is the mean over passes,
+ * `log p̄ = logsumexp_k log p_k − log K` — the mean of probabilities, not of log-probabilities
+ * (papers.md §3.5.2). Per-token sums are kept in float64 on the host, so K does not multiply
+ * memory on the device.
+ */
+export async function evaluateLanguageModel(
+  model: LanguageModel,
+  weights: Weights,
+  windows: EvaluationWindowSource,
+  options: EvaluateOptions = {},
+): Promise<LmEvaluation> {
+  const passes = Math.max(1, Math.floor(options.mcSamples ?? 1));
+  const key = options.key ?? createKey(0);
+  assertKey(key, 'evaluateLanguageModel');
+  const offsets = windowOffsets(windows);
+  const tokens = offsets[windows.windowCount] ?? 0;
+  if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
+  const logMeanProbability = new Float64Array(tokens).fill(Number.NEGATIVE_INFINITY);
+  for (let pass = 0; pass < passes; pass += 1) {
+    await scorePass(model, weights, windows, {
+      training: passes > 1,
+      key: foldIn(key, pass),
+      onWindow: (index, logProbabilities) => {
+        const offset = offsets[index] ?? 0;
+        logProbabilities.forEach((value, i) => {
+          logMeanProbability[offset + i] = logAddExp(
+            logMeanProbability[offset + i] ?? Number.NEGATIVE_INFINITY,
+            value,
+          );
+        });
+        options.onProgress?.(pass * windows.windowCount + index + 1, passes * windows.windowCount);
+      },
+    });
+  }
+  let totalNll = 0;
+  for (const value of logMeanProbability) totalNll -= value - Math.log(passes);
+  const nll = totalNll / tokens;
+  return { nll, perplexity: Math.exp(nll), tokens, mcSamples: passes };
+}
+
+/** Where each window's tokens start in the flat per-token arrays; the last entry is the total. */
+function windowOffsets(windows: EvaluationWindowSource): number[] {
+  const offsets = [0];
+  for (let index = 0; index < windows.windowCount; index += 1) {
+    offsets.push((offsets[index] ?? 0) + windows.batchSize * windows.window(index).steps);
+  }
+  return offsets;
+}
+
+function logAddExp(a: number, b: number): number {
+  if (a === Number.NEGATIVE_INFINITY) return b;
+  if (b === Number.NEGATIVE_INFINITY) return a;
+  const max = Math.max(a, b);
+  return max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+}
+
+/** One pass over every window in order, carrying the state; hands each window's target log-probs on. */
+async function scorePass(
+  model: LanguageModel,
+  weights: Weights,
+  windows: EvaluationWindowSource,
+  pass: {
+    training: boolean;
+    key: RngKey;
+    onWindow: (index: number, logProbabilities: Float32Array) => void;
+  },
+): Promise<void> {
+  const { batchSize } = windows;
+  let state: LmState = model.initialState(batchSize);
+  for (let index = 0; index < windows.windowCount; index += 1) {
+    const { inputs, targets, steps } = windows.window(index);
+    const window = model.startWindow({
+      key: foldIn(pass.key, index),
+      batchSize,
+      steps,
+      training: pass.training,
+    });
+    const { logProbabilities, next } = tidyTree(() => {
+      const forward = model.forward(
+        weights,
+        tf.tensor2d(inputs, [batchSize, steps], 'int32'),
+        state,
+        window,
+      );
+      // Targets were checked when the corpus was encoded: skip the per-window range read-back.
+      const scored = tf.neg(
+        tokenNll(forward.logits, tf.tensor1d(targets, 'int32'), { checkTargets: false }),
+      );
+      return { logProbabilities: scored, next: forward.state };
+    });
+    disposeLmWindow(window);
+    disposeTree(state);
+    state = next;
+    pass.onWindow(index, (await logProbabilities.data()) as Float32Array);
+    logProbabilities.dispose();
+  }
+  disposeTree(state);
+}

@@ -1,0 +1,32 @@
+export {
+  type EvaluateOptions,
+  evaluateLanguageModel,
+  type LmEvaluation,
+} from './evaluate-language-model.js';
+export {
+  createLanguageModel,
+  type LanguageModel,
+  type LmForward,
+  type LmState,
+} from './language-model.js';
+export {
+  createLanguageModelTask,
+  type LanguageModelTaskOptions,
+  type TrainingWindowSource,
+} from './language-model-task.js';
+export { type AnyCell, createLayerCells, layerWeightName } from './layer-cells.js';
+export {
+  DEFAULT_LANGUAGE_MODEL_CONFIG,
+  type LanguageModelConfig,
+  type LmCellType,
+  type LmDropoutConfig,
+  validateLanguageModelConfig,
+} from './lm-config.js';
+export {
+  disposeLmWindow,
+  type LmWindow,
+  type LmWindowOptions,
+  startLmWindow,
+} from './lm-window.js';
+export { type SampleOptions, sampleLanguageModel } from './sample-language-model.js';
+export type { EvaluationWindowSource } from './window-source.js';

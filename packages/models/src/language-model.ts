@@ -1,0 +1,128 @@
+import { wordTypeDropoutMask } from '@bayesrnn/cells';
+import { tidyTree, uniform, zeros } from '@bayesrnn/core';
+import type { NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { type AnyCell, createLayerCells, layerWeightSpecs, layerWeights } from './layer-cells.js';
+import { type LanguageModelConfig, validateLanguageModelConfig } from './lm-config.js';
+import { type LmWindow, type LmWindowOptions, startLmWindow } from './lm-window.js';
+
+/** The recurrent state of every layer, bottom first. */
+export interface LmState extends NamedTensorTree {
+  readonly layers: readonly NamedTensorTree[];
+}
+
+/** One window's output. */
+export interface LmForward {
+  /** `[batchSize * steps, vocabSize]`, row `b * steps + t`. */
+  readonly logits: tf.Tensor2D;
+  readonly state: LmState;
+}
+
+/**
+ * A stacked-RNN language model (Zaremba et al. 2014): embedding → cells → dropout → softmax.
+ * It owns no weights: `weightSpecs` declares `embedding`, `layers/<l>/<cell weight>` and (untied)
+ * `softmax/kernel`, plus `softmax/bias`, and `forward` takes them, so point weights, posterior
+ * draws and MCMC samples all run through the same code.
+ */
+export interface LanguageModel {
+  readonly config: LanguageModelConfig;
+  readonly cells: readonly AnyCell[];
+  readonly weightSpecs: WeightSpecs;
+  initialState(batchSize: number): LmState;
+  startWindow(options: LmWindowOptions): LmWindow;
+  /**
+   * Runs a window. `inputs` is `[batchSize, steps]` int32 token ids. The input projection of
+   * the embedding and the softmax run once for the whole window; only the cells step in time.
+   */
+  forward(weights: Weights, inputs: tf.Tensor2D, state: LmState, window: LmWindow): LmForward;
+}
+
+/** Makes a language model from a config (validated: a bad option is a clear `RangeError`). */
+export function createLanguageModel(config: LanguageModelConfig): LanguageModel {
+  validateLanguageModelConfig(config);
+  const cells = createLayerCells(config);
+  const init = uniform(config.initScale);
+  const weightSpecs: WeightSpecs = {
+    embedding: { shape: [config.vocabSize, config.embeddingSize], init },
+    ...layerWeightSpecs(cells),
+    ...(config.tiedEmbeddings
+      ? {}
+      : { 'softmax/kernel': { shape: [config.hiddenSize, config.vocabSize], init } }),
+    'softmax/bias': { shape: [config.vocabSize], init: zeros() },
+  };
+  return {
+    config,
+    cells,
+    weightSpecs,
+    initialState: (batchSize) => ({ layers: cells.map((cell) => cell.initialState(batchSize)) }),
+    startWindow: (options) => startLmWindow(config, cells, options),
+    forward: (weights, inputs, state, window) =>
+      tidyTree(() => forwardWindow(config, cells, weights, inputs, state, window)),
+  };
+}
+
+function requireWeight(weights: Weights, name: string): tf.Tensor {
+  const tensor = weights[name];
+  if (tensor === undefined) throw new Error(`language model: missing weight '${name}'`);
+  return tensor;
+}
+
+function forwardWindow(
+  config: LanguageModelConfig,
+  cells: readonly AnyCell[],
+  weights: Weights,
+  inputs: tf.Tensor2D,
+  state: LmState,
+  window: LmWindow,
+): LmForward {
+  const [batchSize, steps] = inputs.shape;
+  const embedding = requireWeight(weights, 'embedding');
+  // Embedding lookup for the whole window: [batchSize, steps, embeddingSize].
+  let layerInput: tf.Tensor3D = tf.gather(embedding, inputs) as tf.Tensor3D;
+  if (window.embeddingKey !== undefined && window.embeddingRate > 0) {
+    layerInput = tf.mul(
+      layerInput,
+      wordTypeDropoutMask(window.embeddingKey, inputs, window.embeddingRate),
+    );
+  }
+  const layerStates: NamedTensorTree[] = [];
+  cells.forEach((cell, layer) => {
+    const mask = window.layerInputMasks[layer];
+    const x = mask === undefined ? layerInput : (tf.mul(layerInput, mask) as tf.Tensor3D);
+    const result = runLayer(
+      cell,
+      layerWeights(cell, layer, weights),
+      x,
+      state.layers[layer] ?? cell.initialState(batchSize),
+      window.cells[layer],
+    );
+    layerStates.push(result.state);
+    layerInput = result.outputs;
+  });
+  const top = window.outputMask === undefined ? layerInput : tf.mul(layerInput, window.outputMask);
+  // One softmax matmul for all batchSize × steps positions.
+  const flat = tf.reshape(top, [batchSize * steps, config.hiddenSize]) as tf.Tensor2D;
+  const projected = config.tiedEmbeddings
+    ? tf.matMul(flat, embedding as tf.Tensor2D, false, true)
+    : tf.matMul(flat, requireWeight(weights, 'softmax/kernel') as tf.Tensor2D);
+  const logits = tf.add(projected, requireWeight(weights, 'softmax/bias')) as tf.Tensor2D;
+  return { logits, state: { layers: layerStates } };
+}
+
+/** Steps one cell through the window: `[batchSize, steps, inputSize]` → `[batchSize, steps, hiddenSize]`. */
+function runLayer(
+  cell: AnyCell,
+  weights: Weights,
+  inputs: tf.Tensor3D,
+  initial: NamedTensorTree,
+  window: unknown,
+): { outputs: tf.Tensor3D; state: NamedTensorTree } {
+  let state = initial;
+  const outputs: tf.Tensor2D[] = [];
+  for (const input of tf.unstack(inputs, 1)) {
+    const result = cell.step(weights, input as tf.Tensor2D, state, window);
+    outputs.push(result.output);
+    state = result.state;
+  }
+  return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state };
+}

@@ -1,0 +1,136 @@
+import { clipByGlobalNorm, disposeTree, mapTree, stopGradient } from '@bayesrnn/core';
+import type { TensorTree } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
+import type { TrainTask, WindowContext } from './train-task.js';
+
+/** What one step needs: the task, the carried state and the optimiser with its state. */
+export interface TrainingStepInput<State extends TensorTree> {
+  readonly task: TrainTask<State>;
+  readonly window: number;
+  readonly state: State;
+  readonly context: WindowContext;
+  readonly optimizer: Optimizer;
+  readonly optimizerState: OptimizerState;
+  readonly learningRate: number;
+  /** Global-norm clipping threshold; `Infinity` turns clipping off. */
+  readonly clipNorm: number;
+}
+
+/** A step's outcome. `state` and `optimizerState` are new tensors the caller owns. */
+export interface TrainingStepResult<State extends TensorTree> {
+  /** False when the loss, a part or the gradient norm was not finite: nothing was applied. */
+  readonly finite: boolean;
+  readonly loss: number;
+  /** `‖g‖` over all gradients, before clipping. */
+  readonly gradientNorm: number;
+  readonly parts: { readonly [name: string]: number };
+  readonly tokens: number;
+  /** The carried state for the next window (gradient stopped); `undefined` unless finite. */
+  readonly state: State | undefined;
+  /** The optimiser's next state; `undefined` unless finite. */
+  readonly optimizerState: OptimizerState | undefined;
+}
+
+/** Loss, gradients by the task's variable names, and everything kept out of the tape. */
+interface WindowGradients<State extends TensorTree> {
+  readonly gradients: Gradients;
+  /** `[loss, ...parts]`, kept out of the tape's tidy. */
+  readonly summary: tf.Tensor1D;
+  readonly partNames: readonly string[];
+  readonly state: State;
+  readonly tokens: number;
+}
+
+/**
+ * Runs `windowLoss` under `tf.variableGrads`. variableGrads disposes every tensor the closure
+ * made except the loss it returns, so the next state and the loss parts are taken out of its
+ * tidy with `tf.keep`; the state goes through `stopGradient` so that, even if a caller ran two
+ * windows in one tape, no gradient could cross the window boundary (truncated BPTT).
+ */
+function windowGradients<State extends TensorTree>(
+  input: TrainingStepInput<State>,
+): WindowGradients<State> {
+  const { task, window, state, context } = input;
+  let kept: Omit<WindowGradients<State>, 'gradients'> | undefined;
+  const variables = Object.entries(task.variables);
+  const { value, grads } = tf.variableGrads(
+    () => {
+      const result = task.windowLoss(window, state, context);
+      const parts = result.parts ?? {};
+      const partNames = Object.keys(parts);
+      const scalars = partNames.map((name) => parts[name] ?? tf.scalar(Number.NaN));
+      kept = {
+        summary: tf.keep(tf.stack([result.loss, ...scalars]) as tf.Tensor1D),
+        partNames,
+        // mapTree keeps the structure; its type cannot be reduced for a generic State.
+        state: mapTree(result.state, (tensor) => tf.keep(stopGradient(tensor))) as unknown as State,
+        tokens: result.tokens,
+      };
+      return result.loss;
+    },
+    variables.map(([, variable]) => variable),
+  );
+  value.dispose();
+  if (kept === undefined) throw new Error('internal: windowLoss did not run');
+  // variableGrads names gradients by tfjs variable name; the task names them by its keys.
+  const gradients: { [name: string]: tf.Tensor } = {};
+  for (const [name, variable] of variables) {
+    const gradient = grads[variable.name];
+    if (gradient) gradients[name] = gradient;
+  }
+  return { ...kept, gradients };
+}
+
+/** Clipped gradients and the pre-clip global norm `‖g‖ = √(Σᵢ ‖gᵢ‖²)`. Inputs are kept. */
+function clipGradients(
+  gradients: Gradients,
+  clipNorm: number,
+): { gradients: Gradients; globalNorm: tf.Scalar } {
+  if (Number.isFinite(clipNorm)) return clipByGlobalNorm(gradients, clipNorm);
+  const globalNorm = tf.tidy(() => {
+    const squares = Object.values(gradients).map((gradient) => tf.sum(tf.square(gradient)));
+    return (squares.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(squares))) as tf.Scalar;
+  });
+  return { gradients: { ...gradients }, globalNorm };
+}
+
+/**
+ * One truncated-BPTT step: loss and gradients of the window, global-norm clipping
+ * (Pascanu et al. 2013), one read of `[loss, ...parts, ‖g‖]` (the step's only GPU sync,
+ * needed by the NaN guard), then, if all is finite, the optimiser update. A non-finite step
+ * changes nothing: no update, no new state. The input state and optimiser state are kept.
+ */
+export async function runTrainingStep<State extends TensorTree>(
+  input: TrainingStepInput<State>,
+): Promise<TrainingStepResult<State>> {
+  const computed = windowGradients(input);
+  let optimizerState: OptimizerState | undefined;
+  let clipped: { gradients: Gradients; globalNorm: tf.Scalar } | undefined;
+  try {
+    clipped = clipGradients(computed.gradients, input.clipNorm);
+    const { globalNorm } = clipped;
+    const readout = tf.tidy(() => tf.concat([computed.summary, tf.reshape(globalNorm, [1])]));
+    const values = await readout.data();
+    readout.dispose();
+    const loss = values[0] ?? Number.NaN;
+    const gradientNorm = values[values.length - 1] ?? Number.NaN;
+    const parts: { [name: string]: number } = {};
+    computed.partNames.forEach((name, index) => {
+      parts[name] = values[index + 1] ?? Number.NaN;
+    });
+    // Loss parts count too: a NaN part means the model broke even if the total looks finite.
+    const finite = Array.from(values).every(Number.isFinite);
+    if (finite) {
+      const { optimizer, task, optimizerState: previous, learningRate } = input;
+      optimizerState = optimizer.apply(task.variables, clipped.gradients, previous, learningRate);
+    }
+    const state = finite ? computed.state : undefined;
+    return { finite, loss, gradientNorm, parts, tokens: computed.tokens, state, optimizerState };
+  } finally {
+    computed.summary.dispose();
+    disposeTree([computed.gradients, clipped?.gradients ?? [], clipped?.globalNorm ?? []]);
+    // The new state survives only with a successful update (not on divergence or a throw).
+    if (optimizerState === undefined) disposeTree(computed.state);
+  }
+}
