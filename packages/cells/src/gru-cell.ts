@@ -2,15 +2,9 @@ import { uniform } from '@bayesrnn/core';
 import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
-import {
-  checkDropoutConfig,
-  checkWindow,
-  type RecurrentDropoutShape,
-  type RecurrentDropoutWindow,
-  startRecurrentDropoutWindow,
-  type VariationalDropoutConfig,
-} from './recurrent-dropout.js';
-import { checkPositiveInteger, checkShape } from './validate.js';
+import { createRecurrentCell } from './recurrent-cell.js';
+import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
+import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
 
 /**
  * The GRU's weights:
@@ -56,7 +50,6 @@ export const DEFAULT_GRU_CONFIG = Object.freeze({
 /** A GRU cell (the `Cell` contract with GRU weights, state and dropout window). */
 export type GruCell = Cell<GruWeightName, GruState, RecurrentDropoutWindow>;
 
-const CELL_NAME = 'GRU cell';
 /** Masks per input when untied: r, z, n. */
 const GATES = 3;
 /** Gates computed by the fused `gateKernel`: r, z. */
@@ -77,56 +70,37 @@ const FUSED_GATES = 2;
  * @throws RangeError naming the option, e.g. `GruConfig.inputSize must be a positive integer, got 1.5`.
  */
 export function createGruCell(config: GruConfig): GruCell {
-  const inputSize = checkPositiveInteger(config.inputSize, 'GruConfig.inputSize');
-  const hiddenSize = checkPositiveInteger(config.hiddenSize, 'GruConfig.hiddenSize');
-  const dropout = checkDropoutConfig(config.dropout, 'GruConfig.dropout');
-  const init = config.init ?? DEFAULT_GRU_CONFIG.init;
-  const biasInit = config.biasInit ?? init;
-  const shape: RecurrentDropoutShape = { inputSize, hiddenSize, gates: GATES };
-  const weightSpecs = {
-    gateKernel: { shape: [inputSize + hiddenSize, FUSED_GATES * hiddenSize], init },
-    gateBias: { shape: [FUSED_GATES * hiddenSize], init: biasInit },
-    candidateInputKernel: { shape: [inputSize, hiddenSize], init },
-    candidateRecurrentKernel: { shape: [hiddenSize, hiddenSize], init },
-    candidateInputBias: { shape: [hiddenSize], init: biasInit },
-    candidateRecurrentBias: { shape: [hiddenSize], init: biasInit },
-  };
-
-  return {
+  const { inputSize, hiddenSize, dropout, init, biasInit } = checkRecurrentCellConfig(
+    config,
+    'GruConfig',
+    DEFAULT_GRU_CONFIG.init,
+  );
+  return createRecurrentCell({
+    cellName: 'GRU cell',
     inputSize,
-    outputSize: hiddenSize,
-    weightSpecs,
-    initialState(batchSize) {
-      checkPositiveInteger(batchSize, `${CELL_NAME}.initialState: batchSize`);
-      return { h: tf.zeros([batchSize, hiddenSize]) };
+    hiddenSize,
+    gates: GATES,
+    dropout,
+    weightSpecs: {
+      gateKernel: { shape: [inputSize + hiddenSize, FUSED_GATES * hiddenSize], init },
+      gateBias: { shape: [FUSED_GATES * hiddenSize], init: biasInit },
+      candidateInputKernel: { shape: [inputSize, hiddenSize], init },
+      candidateRecurrentKernel: { shape: [hiddenSize, hiddenSize], init },
+      candidateInputBias: { shape: [hiddenSize], init: biasInit },
+      candidateRecurrentBias: { shape: [hiddenSize], init: biasInit },
     },
-    startWindow(options) {
-      return startRecurrentDropoutWindow(dropout, shape, options, CELL_NAME);
-    },
-    step(weights, input, state, window: RecurrentDropoutWindow | undefined) {
-      const batchSize = input.shape[0] ?? 0;
-      checkShape(CELL_NAME, 'input', input, [batchSize, inputSize]);
-      checkShape(CELL_NAME, 'state.h', state.h, [batchSize, hiddenSize]);
-      for (const name of Object.keys(weightSpecs) as GruWeightName[]) {
-        checkShape(CELL_NAME, `weights.${name}`, weights[name], weightSpecs[name].shape);
-      }
-      const masks = checkWindow(CELL_NAME, window, batchSize, shape);
-      return tf.tidy(() => {
-        const h = gruStep(weights, input, state.h, masks);
-        // A separate handle on h's data: disposing the state never disposes the output.
-        return { output: h.clone(), state: { h } };
-      });
-    },
-  };
+    stateNames: ['h'],
+    step: gruStep,
+  });
 }
 
 /** One GRU step, the equations of `createGruCell` in order. Call inside `tf.tidy`. */
 function gruStep(
   weights: Weights<GruWeightName>,
   x: tf.Tensor2D,
-  h: tf.Tensor2D,
+  { h }: GruState,
   window: RecurrentDropoutWindow,
-): tf.Tensor2D {
+): GruState {
   const inputMasks = splitGruMask(window.inputMask);
   const recurrentMasks = splitGruMask(window.recurrentMask);
   // (r, z) = σ([x̃; h̃] · gateKernel + gateBias): one matmul (tied) or one batched (untied).
@@ -150,7 +124,8 @@ function gruStep(
   );
   const candidate = tf.tanh(tf.add(inputPart, tf.mul(tf.sigmoid(resetPre), recurrentPart)));
   // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}, written n + z ⊙ (h_{t−1} − n): one op fewer.
-  return tf.add(candidate, tf.mul(tf.sigmoid(updatePre), tf.sub(h, candidate))) as tf.Tensor2D;
+  const next = tf.add(candidate, tf.mul(tf.sigmoid(updatePre), tf.sub(h, candidate)));
+  return { h: next as tf.Tensor2D };
 }
 
 /** Masks for the fused r, z gates and for the candidate n (a tied mask serves all three). */

@@ -2,15 +2,10 @@ import { uniform } from '@bayesrnn/core';
 import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
-import {
-  checkDropoutConfig,
-  checkWindow,
-  type RecurrentDropoutShape,
-  type RecurrentDropoutWindow,
-  startRecurrentDropoutWindow,
-  type VariationalDropoutConfig,
-} from './recurrent-dropout.js';
-import { checkFinite, checkPositiveInteger, checkShape } from './validate.js';
+import { createRecurrentCell } from './recurrent-cell.js';
+import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
+import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
+import { checkFinite } from './validate.js';
 
 /** The LSTM's weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]`, `bias` `[4 · hiddenSize]`. */
 export type LstmWeightName = 'kernel' | 'bias';
@@ -54,7 +49,6 @@ export const DEFAULT_LSTM_CONFIG = Object.freeze({
 /** An LSTM cell (the `Cell` contract with LSTM weights, state and dropout window). */
 export type LstmCell = Cell<LstmWeightName, LstmState, RecurrentDropoutWindow>;
 
-const CELL_NAME = 'LSTM cell';
 /** Gate blocks of the kernel's columns, in PyTorch's order: i, f, g, o. */
 const GATES = 4;
 const FORGET_GATE = 1;
@@ -76,47 +70,28 @@ const FORGET_GATE = 1;
  * @throws RangeError naming the option, e.g. `LstmConfig.hiddenSize must be a positive integer, got 0`.
  */
 export function createLstmCell(config: LstmConfig): LstmCell {
-  const inputSize = checkPositiveInteger(config.inputSize, 'LstmConfig.inputSize');
-  const hiddenSize = checkPositiveInteger(config.hiddenSize, 'LstmConfig.hiddenSize');
+  const checked = checkRecurrentCellConfig(config, 'LstmConfig', DEFAULT_LSTM_CONFIG.init);
+  const { inputSize, hiddenSize, dropout, init } = checked;
   const forgetBias = checkFinite(
     config.forgetBias ?? DEFAULT_LSTM_CONFIG.forgetBias,
     'LstmConfig.forgetBias',
   );
-  const dropout = checkDropoutConfig(config.dropout, 'LstmConfig.dropout');
-  const init = config.init ?? DEFAULT_LSTM_CONFIG.init;
-  const biasInit = withForgetBias(config.biasInit ?? init, forgetBias, hiddenSize);
-  const shape: RecurrentDropoutShape = { inputSize, hiddenSize, gates: GATES };
-  const kernelShape = [inputSize + hiddenSize, GATES * hiddenSize];
-
-  return {
+  return createRecurrentCell({
+    cellName: 'LSTM cell',
     inputSize,
-    outputSize: hiddenSize,
+    hiddenSize,
+    gates: GATES,
+    dropout,
     weightSpecs: {
-      kernel: { shape: kernelShape, init },
-      bias: { shape: [GATES * hiddenSize], init: biasInit },
+      kernel: { shape: [inputSize + hiddenSize, GATES * hiddenSize], init },
+      bias: {
+        shape: [GATES * hiddenSize],
+        init: withForgetBias(checked.biasInit, forgetBias, hiddenSize),
+      },
     },
-    initialState(batchSize) {
-      checkPositiveInteger(batchSize, `${CELL_NAME}.initialState: batchSize`);
-      return { h: tf.zeros([batchSize, hiddenSize]), c: tf.zeros([batchSize, hiddenSize]) };
-    },
-    startWindow(options) {
-      return startRecurrentDropoutWindow(dropout, shape, options, CELL_NAME);
-    },
-    step(weights, input, state, window: RecurrentDropoutWindow | undefined) {
-      const batchSize = input.shape[0] ?? 0;
-      checkShape(CELL_NAME, 'input', input, [batchSize, inputSize]);
-      checkShape(CELL_NAME, 'state.h', state.h, [batchSize, hiddenSize]);
-      checkShape(CELL_NAME, 'state.c', state.c, [batchSize, hiddenSize]);
-      checkShape(CELL_NAME, 'weights.kernel', weights.kernel, kernelShape);
-      checkShape(CELL_NAME, 'weights.bias', weights.bias, [GATES * hiddenSize]);
-      const masks = checkWindow(CELL_NAME, window, batchSize, shape);
-      return tf.tidy(() => {
-        const next = lstmStep(weights, input, state, masks);
-        // A separate handle on h's data: disposing the state never disposes the output.
-        return { output: next.h.clone(), state: next };
-      });
-    },
-  };
+    stateNames: ['h', 'c'],
+    step: lstmStep,
+  });
 }
 
 /** One LSTM step, the equations of `createLstmCell` in order. Call inside `tf.tidy`. */

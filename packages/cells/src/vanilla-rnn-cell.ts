@@ -1,16 +1,10 @@
 import { uniform } from '@bayesrnn/core';
-import type { Cell, Initializer } from '@bayesrnn/spec';
+import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
-import {
-  checkDropoutConfig,
-  checkWindow,
-  type RecurrentDropoutShape,
-  type RecurrentDropoutWindow,
-  startRecurrentDropoutWindow,
-  type VariationalDropoutConfig,
-} from './recurrent-dropout.js';
-import { checkPositiveInteger, checkShape } from './validate.js';
+import { createRecurrentCell } from './recurrent-cell.js';
+import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
+import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
 
 /** The vanilla RNN's weights: `kernel` `[inputSize + hiddenSize, hiddenSize]`, `bias` `[hiddenSize]`. */
 export type VanillaRnnWeightName = 'kernel' | 'bias';
@@ -43,8 +37,6 @@ export const DEFAULT_VANILLA_RNN_CONFIG = Object.freeze({
 /** A vanilla (Elman) RNN cell. */
 export type VanillaRnnCell = Cell<VanillaRnnWeightName, VanillaRnnState, RecurrentDropoutWindow>;
 
-const CELL_NAME = 'vanilla RNN cell';
-
 /**
  * Creates a vanilla (Elman 1990) RNN cell with variational dropout on its inputs
  * (Gal & Ghahramani 2016, §3.1):
@@ -58,49 +50,42 @@ const CELL_NAME = 'vanilla RNN cell';
  * @throws RangeError naming the option, e.g. `VanillaRnnConfig.hiddenSize must be a positive integer, got -1`.
  */
 export function createVanillaRnnCell(config: VanillaRnnConfig): VanillaRnnCell {
-  const inputSize = checkPositiveInteger(config.inputSize, 'VanillaRnnConfig.inputSize');
-  const hiddenSize = checkPositiveInteger(config.hiddenSize, 'VanillaRnnConfig.hiddenSize');
-  const dropout = checkDropoutConfig(config.dropout, 'VanillaRnnConfig.dropout');
-  const init = config.init ?? DEFAULT_VANILLA_RNN_CONFIG.init;
-  const shape: RecurrentDropoutShape = { inputSize, hiddenSize, gates: 1 };
-  const kernelShape = [inputSize + hiddenSize, hiddenSize];
-
-  return {
+  const { inputSize, hiddenSize, dropout, init, biasInit } = checkRecurrentCellConfig(
+    config,
+    'VanillaRnnConfig',
+    DEFAULT_VANILLA_RNN_CONFIG.init,
+  );
+  return createRecurrentCell({
+    cellName: 'vanilla RNN cell',
     inputSize,
-    outputSize: hiddenSize,
+    hiddenSize,
+    gates: 1,
+    dropout,
     weightSpecs: {
-      kernel: { shape: kernelShape, init },
-      bias: { shape: [hiddenSize], init: config.biasInit ?? init },
+      kernel: { shape: [inputSize + hiddenSize, hiddenSize], init },
+      bias: { shape: [hiddenSize], init: biasInit },
     },
-    initialState(batchSize) {
-      checkPositiveInteger(batchSize, `${CELL_NAME}.initialState: batchSize`);
-      return { h: tf.zeros([batchSize, hiddenSize]) };
-    },
-    startWindow(options) {
-      return startRecurrentDropoutWindow(dropout, shape, options, CELL_NAME);
-    },
-    step(weights, input, state, window: RecurrentDropoutWindow | undefined) {
-      const batchSize = input.shape[0] ?? 0;
-      checkShape(CELL_NAME, 'input', input, [batchSize, inputSize]);
-      checkShape(CELL_NAME, 'state.h', state.h, [batchSize, hiddenSize]);
-      checkShape(CELL_NAME, 'weights.kernel', weights.kernel, kernelShape);
-      checkShape(CELL_NAME, 'weights.bias', weights.bias, [hiddenSize]);
-      const masks = checkWindow(CELL_NAME, window, batchSize, shape);
-      return tf.tidy(() => {
-        // h_t = tanh([x̃; h̃] · kernel + bias): one matmul.
-        const [pre] = gatePreActivations(
-          input,
-          state.h,
-          weights.kernel,
-          weights.bias,
-          1,
-          masks.inputMask,
-          masks.recurrentMask,
-        ) as [tf.Tensor2D];
-        const h = tf.tanh(pre);
-        // A separate handle on h's data: disposing the state never disposes the output.
-        return { output: h.clone(), state: { h } };
-      });
-    },
-  };
+    stateNames: ['h'],
+    step: vanillaRnnStep,
+  });
+}
+
+/** One vanilla RNN step, the equation of `createVanillaRnnCell`. Call inside `tf.tidy`. */
+function vanillaRnnStep(
+  weights: Weights<VanillaRnnWeightName>,
+  x: tf.Tensor2D,
+  { h }: VanillaRnnState,
+  window: RecurrentDropoutWindow,
+): VanillaRnnState {
+  // h_t = tanh([x̃; h̃] · kernel + bias): one matmul.
+  const [pre] = gatePreActivations(
+    x,
+    h,
+    weights.kernel,
+    weights.bias,
+    1,
+    window.inputMask,
+    window.recurrentMask,
+  ) as [tf.Tensor2D];
+  return { h: tf.tanh(pre) };
 }

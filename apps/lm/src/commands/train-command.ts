@@ -23,7 +23,7 @@ Options:
   --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
   --epochs N            override the preset's epochs
   --mc K                also evaluate with K MC-dropout passes at the end (variational/dropout)
-  --resume              continue the run in --out from its last checkpoint
+  --resume              continue the run in --out from its last checkpoint (or start it)
   --checkpoint-every N  checkpoint every N steps (default 200; also at every epoch end)
   --backend NAME        tensorflow | wasm | cpu (default: best available)
   -h, --help            this help`;
@@ -125,7 +125,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     }),
     clipNorm: training.clipNorm,
     checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
-    resume: args.resume === true,
+    resume: args.resume === true ? 'auto' : false,
     testSplits: ['valid', 'test'],
   });
   const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();

@@ -1,9 +1,11 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { unfusedMatMul, wasmFusesEpilogue } from './wasm-fused-bias.js';
 import {
   asWasmBackend,
   disposeIntermediates,
   requireInput,
+  runWasmKernel,
   singleOutput,
 } from './wasm-kernel-utils.js';
 import { runAsBatchOneMatMuls } from './wasm-matmul-batches.js';
@@ -28,7 +30,10 @@ const MATMUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
  * are transposed explicitly first (wasm `Transpose`, O(size), < 1 ms there) and batches are
  * folded or split ({@link runAsBatchOneMatMuls}). That slow path also adds `_FusedMatMul`'s
  * bias wrongly to every row but the first, so batched fused products are always split.
- * Keeps the original `setupFunc`, so it may run before or after the backend starts.
+ * A `_FusedMatMul` bias other than one value per column (`[m, n]`, `[batch, 1, n]`, a
+ * scalar, …), which wasm's kernel rejects or adds wrongly, and PReLU weights beyond one per
+ * column, go through {@link unfusedMatMul} instead: this fast product, then `Add` and the
+ * activation as ordinary wasm kernels, as cpu computes it. Keeps the original `setupFunc`, so it may run before or after the backend starts.
  * Idempotent.
  */
 export function registerWasmFastMatMul(): void {
@@ -56,8 +61,14 @@ function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
     const b = requireInput(inputs, 'b', kernelName);
     const transposeA = attrs?.transposeA === true;
     const transposeB = attrs?.transposeB === true;
-    if (!transposeA && !transposeB && isUnbatched(a) && isUnbatched(b)) return original(args);
     const wasm = asWasmBackend(backend, kernelName);
+    if (kernelName === tf._FusedMatMul) {
+      const columns = (transposeB ? b.shape.at(-2) : b.shape.at(-1)) ?? 1;
+      if (!wasmFusesEpilogue(wasm, inputs, columns)) {
+        return unfusedMatMul(wasm, inputs, backend, attrs ?? {});
+      }
+    }
+    if (!transposeA && !transposeB && isUnbatched(a) && isUnbatched(b)) return original(args);
     const made: TensorInfo[] = [];
     try {
       const plainA = transposeA ? swapLastTwoAxes(a, backend, made) : a;
@@ -68,7 +79,6 @@ function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
           original({ inputs: { ...inputs, a: left, b: right }, backend, attrs: plainAttrs }),
           kernelName,
         );
-      if (!canBatchEntrywise(inputs.preluActivationWeights)) return single(plainA, plainB);
       const isFused = kernelName === tf._FusedMatMul;
       return runAsBatchOneMatMuls(wasm, plainA, plainB, single, isFused) ?? single(plainA, plainB);
     } finally {
@@ -83,20 +93,11 @@ function isUnbatched(operand: TensorInfo): boolean {
   return tf.util.sizeFromShape(operand.shape.slice(0, -2)) <= 1;
 }
 
-/** PReLU weights beyond one per column would be cut wrongly by folding or splitting. */
-function canBatchEntrywise(preluWeights: TensorInfo | undefined): boolean {
-  return preluWeights === undefined || preluWeights.shape.length <= 1;
-}
-
 /** `[..., rows, columns]` to a new `[..., columns, rows]`, recorded in `made` for disposal. */
 function swapLastTwoAxes(operand: TensorInfo, backend: object, made: TensorInfo[]): TensorInfo {
   const rank = operand.shape.length;
   const perm = [...Array.from({ length: rank - 2 }, (_, axis) => axis), rank - 1, rank - 2];
-  // Looked up per call: the registered kernel is the one whose setup ran on this backend.
-  const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (transpose === undefined) throw new Error('bayesrnn: wasm has no Transpose kernel');
-  const output = transpose.kernelFunc({ inputs: { x: operand }, backend, attrs: { perm } });
-  const swapped = singleOutput(output, tf.Transpose);
+  const swapped = runWasmKernel(tf.Transpose, { x: operand }, backend, { perm });
   made.push(swapped);
   return swapped;
 }

@@ -1,10 +1,11 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel } from '@tensorflow/tfjs-core';
 
 /** The parts of the wasm backend this package's kernels use (the engine passes it as `{}`). */
 export type WasmBackend = Pick<
   BackendWasm,
-  'readSync' | 'makeOutput' | 'disposeData' | 'typedArrayFromHeap'
+  'readSync' | 'makeOutput' | 'disposeData' | 'typedArrayFromHeap' | 'dataIdMap'
 >;
 
 /**
@@ -13,7 +14,8 @@ export type WasmBackend = Pick<
  * the heap code.
  */
 export function asWasmBackend(backend: object, kernelName: string): WasmBackend {
-  if ('readSync' in backend && 'makeOutput' in backend && 'typedArrayFromHeap' in backend) {
+  const parts = ['readSync', 'makeOutput', 'disposeData', 'typedArrayFromHeap', 'dataIdMap'];
+  if (parts.every((part) => part in backend)) {
     return backend as WasmBackend;
   }
   throw new Error(`bayesrnn: ${kernelName} kernel expects the wasm backend`);
@@ -43,4 +45,20 @@ export function singleOutput(output: TensorInfo | TensorInfo[], kernelName: stri
 /** Frees intermediates the engine never saw (made by calling kernels directly). */
 export function disposeIntermediates(wasm: WasmBackend, intermediates: readonly TensorInfo[]) {
   for (const intermediate of intermediates) wasm.disposeData(intermediate.dataId);
+}
+
+/**
+ * Runs the `wasm` kernel registered as `kernelName` on tensors the engine never saw, the
+ * way the engine would. Looked up per call: the registered kernel is the one whose setup ran
+ * on this backend (and, for matmul, this package's fast wrapper).
+ */
+export function runWasmKernel(
+  kernelName: string,
+  inputs: NamedTensorInfoMap,
+  backend: object,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const kernel = getKernel(kernelName, 'wasm');
+  if (kernel === undefined) throw new Error(`bayesrnn: wasm has no ${kernelName} kernel`);
+  return singleOutput(kernel.kernelFunc({ inputs, backend, attrs }), kernelName);
 }
