@@ -21,14 +21,17 @@ const size = 200;
 const gates = 4;
 const rows = 2 * size;
 
-function columnSlices(
+/** An untied alternative: `x`, `h` `[batchSize, size]`, masks `[gates, batchSize, size]`. */
+type UntiedPreActivations = (
   x: tf.Tensor2D,
   h: tf.Tensor2D,
   kernel: tf.Tensor2D,
   bias: tf.Tensor,
   zx: tf.Tensor,
   zh: tf.Tensor,
-) {
+) => tf.Tensor[];
+
+const columnSlices: UntiedPreActivations = (x, h, kernel, bias, zx, zh) => {
   const xs = tf.unstack(tf.mul(x, zx)) as tf.Tensor2D[];
   const hs = tf.unstack(tf.mul(h, zh)) as tf.Tensor2D[];
   return xs.map((xg, g) =>
@@ -38,16 +41,9 @@ function columnSlices(
       bias: tf.slice(bias, g * size, size),
     }),
   );
-}
+};
 
-function fullWidth(
-  x: tf.Tensor2D,
-  h: tf.Tensor2D,
-  kernel: tf.Tensor2D,
-  bias: tf.Tensor,
-  zx: tf.Tensor,
-  zh: tf.Tensor,
-) {
+const fullWidth: UntiedPreActivations = (x, h, kernel, bias, zx, zh) => {
   const stacked = tf.reshape(tf.concat([tf.mul(x, zx), tf.mul(h, zh)], 2), [
     gates * batchSize,
     rows,
@@ -59,7 +55,7 @@ function fullWidth(
     size,
   ]);
   return tf.unstack(tf.sum(tf.mul(all, tf.reshape(tf.eye(gates), [gates, 1, gates, 1])), 2));
-}
+};
 
 describe(`LSTM gate pre-activations, batch ${batchSize}, hidden ${size}, fwd + bwd`, () => {
   const x = tf.randomNormal([batchSize, size], 0, 1, 'float32', 1) as tf.Tensor2D;

@@ -1,9 +1,9 @@
 import { uniform } from '@bayesrnn/core';
-import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
+import type { Cell, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
 import { createRecurrentCell } from './recurrent-cell.js';
-import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
+import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
 
 /**
@@ -27,16 +27,8 @@ export type GruState = {
   readonly h: tf.Tensor2D;
 };
 
-/** Options of `createGruCell`. */
-export interface GruConfig {
-  /** Columns of each step's input `x_t`. */
-  readonly inputSize: number;
-  /** Units: columns of `h`. */
-  readonly hiddenSize: number;
-  /** Initialiser of the kernels (and biases unless `biasInit` is given). Default `uniform(0.1)`. */
-  readonly init?: Initializer;
-  /** Initialiser of the biases. Default: `init`. */
-  readonly biasInit?: Initializer;
+/** Options of `createGruCell` (sizes, initialisers; see `RecurrentCellConfig`). */
+export interface GruConfig extends RecurrentCellConfig {
   /** Variational dropout on `x_t` and `h_{t−1}`; untied means one mask per r, z, n. */
   readonly dropout?: VariationalDropoutConfig;
 }

@@ -3,8 +3,8 @@ import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
 import { createRecurrentCell } from './recurrent-cell.js';
-import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
-import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
+import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
+import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { checkFinite } from './validate.js';
 
 /** The LSTM's weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]`, `bias` `[4 · hiddenSize]`. */
@@ -19,10 +19,8 @@ export type LstmState = {
   readonly c: tf.Tensor2D;
 };
 
-/** Options of `createLstmCell`. */
-export interface LstmConfig {
-  /** Columns of each step's input `x_t`. */
-  readonly inputSize: number;
+/** Options of `createLstmCell` (sizes, initialisers, dropout; see `RecurrentCellConfig`). */
+export interface LstmConfig extends RecurrentCellConfig {
   /** Units: columns of `h` and `c`. */
   readonly hiddenSize: number;
   /**
@@ -30,12 +28,8 @@ export interface LstmConfig {
    * Default 0, as Zaremba/Gal and the Sonnet BBB example; Gan et al. use 3 (papers.md §0.1).
    */
   readonly forgetBias?: number;
-  /** Initialiser of `kernel` (and of `bias` unless `biasInit` is given). Default `uniform(0.1)`. */
-  readonly init?: Initializer;
   /** Initialiser of `bias` before `forgetBias` is added. Default: `init` (Zaremba: all weights). */
   readonly biasInit?: Initializer;
-  /** Variational dropout on `x_t` and `h_{t−1}` (Gal & Ghahramani 2016). Default: none. */
-  readonly dropout?: VariationalDropoutConfig;
 }
 
 /** Defaults of the optional `LstmConfig` fields. */

@@ -11,7 +11,10 @@ export interface RecurrentCellConfig {
   readonly inputSize: number;
   /** Units: columns of `h`. */
   readonly hiddenSize: number;
-  /** Initialiser of the kernels (and of the biases unless `biasInit` is given). */
+  /**
+   * Initialiser of the kernels (and of the biases unless `biasInit` is given). Default: the
+   * cell's `DEFAULT_X_CONFIG.init`, `uniform(0.1)` for every cell here.
+   */
   readonly init?: Initializer;
   /** Initialiser of the biases. Default: `init`. */
   readonly biasInit?: Initializer;

@@ -83,7 +83,7 @@ export function createRecurrentCell<Name extends string, State extends Recurrent
       const batchSize = input.shape[0] ?? 0;
       checkShape(cellName, 'input', input, [batchSize, inputSize]);
       for (const { name, what } of stateChecks) {
-        checkShape(cellName, what, state[name], [batchSize, hiddenSize]);
+        checkShape(cellName, what, state[name] as tf.Tensor2D, [batchSize, hiddenSize]);
       }
       for (const { name, what } of weightChecks) {
         checkShape(cellName, what, weights[name], weightSpecs[name].shape);

@@ -1,17 +1,30 @@
 import { createKey } from '@bayesrnn/core';
-import { countNewTensors, expectClose, expectGradientsMatch, TOLERANCES } from '@bayesrnn/testing';
+import * as testing from '@bayesrnn/testing';
+import { countNewTensors, expectClose, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectFinite, mistyped, unroll, weightedSum } from './__fixtures__/harness.js';
+import { expectFiniteDifferenceGradients } from './__fixtures__/cell-checks.js';
+import {
+  expectFinite,
+  type LoadedCell,
+  mistyped,
+  releaseCell,
+  unroll,
+  weightedSum,
+} from './__fixtures__/harness.js';
+import { NO_MASKS } from './__fixtures__/named-loss.js';
 import { type Matrix, referenceVanillaRnn } from './__fixtures__/reference-cells.js';
-import { disposeRecurrentDropoutWindow, type RecurrentDropoutWindow } from './recurrent-dropout.js';
-import { createVanillaRnnCell } from './vanilla-rnn-cell.js';
+import { disposeRecurrentDropoutWindow } from './recurrent-dropout.js';
+import {
+  createVanillaRnnCell,
+  type VanillaRnnState,
+  type VanillaRnnWeightName,
+} from './vanilla-rnn-cell.js';
 
 const batchSize = 2;
 const inputSize = 3;
 const hiddenSize = 4;
 const steps = 3;
-const NO_MASKS: RecurrentDropoutWindow = {};
 
 /** Deterministic values in [−scale, scale] with 4 decimals (a fixed LCG, no tfjs randomness). */
 function values(count: number, seed: number, scale: number): number[] {
@@ -34,12 +47,14 @@ const data = {
   lossWeights: values(steps * batchSize * hiddenSize, 5, 1),
 };
 
-function load() {
+function load(): LoadedCell<VanillaRnnWeightName, VanillaRnnState> {
   return {
-    kernel: tf.tensor2d(data.kernel, [inputSize + hiddenSize, hiddenSize]),
-    bias: tf.tensor1d(data.bias),
+    weights: {
+      kernel: tf.tensor2d(data.kernel, [inputSize + hiddenSize, hiddenSize]),
+      bias: tf.tensor1d(data.bias),
+    },
     inputs: tf.tensor3d(data.inputs, [steps, batchSize, inputSize]),
-    h0: tf.tensor2d(data.h0, [batchSize, hiddenSize]),
+    state: { h: tf.tensor2d(data.h0, [batchSize, hiddenSize]) },
     lossWeights: tf.tensor3d(data.lossWeights, [steps, batchSize, hiddenSize]),
   };
 }
@@ -66,7 +81,7 @@ describe('vanilla RNN cell against a float64 JS reference (hand-written BPTT)', 
   it('matches h at every step and the loss', () => {
     const f = load();
     tf.tidy(() => {
-      const { outputs } = unroll(cell, f, f.inputs, { h: f.h0 }, NO_MASKS);
+      const { outputs } = unroll(cell, f.weights, f.inputs, f.state, NO_MASKS);
       expectClose(outputs, reference.hs.flat(2), TOLERANCES.reference, 'h');
       expectClose(
         weightedSum(outputs, f.lossWeights),
@@ -75,7 +90,7 @@ describe('vanilla RNN cell against a float64 JS reference (hand-written BPTT)', 
         'loss',
       );
     });
-    tf.dispose(Object.values(f));
+    releaseCell(f);
   });
 
   it('matches the BPTT gradients w.r.t. kernel, bias and h0', () => {
@@ -86,12 +101,12 @@ describe('vanilla RNN cell against a float64 JS reference (hand-written BPTT)', 
           unroll(cell, { kernel, bias }, f.inputs, { h: h0 as tf.Tensor2D }, NO_MASKS).outputs,
           f.lossWeights,
         ),
-      )([f.kernel, f.bias, f.h0]);
+      )([f.weights.kernel, f.weights.bias, f.state.h]);
       expectClose(dk ?? [], reference.kernelGrad.flat(), TOLERANCES.reference, 'd/d kernel');
       expectClose(db ?? [], reference.biasGrad, TOLERANCES.reference, 'd/d bias');
       expectClose(dh ?? [], reference.h0Grad.flat(), TOLERANCES.reference, 'd/d h0');
     });
-    tf.dispose(Object.values(f));
+    releaseCell(f);
   });
 });
 
@@ -106,22 +121,9 @@ describe('vanilla RNN cell with dropout', () => {
     const window = cell.startWindow({ key: createKey(3), batchSize, training: true });
     expect(window.inputMask?.shape).toEqual([batchSize, inputSize]);
     expect(window.recurrentMask?.shape).toEqual([batchSize, hiddenSize]);
-    expectGradientsMatch(
-      ({ kernel, bias, inputs, h0 }) =>
-        weightedSum(
-          unroll(
-            cell,
-            { kernel: kernel as tf.Tensor, bias: bias as tf.Tensor },
-            inputs as tf.Tensor,
-            { h: h0 as tf.Tensor2D },
-            window,
-          ).outputs,
-          f.lossWeights,
-        ),
-      { kernel: f.kernel, bias: f.bias, inputs: f.inputs, h0: f.h0 },
-    );
+    expectFiniteDifferenceGradients(testing, cell, f, window);
     disposeRecurrentDropoutWindow(window);
-    tf.dispose(Object.values(f));
+    releaseCell(f);
   });
 
   it('equals the plain cell on masked inputs: h = tanh([x ⊙ z_x; h ⊙ z_h] W + b)', () => {
@@ -137,41 +139,47 @@ describe('vanilla RNN cell with dropout', () => {
       const x = tf.squeeze(tf.slice(f.inputs, [0, 0, 0], [1, -1, -1]), [0]) as tf.Tensor2D;
       const { inputMask, recurrentMask } = window;
       if (!inputMask || !recurrentMask) throw new Error('expected masks');
-      const got = dropped.step(f, x, { h: f.h0 }, window).output;
+      const got = dropped.step(f.weights, x, f.state, window).output;
       const want = plain.step(
-        f,
+        f.weights,
         tf.mul(x, inputMask) as tf.Tensor2D,
-        { h: tf.mul(f.h0, recurrentMask) as tf.Tensor2D },
+        { h: tf.mul(f.state.h, recurrentMask) as tf.Tensor2D },
         NO_MASKS,
       ).output;
       expectClose(got, want, TOLERANCES.float32, 'masked step');
     });
     disposeRecurrentDropoutWindow(window);
-    tf.dispose(Object.values(f));
+    releaseCell(f);
   });
 
   it('saturates without NaN, and leaks nothing', async () => {
     const cell = createVanillaRnnCell({ inputSize, hiddenSize });
     const f = load();
     tf.tidy(() => {
-      const kernel = tf.mul(f.kernel, 1e4);
+      const kernel = tf.mul(f.weights.kernel, 1e4);
       const [dk, dh] = tf.grads((k: tf.Tensor, h0: tf.Tensor) =>
         weightedSum(
-          unroll(cell, { kernel: k, bias: f.bias }, f.inputs, { h: h0 as tf.Tensor2D }, NO_MASKS)
-            .outputs,
+          unroll(
+            cell,
+            { kernel: k, bias: f.weights.bias },
+            f.inputs,
+            { h: h0 as tf.Tensor2D },
+            NO_MASKS,
+          ).outputs,
           f.lossWeights,
         ),
-      )([kernel, f.h0]);
+      )([kernel, f.state.h]);
       expectFinite({ dk: dk ?? tf.scalar(Number.NaN), dh: dh ?? tf.scalar(Number.NaN) });
     });
     const x = tf.ones([batchSize, inputSize]) as tf.Tensor2D;
-    expect(await countNewTensors(() => void cell.step(f, x, { h: f.h0 }, NO_MASKS))).toBe(2);
+    expect(await countNewTensors(() => void cell.step(f.weights, x, f.state, NO_MASKS))).toBe(2);
     expect(() => createVanillaRnnCell({ inputSize, hiddenSize: -1 })).toThrow(
       'VanillaRnnConfig.hiddenSize must be a positive integer, got -1',
     );
-    expect(() => cell.step(f, mistyped(tf.zeros([batchSize])), { h: f.h0 }, NO_MASKS)).toThrow(
+    expect(() => cell.step(f.weights, mistyped(tf.zeros([batchSize])), f.state, NO_MASKS)).toThrow(
       'vanilla RNN cell: input must have shape [2, 3], got [2]',
     );
-    tf.dispose([x, ...Object.values(f)]);
+    x.dispose();
+    releaseCell(f);
   });
 });

@@ -1,9 +1,9 @@
 import { uniform } from '@bayesrnn/core';
-import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
+import type { Cell, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
 import { createRecurrentCell } from './recurrent-cell.js';
-import { checkRecurrentCellConfig } from './recurrent-cell-config.js';
+import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
 
 /** The vanilla RNN's weights: `kernel` `[inputSize + hiddenSize, hiddenSize]`, `bias` `[hiddenSize]`. */
@@ -14,16 +14,8 @@ export type VanillaRnnState = {
   readonly h: tf.Tensor2D;
 };
 
-/** Options of `createVanillaRnnCell`. */
-export interface VanillaRnnConfig {
-  /** Columns of each step's input `x_t`. */
-  readonly inputSize: number;
-  /** Units: columns of `h`. */
-  readonly hiddenSize: number;
-  /** Initialiser of `kernel` (and `bias` unless `biasInit` is given). Default `uniform(0.1)`. */
-  readonly init?: Initializer;
-  /** Initialiser of `bias`. Default: `init`. */
-  readonly biasInit?: Initializer;
+/** Options of `createVanillaRnnCell` (sizes, initialisers; see `RecurrentCellConfig`). */
+export interface VanillaRnnConfig extends RecurrentCellConfig {
   /** Variational dropout on `x_t` and `h_{t−1}`. One gate, so `tied` makes no difference. */
   readonly dropout?: VariationalDropoutConfig;
 }

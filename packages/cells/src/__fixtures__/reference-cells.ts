@@ -95,26 +95,16 @@ export function referenceGruStep(
       size,
     ).map((row) => row.map(sigmoid));
   const [r, z] = [gate(0), gate(1)];
+  // The candidate's two halves: `v ⊙ mask · kernel + bias` each, with mask n (index 2).
   const none: Matrix = [];
-  const inputPart = affineBlock(
-    x,
-    none,
-    zx[2] ?? [],
-    none,
-    weights.candidateInputKernel,
-    weights.candidateInputBias,
-    0,
-    size,
-  );
-  const recurrentPart = affineBlock(
+  const half = (v: Matrix, mask: Matrix | undefined, kernel: Matrix, bias: readonly number[]) =>
+    affineBlock(v, none, mask ?? [], none, kernel, bias, 0, size);
+  const inputPart = half(x, zx[2], weights.candidateInputKernel, weights.candidateInputBias);
+  const recurrentPart = half(
     h,
-    none,
-    zh[2] ?? [],
-    none,
+    zh[2],
     weights.candidateRecurrentKernel,
     weights.candidateRecurrentBias,
-    0,
-    size,
   );
   return h.map((row, b) =>
     row.map((hPrev, j) => {
