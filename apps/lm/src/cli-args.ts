@@ -27,6 +27,24 @@ export function parseOptions<const Options extends Record<string, OptionSpec>>(
   }
 }
 
+/** A finite number option (`integer`: a whole one) of at least `min`, or `fallback` when absent. */
+function parseNumber(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  integer: boolean,
+): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!(integer ? Number.isInteger(parsed) : Number.isFinite(parsed)) || parsed < min) {
+    throw new UsageError(
+      `--${flag} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got '${value}'`,
+    );
+  }
+  return parsed;
+}
+
 /** A whole number option within bounds, or `fallback` when absent. */
 export function integerOption(
   value: string | undefined,
@@ -34,12 +52,7 @@ export function integerOption(
   fallback: number,
   min = 0,
 ): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < min) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${min}, got '${value}'`);
-  }
-  return parsed;
+  return parseNumber(value, flag, fallback, min, true);
 }
 
 /** A finite number option, or `fallback` when absent. */
@@ -49,12 +62,7 @@ export function numberOption(
   fallback: number,
   min = 0,
 ): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < min) {
-    throw new UsageError(`--${flag} must be a number ≥ ${min}, got '${value}'`);
-  }
-  return parsed;
+  return parseNumber(value, flag, fallback, min, false);
 }
 
 /** One of `choices`, or `fallback` when absent. */

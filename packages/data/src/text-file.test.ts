@@ -1,24 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempFiles } from './__fixtures__/temp-files.js';
 import { DataError } from './data-error.js';
 import { firstInvalidUtf8, lineOfByte, readTextFile } from './text-file.js';
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bayesrnn-text-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function put(name: string, content: string | Uint8Array): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-}
+const { put, dir: tempDir } = useTempFiles('bayesrnn-text-');
 
 async function failure(path: string): Promise<DataError> {
   const error = await readTextFile(path).catch((caught: unknown) => caught);
@@ -47,7 +34,7 @@ describe('readTextFile', () => {
   });
 
   it('names a missing file and says how to point at the data', async () => {
-    const path = join(dir, 'absent.txt');
+    const path = join(tempDir(), 'absent.txt');
     const error = await failure(path);
     expect(error).toMatchObject({ code: 'missing', path });
     expect(error.message).toBe(
