@@ -32,8 +32,10 @@ export interface LanguageModelTaskOptions {
 }
 
 /**
- * A `TrainTask` for a language model on point weights: window `w`'s loss is the mean NLL per
- * token of its targets, the model state carried from window `w − 1`. Dropout masks come from
+ * A `TrainTask` for a language model on point weights: window `w`'s loss is its NLL summed over
+ * time steps and averaged over the batch (Zaremba et al. 2014: `steps ×` the mean NLL per token,
+ * the scale their learning rate 1 and clipping norm 5 were tuned for), the model state carried
+ * from window `w − 1`; the `nll` part is the per-token mean that perplexity comes from. Dropout masks come from
  * the window's key, so training is a pure function of the run key (exact resume).
  */
 export function createLanguageModelTask(options: LanguageModelTaskOptions): TrainTask<LmState> {
@@ -62,7 +64,10 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
       const nll = tf.mean(
         tokenNll(forward.logits, targetIds, { checkTargets: false }),
       ) as tf.Scalar;
-      return { loss: nll, state: forward.state, tokens: batchSize * steps, parts: { nll } };
+      // Zaremba's loss: summed over the window's steps, averaged over the batch (= steps × the
+      // per-token mean). The published learning rates and clipping norms assume this scale.
+      const loss = tf.mul(nll, steps) as tf.Scalar;
+      return { loss, state: forward.state, tokens: batchSize * steps, parts: { nll } };
     },
     evaluate: async (split: string, key: RngKey): Promise<EvaluationResult> => {
       const source = options.evaluation?.[split];

@@ -1,0 +1,40 @@
+import { createKey, disposeTree, initWeights } from '@bayesrnn/core';
+import { createTbpttBatches } from '@bayesrnn/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { createLanguageModel } from './language-model.js';
+import { createLanguageModelTask } from './language-model-task.js';
+import { DEFAULT_LANGUAGE_MODEL_CONFIG } from './lm-config.js';
+
+it("scales the window loss as Zaremba's: summed over steps, averaged over the batch", () => {
+  const model = createLanguageModel({
+    ...DEFAULT_LANGUAGE_MODEL_CONFIG,
+    vocabSize: 7,
+    embeddingSize: 4,
+    hiddenSize: 4,
+    layers: 1,
+  });
+  const initial = initWeights(model.weightSpecs, createKey(1));
+  const variables = Object.fromEntries(
+    Object.entries(initial).map(([name, value]) => [name, tf.variable(value)]),
+  );
+  const corpus = Int32Array.from({ length: 40 }, (_, i) => (i * 3) % 7);
+  const train = createTbpttBatches(corpus, { batchSize: 2, steps: 5 });
+  const task = createLanguageModelTask({ model, variables, train });
+  const state = task.initialState();
+  const result = task.windowLoss(0, state, { key: createKey(2), epoch: 0, step: 1 });
+  const nll = result.parts?.nll?.dataSync()[0] ?? Number.NaN;
+  expect(result.loss.dataSync()[0]).toBeCloseTo(5 * nll, 4);
+  expect(result.tokens).toBe(10);
+  // An untrained model is near uniform over the 7 words.
+  expect(Math.exp(nll)).toBeGreaterThan(5);
+  expect(Math.exp(nll)).toBeLessThan(9);
+  disposeTree([
+    result.loss,
+    result.state,
+    state,
+    Object.values(result.parts ?? {}),
+    Object.values(initial),
+    Object.values(variables),
+  ]);
+});
