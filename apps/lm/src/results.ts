@@ -75,6 +75,17 @@ async function lastEpochTrain(
   return { perplexity: summary?.perplexity ?? null, nll: summary?.loss ?? null };
 }
 
+/** Prints `label: 40%` on stderr at every tenth of the work (MC evaluations run for minutes). */
+function mcProgress(label: string): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const tenth = Math.floor((10 * done) / total);
+    if (tenth === shown) return;
+    shown = tenth;
+    console.error(`bayesrnn-lm: ${label}: ${tenth * 10}%`);
+  };
+}
+
 /** Assembles `results.json`, running the MC-dropout evaluations when `mcSamples > 1`. */
 export async function evaluateRun(options: EvaluateRunOptions): Promise<LmResults> {
   const { result, corpus, model, weights, mcSamples, evalKey } = options;
@@ -84,6 +95,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<LmResult
           await evaluateLanguageModel(model, weights, corpus.evaluation[split], {
             mcSamples,
             key: evalKey,
+            onProgress: mcProgress(`MC dropout on ${split}, ${mcSamples} passes`),
           })
         ).perplexity
       : undefined;
