@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { evaluateLanguageModel, type LanguageModel } from '@bayesrnn/models';
 import type { RngKey, Weights } from '@bayesrnn/spec';
 import { readJsonlLog, type TrainResult } from '@bayesrnn/train';
@@ -48,7 +47,6 @@ interface EvaluateRunOptions {
   readonly evalKey: RngKey;
   readonly tokensPerSecond: number;
   readonly trainingSeconds: number;
-  readonly outDir: string;
 }
 
 function splitResults(
@@ -99,7 +97,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<LmResult
           })
         ).perplexity
       : undefined;
-  const train = await lastEpochTrain(result.logPath ?? join(options.outDir, 'log.jsonl'));
+  const train = await lastEpochTrain(result.logPath);
   return {
     method: options.method,
     preset: options.preset,

@@ -45,39 +45,34 @@ export async function evaluateLanguageModel(
   const passes = Math.max(1, Math.floor(options.mcSamples ?? 1));
   const key = options.key ?? createKey(0);
   assertKey(key, 'evaluateLanguageModel');
-  const offsets = windowOffsets(windows);
-  const tokens = offsets[windows.windowCount] ?? 0;
-  if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
-  const logMeanProbability = new Float64Array(tokens).fill(Number.NEGATIVE_INFINITY);
+  // Running log-mean probability of every scored token, one array per window, made in the
+  // first pass (each window is sliced once per pass, never just to count tokens).
+  const perWindow: Float64Array[] = [];
   for (let pass = 0; pass < passes; pass += 1) {
     await scorePass(model, weights, windows, {
       training: passes > 1,
       key: foldIn(key, pass),
       onWindow: (index, logProbabilities) => {
-        const offset = offsets[index] ?? 0;
+        const running =
+          perWindow[index] ??
+          new Float64Array(logProbabilities.length).fill(Number.NEGATIVE_INFINITY);
+        perWindow[index] = running;
         logProbabilities.forEach((value, i) => {
-          logMeanProbability[offset + i] = logAddExp(
-            logMeanProbability[offset + i] ?? Number.NEGATIVE_INFINITY,
-            value,
-          );
+          running[i] = logAddExp(running[i] ?? Number.NEGATIVE_INFINITY, value);
         });
         options.onProgress?.(pass * windows.windowCount + index + 1, passes * windows.windowCount);
       },
     });
   }
   let totalNll = 0;
-  for (const value of logMeanProbability) totalNll -= value - Math.log(passes);
+  let tokens = 0;
+  for (const running of perWindow) {
+    for (const value of running) totalNll -= value - Math.log(passes);
+    tokens += running.length;
+  }
+  if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
   const nll = totalNll / tokens;
   return { nll, perplexity: Math.exp(nll), tokens, mcSamples: passes };
-}
-
-/** Where each window's tokens start in the flat per-token arrays; the last entry is the total. */
-function windowOffsets(windows: EvaluationWindowSource): number[] {
-  const offsets = [0];
-  for (let index = 0; index < windows.windowCount; index += 1) {
-    offsets.push((offsets[index] ?? 0) + windows.batchSize * windows.window(index).steps);
-  }
-  return offsets;
 }
 
 function logAddExp(a: number, b: number): number {

@@ -140,25 +140,33 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     result,
     mcSamples,
     evalKey,
+    // Steps of this process only: a resumed run's earlier steps took no time here.
     tokensPerSecond:
-      (result.steps * corpus.train.batchSize * corpus.train.steps) /
+      (task.stepsRun() * corpus.train.batchSize * corpus.train.steps) /
       Math.max(trainingSeconds, 1e-9),
     trainingSeconds,
-    outDir,
   });
   await writeJson(resolve(outDir, 'results.json'), results);
   console.log(JSON.stringify(results, null, 2));
   return 0;
 }
 
-/** Wraps a task so the time spent in `evaluate` can be taken out of the training throughput. */
+/**
+ * Wraps a task to measure training throughput: it counts the windows trained in this process
+ * and the time spent in `evaluate`, which is taken out of the training time.
+ */
 function timedEvaluation<S extends TensorTree>(
   task: TrainTask<S>,
-): TrainTask<S> & { evaluationSeconds(): number } {
+): TrainTask<S> & { evaluationSeconds(): number; stepsRun(): number } {
   let seconds = 0;
+  let steps = 0;
   const evaluate = task.evaluate;
   return {
     ...task,
+    windowLoss: (window, state, context) => {
+      steps += 1;
+      return task.windowLoss(window, state, context);
+    },
     ...(evaluate === undefined
       ? {}
       : {
@@ -172,5 +180,6 @@ function timedEvaluation<S extends TensorTree>(
           },
         }),
     evaluationSeconds: () => seconds,
+    stepsRun: () => steps,
   };
 }
