@@ -37,6 +37,7 @@ export {
 } from './checkpoint/save-checkpoint.js';
 export { writeFileAtomic } from './checkpoint/write-file-atomic.js';
 export { type ClippedGradients, clipByGlobalNorm } from './grad/clip-by-global-norm.js';
+export { detach } from './grad/detach.js';
 export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';

@@ -1,6 +1,6 @@
 import { assertKey, createKey, disposeTree, foldIn, tidyTree } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
-import type { RngKey, Weights } from '@bayesrnn/spec';
+import type { RngKey, WeightSource, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
@@ -9,12 +9,14 @@ import type { EvaluationWindowSource } from './window-source.js';
 /** Evaluation options. */
 export interface EvaluateOptions {
   /**
-   * MC-dropout passes (Gal & Ghahramani 2016, §3.1 option (b)): `0` or `1` is the
-   * deterministic pass with masks off ("standard dropout approximation"); `K > 1` averages the
-   * predictive probabilities of K passes with fresh masks.
+   * Monte-Carlo passes: `0` or `1` is the deterministic pass, masks off and (for a weight
+   * source) the posterior mean ("standard dropout approximation"; Fortunato et al.'s mean
+   * evaluation); `K > 1` averages the predictive probabilities of K passes, each with fresh
+   * dropout masks (MC dropout, Gal & Ghahramani 2016 §3.1) and, for a weight source, its own
+   * weight draw (K posterior samples).
    */
   readonly mcSamples?: number;
-  /** Key for the MC masks (pass k uses `foldIn(key, k)`). */
+  /** Key for the MC masks and draws (pass k uses `foldIn(key, k)`). */
   readonly key?: RngKey;
   /** Called after each window of each pass. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -38,7 +40,7 @@ export interface LmEvaluation {
  */
 export async function evaluateLanguageModel(
   model: LanguageModel,
-  weights: Weights,
+  weights: Weights | WeightSource,
   windows: EvaluationWindowSource,
   options: EvaluateOptions = {},
 ): Promise<LmEvaluation> {
@@ -49,9 +51,11 @@ export async function evaluateLanguageModel(
   // first pass (each window is sliced once per pass, never just to count tokens).
   const perWindow: Float64Array[] = [];
   for (let pass = 0; pass < passes; pass += 1) {
-    await scorePass(model, weights, windows, {
+    const passKey = foldIn(key, pass);
+    const passWeights = weightsForPass(weights, passes > 1, foldIn(passKey, 'weights'));
+    await scorePass(model, passWeights.weights, windows, {
       training: passes > 1,
-      key: foldIn(key, pass),
+      key: passKey,
       onWindow: (index, logProbabilities) => {
         const running =
           perWindow[index] ??
@@ -63,6 +67,7 @@ export async function evaluateLanguageModel(
         options.onProgress?.(pass * windows.windowCount + index + 1, passes * windows.windowCount);
       },
     });
+    passWeights.dispose();
   }
   let totalNll = 0;
   let tokens = 0;
@@ -73,6 +78,28 @@ export async function evaluateLanguageModel(
   if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
   const nll = totalNll / tokens;
   return { nll, perplexity: Math.exp(nll), tokens, mcSamples: passes };
+}
+
+function isWeightSource(weights: Weights | WeightSource): weights is WeightSource {
+  return typeof (weights as Partial<WeightSource>).draw === 'function';
+}
+
+/** A pass's weights: plain weights as given, a source's mean, or (sampling) a fresh draw. */
+function weightsForPass(
+  weights: Weights | WeightSource,
+  sample: boolean,
+  key: RngKey,
+): { weights: Weights; dispose(): void } {
+  if (!isWeightSource(weights)) return { weights, dispose: () => {} };
+  let drawn: Weights;
+  if (sample) {
+    const draw = weights.draw(key, { training: false });
+    tf.dispose([draw.kl, draw.minibatchKl ?? []]);
+    drawn = draw.weights;
+  } else {
+    drawn = weights.mean();
+  }
+  return { weights: drawn, dispose: () => tf.dispose(Object.values(drawn)) };
 }
 
 function logAddExp(a: number, b: number): number {

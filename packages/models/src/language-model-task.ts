@@ -1,5 +1,6 @@
+import { foldIn } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
-import type { RngKey, Weights } from '@bayesrnn/spec';
+import type { Posterior, RngKey, Weights } from '@bayesrnn/spec';
 import type {
   EvaluationResult,
   TrainTask,
@@ -21,59 +22,105 @@ export interface TrainingWindowSource {
   window(index: number): { readonly inputs: Int32Array; readonly targets: Int32Array };
 }
 
-/** What `createLanguageModelTask` wires together. */
-export interface LanguageModelTaskOptions {
+/** What `createLanguageModelTask` wires together: the model's weights come from either field. */
+export type LanguageModelTaskOptions = {
   readonly model: LanguageModel;
-  /** The trained weights, by the model's weight names (point weights). */
-  readonly variables: TrainVariables;
   readonly train: TrainingWindowSource;
   /** Evaluation splits by name (`valid`, `test`), scored with the masks off. */
   readonly evaluation?: Readonly<Record<string, EvaluationWindowSource>>;
+  /**
+   * Divisor of the posterior's KL, `C·B` in Fortunato et al. (2017) eq. 8 (papers.md §1.3):
+   * default `batchSize × windowsPerEpoch`, the number of truncated sequences in an epoch.
+   */
+  readonly klDivisor?: number;
+} & (
+  | {
+      /** Point weights by the model's weight names. */
+      readonly variables: TrainVariables;
+      readonly posterior?: never;
+    }
+  | {
+      /** Any posterior (`@bayesrnn/posteriors`): point, Gaussian, sharpened. */
+      readonly posterior: Posterior;
+      readonly variables?: never;
+    }
+);
+
+/** Point variables as a weight source (draws are the variables, KL 0). */
+function pointSource(variables: TrainVariables): Posterior {
+  const weights = (): Weights =>
+    Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, tf.clone(v)]));
+  return { variables, draw: () => ({ weights: weights(), kl: tf.scalar(0) }), mean: weights };
 }
 
 /**
- * A `TrainTask` for a language model on point weights: window `w`'s loss is its NLL summed over
- * time steps and averaged over the batch (Zaremba et al. 2014: `steps ×` the mean NLL per token,
- * the scale their learning rate 1 and clipping norm 5 were tuned for), the model state carried
- * from window `w − 1`; the `nll` part is the per-token mean that perplexity comes from. Dropout masks come from
- * the window's key, so training is a pure function of the run key (exact resume).
+ * A `TrainTask` for a language model on point weights or a posterior. Window `w`'s loss, the
+ * model state carried from window `w − 1`:
+ *
+ * `loss = Σ_t NLL_t / B + KL / (B·C) + KL_sharp / B`
+ *
+ * - the data term is the NLL summed over time steps and averaged over the batch (Zaremba et al.
+ *   2014: `steps ×` the mean NLL per token, the scale their learning rate 1 and clipping norm 5
+ *   were tuned for; the Sonnet BBB-RNN example uses the same);
+ * - `KL` is the posterior's KL for the window's draw, divided by `klDivisor` = B·C, batch size
+ *   × windows per epoch: the KL is paid once per pass over the data (Fortunato et al. 2017
+ *   eq. 8; 20 × 1,327 = 26,540 on PTB);
+ * - `KL_sharp`, a sharpened posterior's per-minibatch KL, is paid in full each minibatch (eq. 9),
+ *   divided by B like the data term it accompanies.
+ *
+ * One draw per window, shared by every time step and every sequence (`foldIn(key, 'weights')`);
+ * sharpening gets `lossOf`, the data term at other weights with the same masks and state. Parts:
+ * `nll` (mean per token, for perplexity), `kl` (nats, unscaled), `sharpeningKl` when present.
+ * Dropout masks and draws come from the window's key: training is a pure function of the run key.
  */
 export function createLanguageModelTask(options: LanguageModelTaskOptions): TrainTask<LmState> {
-  const { model, variables, train: windows } = options;
-  for (const name of Object.keys(model.weightSpecs)) {
-    if (variables[name] === undefined)
-      throw new Error(`createLanguageModelTask: no variable for weight '${name}'`);
+  const { model, train: windows } = options;
+  const source: Posterior = options.posterior ?? pointSource(options.variables as TrainVariables);
+  if (options.posterior === undefined) {
+    for (const name of Object.keys(model.weightSpecs)) {
+      if (source.variables[name] === undefined)
+        throw new Error(`createLanguageModelTask: no variable for weight '${name}'`);
+    }
   }
-  const weights = variables as Weights;
+  const klDivisor = options.klDivisor ?? windows.batchSize * windows.windowsPerEpoch;
+  if (!(Number.isFinite(klDivisor) && klDivisor > 0))
+    throw new RangeError(`createLanguageModelTask: klDivisor must be > 0, got ${klDivisor}`);
   return {
-    variables,
+    variables: source.variables,
     windowsPerEpoch: windows.windowsPerEpoch,
     initialState: () => model.initialState(windows.batchSize),
     windowLoss: (index: number, state: LmState, context: WindowContext): WindowLoss<LmState> => {
       const { inputs, targets } = windows.window(index);
       const { batchSize, steps } = windows;
       const window = model.startWindow({ key: context.key, batchSize, steps, training: true });
-      const forward = model.forward(
-        weights,
-        tf.tensor2d(inputs, [batchSize, steps], 'int32'),
-        state,
-        window,
-      );
-      disposeLmWindow(window);
+      const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
       const targetIds = tf.tensor1d(targets, 'int32');
-      const nll = tf.mean(
-        tokenNll(forward.logits, targetIds, { checkTargets: false }),
-      ) as tf.Scalar;
-      // Zaremba's loss: summed over the window's steps, averaged over the batch (= steps × the
-      // per-token mean). The published learning rates and clipping norms assume this scale.
-      const loss = tf.mul(nll, steps) as tf.Scalar;
-      return { loss, state: forward.state, tokens: batchSize * steps, parts: { nll } };
+      const meanNll = (logits: tf.Tensor2D): tf.Scalar =>
+        tf.mean(tokenNll(logits, targetIds, { checkTargets: false })) as tf.Scalar;
+      // Zaremba's data term: summed over the window's steps, averaged over the batch.
+      const lossOf = (weights: Weights): tf.Scalar =>
+        tf.tidy(() => {
+          const { logits } = model.forward(weights, inputIds, state, window);
+          return tf.mul(meanNll(logits), steps) as tf.Scalar;
+        });
+      const draw = source.draw(foldIn(context.key, 'weights'), { training: true, lossOf });
+      const forward = model.forward(draw.weights, inputIds, state, window);
+      disposeLmWindow(window);
+      const nll = meanNll(forward.logits);
+      let loss = tf.add(tf.mul(nll, steps), tf.div(draw.kl, klDivisor)) as tf.Scalar;
+      const parts: Record<string, tf.Scalar> = { nll, kl: draw.kl };
+      if (draw.minibatchKl !== undefined) {
+        loss = tf.add(loss, tf.div(draw.minibatchKl, batchSize)) as tf.Scalar;
+        parts.sharpeningKl = draw.minibatchKl;
+      }
+      return { loss, state: forward.state, tokens: batchSize * steps, parts };
     },
     evaluate: async (split: string, key: RngKey): Promise<EvaluationResult> => {
-      const source = options.evaluation?.[split];
-      if (source === undefined)
+      const splitWindows = options.evaluation?.[split];
+      if (splitWindows === undefined)
         throw new Error(`language model task: no evaluation split '${split}'`);
-      const { nll, perplexity, tokens } = await evaluateLanguageModel(model, weights, source, {
+      // Deterministic evaluation: the posterior mean (Fortunato et al. 2017 §5; point weights as they are).
+      const { nll, perplexity, tokens } = await evaluateLanguageModel(model, source, splitWindows, {
         key,
       });
       return { nll, perplexity, tokens };

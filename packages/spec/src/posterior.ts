@@ -16,8 +16,18 @@ export interface DrawContext<Name extends string = string> {
 /** One draw: weights for a whole truncated window, and the KL term that goes with them. */
 export interface Draw<Name extends string = string> {
   readonly weights: Weights<Name>;
-  /** KL(q ‖ p) for this draw (closed form or single-sample estimate); 0 for point weights. */
+  /**
+   * KL(q ‖ p) of the global posterior for this draw (closed form or single-sample estimate),
+   * in nats over all weights; 0 for point weights. Paid once per pass over the data: a task
+   * divides it by the number of minibatches per epoch (Fortunato et al. 2017, eq. 8).
+   */
   readonly kl: Scalar;
+  /**
+   * KL of a minibatch-conditioned posterior against its hierarchical prior, paid in full for
+   * every minibatch (posterior sharpening, Fortunato et al. 2017, eq. 9:
+   * `KL[q(θ|φ,(x,y)) ‖ p(θ|φ)]`). Absent when the draw does not depend on the minibatch.
+   */
+  readonly minibatchKl?: Scalar;
 }
 
 /**
@@ -27,7 +37,7 @@ export interface Draw<Name extends string = string> {
 export interface WeightSource<Name extends string = string> {
   /** Draw weights and their KL. Same key and context → same draw. The caller owns the result. */
   draw(key: RngKey, context: DrawContext<Name>): Draw<Name>;
-  /** The point summary used for deterministic evaluation (the posterior mean). */
+  /** The point summary used for deterministic evaluation (the posterior mean). The caller owns the result. */
   mean(): Weights<Name>;
 }
 

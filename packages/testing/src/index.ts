@@ -9,3 +9,4 @@ export {
 } from './gradient-check.js';
 export { countNewTensors, expectNoLeaks } from './leak-check.js';
 export { TOLERANCES, type Tolerance } from './tolerances.js';
+export { variableFiniteDifferences } from './variable-finite-differences.js';

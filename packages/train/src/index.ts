@@ -57,3 +57,8 @@ export type {
   WindowLoss,
 } from './train-task.js';
 export { type DivergenceReport, TrainingDivergedError } from './training-diverged-error.js';
+export {
+  runTrainingStep,
+  type TrainingStepInput,
+  type TrainingStepResult,
+} from './training-step.js';
