@@ -16,6 +16,8 @@ export interface LmCorpus {
     readonly test: EvaluationWindowSource;
   };
   readonly tokens: { readonly train: number; readonly valid: number; readonly test: number };
+  /** The encoded test split (e.g. for its sentence-reversed copy). */
+  readonly ids: { readonly test: Int32Array };
 }
 
 /**
@@ -57,5 +59,6 @@ export async function loadLmCorpus(
       test: createEvaluationBatches(corpus.test, evaluation),
     },
     tokens: { train: corpus.train.length, valid: corpus.valid.length, test: corpus.test.length },
+    ids: { test: corpus.test },
   };
 }

@@ -55,6 +55,8 @@ describe('bayesrnn-lm command line', () => {
     expect((await run(['train', '--help'])).out).toContain('--preset NAME');
     expect((await run(['eval', '--help'])).out).toContain('--mc K');
     expect((await run(['sample', '--help'])).out).toContain('--temperature T');
+    expect((await run(['prune', '--help'])).out).toContain('--fractions LIST');
+    expect((await run(['uncertainty', '--help'])).out).toContain('--samples K');
   });
 
   it('names the bad option and exits 2', async () => {
@@ -66,7 +68,7 @@ describe('bayesrnn-lm command line', () => {
     expect(preset.err).toContain('--preset must be one of tiny, cpu-small');
     const method = await run(['train', '--method', 'magic', '--data', dir]);
     expect(method.err).toContain(
-      "--method must be one of plain, dropout, variational, got 'magic'",
+      "--method must be one of plain, dropout, variational, bbb, bbb-sharpened, got 'magic'",
     );
     expect((await run(['train', '--seed=-4'])).err).toContain('--seed must be an integer ≥ 0');
   });
@@ -136,6 +138,62 @@ describe('bayesrnn-lm command line', () => {
     expect(sampled.out.split(/\s+/).length).toBeGreaterThan(3);
     const again = await run(greedy);
     expect(again.out).toBe(sampled.out);
+  });
+
+  it('trains bbb-sharpened, reports NLL and KL apart, reloads, prunes and measures entropy', async () => {
+    const out = join(dir, 'bbb');
+    const common = ['--data', dir, '--backend', 'cpu'];
+    const trained = await run([
+      'train',
+      '--method',
+      'bbb-sharpened',
+      '--out',
+      out,
+      '--epochs',
+      '2',
+      ...common,
+    ]);
+    expect(trained.code).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results.method).toBe('bbb-sharpened');
+    expect(results.train.nll).toBeGreaterThan(0);
+    expect(results.train.kl).toBeGreaterThan(0);
+    expect(results.train.sharpeningKl).toBeGreaterThan(0);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02 });
+    expect(config.training.weightDecay).toBe(0);
+
+    const evaluated = await run(['eval', '--run', out, '--split', 'valid', ...common.slice(2)]);
+    expect(JSON.parse(evaluated.out).valid.perplexity).toBeCloseTo(results.valid.perplexity, 3);
+    const sampled = await run([
+      'eval',
+      '--run',
+      out,
+      '--split',
+      'valid',
+      '--mc',
+      '3',
+      ...common.slice(2),
+    ]);
+    expect(JSON.parse(sampled.out).valid.perplexity).not.toBeCloseTo(results.valid.perplexity, 3);
+
+    const pruned = await run(['prune', '--run', out, '--fractions', '0,0.5,1', ...common.slice(2)]);
+    expect(pruned.code).toBe(0);
+    const rows = JSON.parse(await readFile(join(out, 'prune.json'), 'utf8')).rows;
+    expect(rows.map((row: { fraction: number }) => row.fraction)).toEqual([0, 0.5, 1]);
+    expect(rows[0].perplexity).toBeCloseTo(results.valid.perplexity, 3);
+    expect(rows[2].pruned).toBe(rows[2].total);
+
+    const entropy = await run(['uncertainty', '--run', out, '--samples', '2', ...common.slice(2)]);
+    expect(entropy.code).toBe(0);
+    const report = JSON.parse(entropy.out);
+    expect(report.samples).toBe(2);
+    expect(report.test).toBeGreaterThan(0);
+    expect(report.gap).toBeCloseTo(report.reversed - report.test, 10);
+
+    const notBayesian = await run(['prune', '--run', join(dir, 'run'), ...common.slice(2)]);
+    expect(notBayesian.code).toBe(2);
+    expect(notBayesian.err).toContain('pruning needs a bbb run');
   });
 
   it('refuses to overwrite a run unless asked to resume', async () => {

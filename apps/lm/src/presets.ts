@@ -1,7 +1,24 @@
 import type { LanguageModelConfig, LmDropoutConfig } from '@bayesrnn/models';
 
-/** The three dropout methods of the `--method` flag. */
-export type LmMethod = 'plain' | 'dropout' | 'variational';
+/**
+ * The `--method` flag: three dropout methods on point weights, and Bayes by Backprop (without
+ * dropout) with or without posterior sharpening (Fortunato et al. 2017).
+ */
+export type LmMethod = 'plain' | 'dropout' | 'variational' | 'bbb' | 'bbb-sharpened';
+
+/** Every method, for `--method` validation. */
+export const LM_METHODS: readonly LmMethod[] = [
+  'plain',
+  'dropout',
+  'variational',
+  'bbb',
+  'bbb-sharpened',
+];
+
+/** Whether a method learns a posterior (its prior replaces weight decay). */
+export function isBayesian(method: LmMethod): boolean {
+  return method === 'bbb' || method === 'bbb-sharpened';
+}
 
 /** How to train: optimiser, schedule, lengths (papers.md §0.2, §3.2, §3.4). */
 export interface LmTrainingConfig {
@@ -126,6 +143,25 @@ export const PRESETS: Readonly<Record<string, LmPreset>> = {
     naiveRate: 0.65,
     variational: GAL_RATES,
   },
+  'fortunato-medium': {
+    description:
+      'Fortunato et al. 2017 medium BBB: 2×650 LSTM, SGD lr 1 for 20 epochs then ×0.9 per epoch, clip 5, 70 epochs',
+    model: { ...LSTM, embeddingSize: 650, hiddenSize: 650, layers: 2, initScale: 0.05 },
+    training: {
+      ...ZAREMBA_SGD,
+      decay: 1 / 0.9,
+      // Epochs 1–20 at lr 1, ×0.9 from epoch 21 (zarembaSchedule's decayStart counts from 0).
+      decayStart: 19,
+      epochs: 70,
+      steps: 35,
+      clipNorm: 5,
+      evalBatchSize: 20,
+    },
+    data: {},
+    defaultMethod: 'bbb',
+    naiveRate: 0.5,
+    variational: { embedding: 0.2, input: 0.5, recurrent: 0.2, output: 0.5, tied: false },
+  },
   'gal-medium': {
     description:
       'Gal & Ghahramani 2016 medium: 2×650 variational LSTM (untied), ÷1.2 after epoch 6, 39 epochs',
@@ -167,7 +203,7 @@ export const PRESETS: Readonly<Record<string, LmPreset>> = {
 
 /** The model's dropout for a method, with the preset's rates. */
 export function dropoutFor(preset: LmPreset, method: LmMethod): LmDropoutConfig {
-  if (method === 'plain') return { method: 'none' };
+  if (method === 'plain' || isBayesian(method)) return { method: 'none' };
   if (method === 'dropout') return { method: 'naive', rate: preset.naiveRate };
   return { method: 'variational', ...preset.variational };
 }

@@ -1,5 +1,5 @@
 import { evaluateLanguageModel, type LanguageModel } from '@bayesrnn/models';
-import type { RngKey, Weights } from '@bayesrnn/spec';
+import type { RngKey, WeightSource } from '@bayesrnn/spec';
 import { readJsonlLog, type TrainResult } from '@bayesrnn/train';
 import type { LmCorpus } from './corpus.js';
 
@@ -8,7 +8,7 @@ export interface SplitResults {
   readonly perplexity: number;
   readonly nll: number;
   readonly tokens: number;
-  /** K-pass MC-dropout perplexity (mean of probabilities), when `--mc K` was given. */
+  /** K-pass Monte-Carlo perplexity (mean of probabilities), when `--mc K` was given. */
   readonly mcPerplexity?: number;
 }
 
@@ -20,7 +20,12 @@ export interface LmResults {
   readonly backend: string;
   readonly train: {
     readonly perplexity: number | null;
+    /** Mean NLL per token of the last epoch (nats), the data term alone. */
     readonly nll: number | null;
+    /** Mean KL(q ‖ p) of the last epoch's draws (nats, unscaled); 0 for point weights. */
+    readonly kl: number | null;
+    /** Mean sharpening KL of the last epoch (nats), for `bbb-sharpened`. */
+    readonly sharpeningKl?: number;
     readonly epochs: number;
     readonly steps: number;
   };
@@ -40,7 +45,7 @@ interface EvaluateRunOptions {
   readonly seed: number;
   readonly backend: string;
   readonly model: LanguageModel;
-  readonly weights: Weights;
+  readonly weights: WeightSource;
   readonly corpus: LmCorpus;
   readonly result: TrainResult;
   readonly mcSamples: number;
@@ -61,16 +66,26 @@ function splitResults(
   };
 }
 
-/** The last epoch's training summary from `log.jsonl` (NLL per token and its perplexity). */
-async function lastEpochTrain(
-  logPath: string,
-): Promise<{ perplexity: number | null; nll: number | null }> {
+/** The last epoch's training summary from `log.jsonl`: perplexity, NLL and KL apart. */
+async function lastEpochTrain(logPath: string): Promise<{
+  perplexity: number | null;
+  nll: number | null;
+  kl: number | null;
+  sharpeningKl?: number;
+}> {
   const records = await readJsonlLog(logPath);
   const epochs = records.filter((record) => record.type === 'epoch');
   const summary = epochs[epochs.length - 1]?.train as
-    | { loss?: number; perplexity?: number }
+    | { loss?: number; perplexity?: number; parts?: Record<string, number> }
     | undefined;
-  return { perplexity: summary?.perplexity ?? null, nll: summary?.loss ?? null };
+  const parts = summary?.parts ?? {};
+  return {
+    perplexity: summary?.perplexity ?? null,
+    // The loss is steps × NLL (+ KL terms): the per-token NLL is its own part.
+    nll: parts.nll ?? null,
+    kl: parts.kl ?? null,
+    ...(parts.sharpeningKl === undefined ? {} : { sharpeningKl: parts.sharpeningKl }),
+  };
 }
 
 /** Prints `label: 40%` on stderr at every tenth of the work (MC evaluations run for minutes). */
@@ -93,7 +108,7 @@ export async function evaluateRun(options: EvaluateRunOptions): Promise<LmResult
           await evaluateLanguageModel(model, weights, corpus.evaluation[split], {
             mcSamples,
             key: evalKey,
-            onProgress: mcProgress(`MC dropout on ${split}, ${mcSamples} passes`),
+            onProgress: mcProgress(`Monte-Carlo evaluation on ${split}, ${mcSamples} passes`),
           })
         ).perplexity
       : undefined;

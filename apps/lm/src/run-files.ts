@@ -1,10 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCheckpoint, writeFileAtomic } from '@bayesrnn/core';
+import { createKey, writeFileAtomic } from '@bayesrnn/core';
 import { loadVocabulary, saveVocabulary, type Vocabulary } from '@bayesrnn/data';
 import type { LanguageModel, LanguageModelConfig } from '@bayesrnn/models';
-import type { Weights } from '@bayesrnn/spec';
+import { restoreBestModel } from '@bayesrnn/train';
 import type { LmDataConfig, LmMethod, LmTrainingConfig } from './presets.js';
+import { createRunPosterior, type RunPosterior, type RunPosteriorConfig } from './run-posterior.js';
 
 /** Everything needed to rebuild a run's model and data: `outDir/config.json`. */
 export interface RunConfig {
@@ -15,6 +16,8 @@ export interface RunConfig {
   readonly model: LanguageModelConfig;
   readonly training: LmTrainingConfig;
   readonly data: LmDataConfig;
+  /** The learned weight distribution (absent in runs older than posteriors: point weights). */
+  readonly posterior?: RunPosteriorConfig;
 }
 
 /** The files of a run directory. */
@@ -53,12 +56,18 @@ export async function readRunSetup(
   return { config, vocabulary };
 }
 
-/** Loads the run's best weights (`best/`), checked against the model's weight specs. */
-export async function loadRunWeights(runDir: string, model: LanguageModel): Promise<Weights> {
-  const { tensors } = await loadCheckpoint(join(runDir, RUN_FILES.best), {
-    expect: model.weightSpecs,
-  });
-  return tensors;
+/**
+ * Rebuilds the run's posterior (`config.posterior`) and loads its best variables (`best/`) into
+ * it: means, scales and η for Bayesian runs, the weights themselves for point runs.
+ */
+export async function loadRunPosterior(
+  runDir: string,
+  config: RunConfig,
+  model: LanguageModel,
+): Promise<RunPosterior> {
+  const run = createRunPosterior(config.posterior ?? { kind: 'point' }, model, createKey(0));
+  await restoreBestModel(join(runDir, RUN_FILES.best), run.posterior.variables);
+  return run;
 }
 
 /** JSON with a trailing newline, written atomically (a kill never leaves half a file). */

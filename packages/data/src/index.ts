@@ -19,6 +19,7 @@ export {
   type PtbCorpusOptions,
 } from './ptb-corpus.js';
 export { readPtbWords, tokenizePtbWords } from './ptb-word-reader.js';
+export { reverseSentences } from './reverse-sentences.js';
 export { splitSequence } from './split-sequence.js';
 export {
   createTbpttBatches,

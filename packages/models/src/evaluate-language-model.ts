@@ -4,6 +4,7 @@ import type { RngKey, WeightSource, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
+import { weightsForPass } from './pass-weights.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Evaluation options. */
@@ -78,28 +79,6 @@ export async function evaluateLanguageModel(
   if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
   const nll = totalNll / tokens;
   return { nll, perplexity: Math.exp(nll), tokens, mcSamples: passes };
-}
-
-function isWeightSource(weights: Weights | WeightSource): weights is WeightSource {
-  return typeof (weights as Partial<WeightSource>).draw === 'function';
-}
-
-/** A pass's weights: plain weights as given, a source's mean, or (sampling) a fresh draw. */
-function weightsForPass(
-  weights: Weights | WeightSource,
-  sample: boolean,
-  key: RngKey,
-): { weights: Weights; dispose(): void } {
-  if (!isWeightSource(weights)) return { weights, dispose: () => {} };
-  let drawn: Weights;
-  if (sample) {
-    const draw = weights.draw(key, { training: false });
-    tf.dispose([draw.kl, draw.minibatchKl ?? []]);
-    drawn = draw.weights;
-  } else {
-    drawn = weights.mean();
-  }
-  return { weights: drawn, dispose: () => tf.dispose(Object.values(drawn)) };
 }
 
 function logAddExp(a: number, b: number): number {

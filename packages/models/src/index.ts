@@ -28,5 +28,10 @@ export {
   type LmWindowOptions,
   startLmWindow,
 } from './lm-window.js';
+export {
+  type PredictiveEntropy,
+  type PredictiveEntropyOptions,
+  predictiveEntropy,
+} from './predictive-entropy.js';
 export { type SampleOptions, sampleLanguageModel } from './sample-language-model.js';
 export type { EvaluationWindowSource } from './window-source.js';

@@ -1,17 +1,17 @@
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
-import { createLanguageModel, evaluateLanguageModel } from '@bayesrnn/models';
+import { evaluateLanguageModel } from '@bayesrnn/models';
 import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
-import { loadLmCorpus } from '../corpus.js';
-import { locatePtb } from '../data-location.js';
-import { loadRunWeights, readRunSetup } from '../run-files.js';
+import { openRun } from '../open-run.js';
 
 export const EVAL_HELP = `Usage: bayesrnn-lm eval --run DIR [options]
 
-Evaluate a trained run's best weights on PTB valid and/or test.
+Evaluate a trained run's best weights on PTB valid and/or test: the posterior mean (point
+weights as they are), or with --mc K the mean of K Monte-Carlo passes' probabilities.
 
 Options:
   --run DIR        the run directory written by 'bayesrnn-lm train' (required)
-  --mc K           K MC-dropout passes, averaging probabilities (default 0: masks off)
+  --mc K           K passes with fresh dropout masks and (bbb runs) weight draws, averaging
+                   probabilities (default 0: one pass, masks off, posterior mean)
   --split NAME     valid | test | both (default both)
   --seed N         key for the MC masks (default 1)
   --data DIR       PTB folder (default: the one the run was trained on)
@@ -38,15 +38,7 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   const split = choiceOption(args.split, 'split', ['valid', 'test', 'both'], 'both');
   const mcSamples = integerOption(args.mc, 'mc', 0);
   await selectBackend(args.backend === undefined ? {} : { name: args.backend });
-  const { config, vocabulary } = await readRunSetup(args.run);
-  const corpus = await loadLmCorpus(
-    locatePtb(args.data ?? config.dataDir),
-    config.data,
-    config.training,
-    vocabulary,
-  );
-  const model = createLanguageModel(config.model);
-  const weights = await loadRunWeights(args.run, model);
+  const { config, model, corpus, posterior } = await openRun(args.run, args.data);
   const splits = split === 'both' ? (['valid', 'test'] as const) : ([split] as const);
   const report: Record<string, unknown> = {
     run: args.run,
@@ -54,13 +46,13 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     mcSamples: Math.max(1, mcSamples),
   };
   for (const name of splits) {
-    const result = await evaluateLanguageModel(model, weights, corpus.evaluation[name], {
+    const result = await evaluateLanguageModel(model, posterior, corpus.evaluation[name], {
       mcSamples,
       key: createKey(integerOption(args.seed, 'seed', 1)),
     });
     report[name] = { perplexity: result.perplexity, nll: result.nll, tokens: result.tokens };
   }
-  disposeTree(Object.values(weights));
+  disposeTree(Object.values(posterior.variables));
   console.log(JSON.stringify(report, null, 2));
   return 0;
 }

@@ -2,7 +2,7 @@ import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { EOS_TOKEN } from '@bayesrnn/data';
 import { createLanguageModel, sampleLanguageModel } from '@bayesrnn/models';
 import { integerOption, numberOption, parseOptions, UsageError } from '../cli-args.js';
-import { loadRunWeights, readRunSetup } from '../run-files.js';
+import { loadRunPosterior, readRunSetup } from '../run-files.js';
 
 export const SAMPLE_HELP = `Usage: bayesrnn-lm sample --run DIR [options]
 
@@ -37,7 +37,8 @@ export async function sampleCommand(argv: readonly string[]): Promise<number> {
   await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const { config, vocabulary } = await readRunSetup(args.run);
   const model = createLanguageModel(config.model);
-  const weights = await loadRunWeights(args.run, model);
+  const { posterior } = await loadRunPosterior(args.run, config, model);
+  const weights = posterior.mean();
   const words = (args.prompt ?? '').split(/\s+/).filter((word) => word !== '');
   const prompt = Int32Array.from([EOS_TOKEN, ...words].map((word) => vocabulary.id(word)));
   const generated = sampleLanguageModel(model, weights, {

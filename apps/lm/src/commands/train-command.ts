@@ -1,15 +1,22 @@
 import { resolve } from 'node:path';
-import { createKey, initWeights, selectBackend, splitKey } from '@bayesrnn/core';
+import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
 import type { TensorTree } from '@bayesrnn/spec';
 import { createAdam, createSgd, type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
-import * as tf from '@tensorflow/tfjs-core';
 import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
 import { loadLmCorpus } from '../corpus.js';
 import { locatePtb } from '../data-location.js';
-import { type LmMethod, type LmPreset, modelConfigFor, PRESETS } from '../presets.js';
+import {
+  isBayesian,
+  LM_METHODS,
+  type LmMethod,
+  type LmPreset,
+  modelConfigFor,
+  PRESETS,
+} from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
 import { type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
+import { createRunPosterior, posteriorConfigFor } from '../run-posterior.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
 
@@ -18,11 +25,13 @@ Train a language model on Penn Treebank, evaluate it on valid and test, write re
 Options:
   --data DIR            folder with ptb.{train,valid,test}.txt[.gz] (default: $BAYESRNN_DATA, then ../shared/data/ptb)
   --preset NAME         ${Object.keys(PRESETS).join(', ')} (default tiny)
-  --method NAME         plain | dropout (Zaremba) | variational (Gal) (default: the preset's)
+  --method NAME         plain | dropout (Zaremba) | variational (Gal) | bbb | bbb-sharpened
+                        (Fortunato: Bayes by Backprop, with posterior sharpening) (default: the preset's)
   --seed N              random seed (default 1)
   --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
   --epochs N            override the preset's epochs
-  --mc K                also evaluate with K MC-dropout passes at the end (variational/dropout)
+  --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
+                        and, for bbb methods, a fresh weight draw per pass; probabilities averaged)
   --resume              continue the run in --out from its last checkpoint (or start it)
   --checkpoint-every N  checkpoint every N steps (default 200; also at every epoch end)
   --backend NAME        tensorflow | wasm | cpu (default: best available)
@@ -59,16 +68,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   }
   const presetName = args.preset ?? 'tiny';
   const preset = presetNamed(presetName);
-  const method = choiceOption<LmMethod>(
-    args.method,
-    'method',
-    ['plain', 'dropout', 'variational'],
-    preset.defaultMethod,
-  );
+  const method = choiceOption<LmMethod>(args.method, 'method', LM_METHODS, preset.defaultMethod);
   const seed = integerOption(args.seed, 'seed', 1);
   const training = {
     ...preset.training,
     epochs: integerOption(args.epochs, 'epochs', preset.training.epochs, 1),
+    // A posterior's prior regularises; weight decay would count it twice.
+    ...(isBayesian(method) ? { weightDecay: 0 } : {}),
   };
   const mcSamples = integerOption(args.mc, 'mc', 0);
   const outDir = resolve(args.out ?? `runs/${presetName}-${method}-seed${seed}`);
@@ -84,6 +90,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     model: model.config,
     training,
     data: preset.data,
+    posterior: posteriorConfigFor(method),
   };
   await writeRunSetup(outDir, config, corpus.vocabulary);
   console.error(
@@ -95,15 +102,11 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     createKey(seed),
     3,
   );
-  const initial = initWeights(model.weightSpecs, initKey);
-  const variables = Object.fromEntries(
-    Object.entries(initial).map(([name, value]) => [name, tf.variable(value)]),
-  );
-  tf.dispose(Object.values(initial));
+  const { posterior } = createRunPosterior(posteriorConfigFor(method), model, initKey);
   const task = timedEvaluation(
     createLanguageModelTask({
       model,
-      variables,
+      posterior,
       train: corpus.train,
       evaluation: corpus.evaluation,
     }),
@@ -135,7 +138,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     seed,
     backend: backend.name,
     model,
-    weights: variables,
+    weights: posterior,
     corpus,
     result,
     mcSamples,

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ResolvedLangevinOptions } from './langevin-options.js';
+
+/**
+ * The gradient of the potential on the scale of the minibatch loss, `∇U(θ)/N`:
+ *
+ * ```
+ * ∇U(θ)/N = g + ∇(−log p)(θ)/N = g + θ / (σ² N)        p(θ) = N(0, σ² I)
+ * ```
+ *
+ * The prior pulls towards zero (`+θ/σ²`, weight decay); the released Theano code has the
+ * opposite sign (papers.md §2.9 pitfall 3). With `σ² = Infinity` this is `g` itself.
+ * Call inside `tf.tidy`.
+ *
+ * @param position - `θ`, any shape.
+ * @param gradient - `g = ∇L(θ)`, the same shape.
+ */
+export function potentialGradient(
+  position: tf.Tensor,
+  gradient: tf.Tensor,
+  options: ResolvedLangevinOptions,
+): tf.Tensor {
+  const precision = 1 / (options.priorVariance * options.datasetSize);
+  return precision === 0 ? gradient : tf.add(gradient, tf.mul(position, precision));
+}

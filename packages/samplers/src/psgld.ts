@@ -1,0 +1,111 @@
+import { tidyTree } from '@bayesrnn/core';
+import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
+import {
+  checkStepSize,
+  type LangevinOptions,
+  type ResolvedLangevinOptions,
+  resolveLangevinOptions,
+} from './langevin-options.js';
+import { potentialGradient } from './potential-gradient.js';
+import { checkInterval, checkPositive } from './validate.js';
+import { copyWeights, pairWithGradients, stateEntry, zerosLikeWeights } from './weight-gradient.js';
+
+/** Settings of `createPsgld`: the shared `LangevinOptions` plus the RMSprop preconditioner's. */
+export interface PsgldOptions extends LangevinOptions {
+  /** `β`, decay of the running mean of squared gradients, in `[0, 1)` (default 0.99). */
+  readonly beta?: number;
+  /** `λ`, added to `√v` in the preconditioner (> 0, default 1e−8). */
+  readonly lambda?: number;
+}
+
+/** `PsgldOptions` with every default filled in. */
+export interface ResolvedPsgldOptions extends ResolvedLangevinOptions {
+  readonly beta: number;
+  readonly lambda: number;
+}
+
+/** Gan et al. 2017, Algorithm 1: `β = 0.99`, `λ = 1e−8`. */
+export const DEFAULT_PSGLD_OPTIONS = { beta: 0.99, lambda: 1e-8 } as const;
+
+/**
+ * pSGLD's state: the current sample `position/<name>` and RMSprop's running mean of squared
+ * minibatch gradients `secondMoment/<name>` (`v`, zeros at `init`).
+ */
+export type PsgldState<Name extends string = string> = {
+  readonly position: Weights<Name>;
+  readonly secondMoment: Weights<Name>;
+};
+
+/** A pSGLD sampler; `options` are the resolved settings. */
+export interface PsgldSampler<Name extends string = string>
+  extends Sampler<Name, PsgldState<Name>> {
+  readonly name: 'psgld';
+  readonly options: ResolvedPsgldOptions;
+}
+
+/**
+ * Preconditioned SGLD with an RMSprop preconditioner (Li et al. 2016; Gan et al. 2017,
+ * Algorithm 1, papers.md §2.3), in the sign convention of SGLD (papers.md §2.9 pitfall 1).
+ *
+ * Textbook step on `U = N·L − log p` with `ε`: `θ ← θ − ε G⁻¹ ∇U + sqrt(2 ε T G⁻¹) ξ`. With
+ * `η = ε N` (`stepSize`, on the scale of the minibatch loss `L`) and `g = ∇L`:
+ *
+ * ```
+ * v   ← β v + (1 − β) g ⊙ g                       (v on the scale of g, v₀ = 0)
+ * G⁻¹ = 1 ⊘ (λ + √v)
+ * θ   ← θ − η G⁻¹ ⊙ (g + θ / (σ² N)) + sqrt(2 η T G⁻¹ / N) ⊙ ξ,    ξ ~ N(0, I)
+ * ```
+ *
+ * `v` tracks the likelihood gradient only (as Li et al.), and the correction term
+ * `Γ(θ) = Σⱼ ∂G⁻¹ᵢⱼ/∂θⱼ` is dropped, as in the paper: the resulting bias is small when `v`
+ * changes slowly (β close to 1). With `T = 0` and no prior this is RMSprop without momentum
+ * (`ε` of RMSprop = `λ`, added outside the root).
+ */
+export function createPsgld<Name extends string = string>(
+  options: PsgldOptions,
+): PsgldSampler<Name> {
+  const resolved: ResolvedPsgldOptions = {
+    ...resolveLangevinOptions(options, 'PsgldOptions'),
+    beta: checkInterval(
+      options.beta ?? DEFAULT_PSGLD_OPTIONS.beta,
+      'PsgldOptions.beta',
+      0,
+      1,
+      'high',
+    ),
+    lambda: checkPositive(options.lambda ?? DEFAULT_PSGLD_OPTIONS.lambda, 'PsgldOptions.lambda'),
+  };
+  const { beta, lambda } = resolved;
+  return {
+    name: 'psgld',
+    options: resolved,
+    init: (weights) => ({
+      position: copyWeights(weights),
+      secondMoment: zerosLikeWeights(weights),
+    }),
+    step(state: PsgldState<Name>, gradient: Weights<Name>, key: RngKey, stepSize: number) {
+      checkStepSize(stepSize, 'pSGLD');
+      const pairs = pairWithGradients('pSGLD', state.position, gradient);
+      return tidyTree(() => {
+        const position: Record<string, tf.Tensor> = {};
+        const secondMoment: Record<string, tf.Tensor> = {};
+        for (const { name, position: theta, gradient: g } of pairs) {
+          const v = stateEntry('pSGLD', state.secondMoment, 'secondMoment', name);
+          const nextV = tf.add(tf.mul(v, beta), tf.mul(tf.square(g), 1 - beta));
+          const inverseG = tf.reciprocal(tf.add(tf.sqrt(nextV), lambda));
+          const drift = tf.mul(tf.mul(potentialGradient(theta, g, resolved), inverseG), stepSize);
+          const variance = langevinVariance(stepSize, resolved);
+          position[name] = addLangevinNoise(tf.sub(theta, drift), key, name, variance, inverseG);
+          secondMoment[name] = nextV;
+        }
+        return {
+          position: position as Weights<Name>,
+          secondMoment: secondMoment as Weights<Name>,
+        };
+      });
+    },
+    position: (state) => state.position,
+  };
+}
