@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
 import { weightsForPass } from './pass-weights.js';
+import { createRunningPredictive } from './running-predictive.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Evaluation options. */
@@ -48,9 +49,7 @@ export async function evaluateLanguageModel(
   const passes = Math.max(1, Math.floor(options.mcSamples ?? 1));
   const key = options.key ?? createKey(0);
   assertKey(key, 'evaluateLanguageModel');
-  // Running log-mean probability of every scored token, one array per window, made in the
-  // first pass (each window is sliced once per pass, never just to count tokens).
-  const perWindow: Float64Array[] = [];
+  const predictive = createRunningPredictive();
   for (let pass = 0; pass < passes; pass += 1) {
     const passKey = foldIn(key, pass);
     const passWeights = weightsForPass(weights, passes > 1, foldIn(passKey, 'weights'));
@@ -58,38 +57,19 @@ export async function evaluateLanguageModel(
       training: passes > 1,
       key: passKey,
       onWindow: (index, logProbabilities) => {
-        const running =
-          perWindow[index] ??
-          new Float64Array(logProbabilities.length).fill(Number.NEGATIVE_INFINITY);
-        perWindow[index] = running;
-        logProbabilities.forEach((value, i) => {
-          running[i] = logAddExp(running[i] ?? Number.NEGATIVE_INFINITY, value);
-        });
+        predictive.add(index, logProbabilities);
         options.onProgress?.(pass * windows.windowCount + index + 1, passes * windows.windowCount);
       },
     });
+    predictive.endMember();
     passWeights.dispose();
   }
-  let totalNll = 0;
-  let tokens = 0;
-  for (const running of perWindow) {
-    for (const value of running) totalNll -= value - Math.log(passes);
-    tokens += running.length;
-  }
-  if (tokens === 0) throw new Error('evaluateLanguageModel: the corpus has no window to score');
-  const nll = totalNll / tokens;
+  const { nll, tokens } = predictive.nll();
   return { nll, perplexity: Math.exp(nll), tokens, mcSamples: passes };
 }
 
-function logAddExp(a: number, b: number): number {
-  if (a === Number.NEGATIVE_INFINITY) return b;
-  if (b === Number.NEGATIVE_INFINITY) return a;
-  const max = Math.max(a, b);
-  return max + Math.log(Math.exp(a - max) + Math.exp(b - max));
-}
-
 /** One pass over every window in order, carrying the state; hands each window's target log-probs on. */
-async function scorePass(
+export async function scorePass(
   model: LanguageModel,
   weights: Weights,
   windows: EvaluationWindowSource,

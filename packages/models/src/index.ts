@@ -1,4 +1,9 @@
 export {
+  type Ensemble,
+  type EnsembleEvaluation,
+  evaluateEnsemble,
+} from './evaluate-ensemble.js';
+export {
   type EvaluateOptions,
   evaluateLanguageModel,
   type LmEvaluation,
@@ -33,5 +38,9 @@ export {
   type PredictiveEntropyOptions,
   predictiveEntropy,
 } from './predictive-entropy.js';
+export {
+  createRunningPredictive,
+  type RunningPredictive,
+} from './running-predictive.js';
 export { type SampleOptions, sampleLanguageModel } from './sample-language-model.js';
 export type { EvaluationWindowSource } from './window-source.js';

@@ -38,3 +38,32 @@ it("scales the window loss as Zaremba's: summed over steps, averaged over the ba
     Object.values(variables),
   ]);
 });
+
+it('resetStateEachWindow starts every window from the zero state', () => {
+  const model = createLanguageModel({
+    ...DEFAULT_LANGUAGE_MODEL_CONFIG,
+    vocabSize: 7,
+    embeddingSize: 4,
+    hiddenSize: 4,
+    layers: 1,
+  });
+  const initial = initWeights(model.weightSpecs, createKey(1));
+  const variables = Object.fromEntries(
+    Object.entries(initial).map(([name, value]) => [name, tf.variable(value)]),
+  );
+  const corpus = Int32Array.from({ length: 40 }, (_, i) => (i * 3) % 7);
+  const train = createTbpttBatches(corpus, { batchSize: 2, steps: 5 });
+  const context = { key: createKey(2), epoch: 0, step: 1 };
+  const lossFrom = (reset: boolean, state: ReturnType<typeof model.initialState>) => {
+    const task = createLanguageModelTask({ model, variables, train, resetStateEachWindow: reset });
+    const result = task.windowLoss(1, state, context);
+    const value = result.loss.dataSync()[0];
+    disposeTree([result.loss, result.state, Object.values(result.parts ?? {})]);
+    return value;
+  };
+  const carried = { layers: [{ h: tf.fill([2, 4], 0.5), c: tf.fill([2, 4], 0.5) }] };
+  const zeros = model.initialState(2);
+  expect(lossFrom(true, carried)).toBe(lossFrom(false, zeros));
+  expect(lossFrom(false, carried)).not.toBe(lossFrom(false, zeros));
+  disposeTree([carried, zeros, Object.values(initial), Object.values(variables)]);
+});

@@ -1,4 +1,4 @@
-import { foldIn } from '@bayesrnn/core';
+import { disposeTree, foldIn } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
 import type { Posterior, RngKey, Weights } from '@bayesrnn/spec';
 import type {
@@ -33,6 +33,12 @@ export type LanguageModelTaskOptions = {
    * default `batchSize × windowsPerEpoch`, the number of truncated sequences in an epoch.
    */
   readonly klDivisor?: number;
+  /**
+   * Start every window from the zero state instead of the previous window's final state
+   * (Gan et al. 2017's "random minibatches" PTB setting, papers.md §2.6). Default false
+   * (stateful truncated BPTT, Zaremba's and Fortunato's setting).
+   */
+  readonly resetStateEachWindow?: boolean;
 } & (
   | {
       /** Point weights by the model's weight names. */
@@ -93,6 +99,9 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
       const { inputs, targets } = windows.window(index);
       const { batchSize, steps } = windows;
       const window = model.startWindow({ key: context.key, batchSize, steps, training: true });
+      const zero =
+        options.resetStateEachWindow === true ? model.initialState(batchSize) : undefined;
+      const start = zero ?? state;
       const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
       const targetIds = tf.tensor1d(targets, 'int32');
       const meanNll = (logits: tf.Tensor2D): tf.Scalar =>
@@ -100,12 +109,13 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
       // Zaremba's data term: summed over the window's steps, averaged over the batch.
       const lossOf = (weights: Weights): tf.Scalar =>
         tf.tidy(() => {
-          const { logits } = model.forward(weights, inputIds, state, window);
+          const { logits } = model.forward(weights, inputIds, start, window);
           return tf.mul(meanNll(logits), steps) as tf.Scalar;
         });
       const draw = source.draw(foldIn(context.key, 'weights'), { training: true, lossOf });
-      const forward = model.forward(draw.weights, inputIds, state, window);
+      const forward = model.forward(draw.weights, inputIds, start, window);
       disposeLmWindow(window);
+      if (zero !== undefined) disposeTree(zero);
       const nll = meanNll(forward.logits);
       let loss = tf.add(tf.mul(nll, steps), tf.div(draw.kl, klDivisor)) as tf.Scalar;
       const parts: Record<string, tf.Scalar> = { nll, kl: draw.kl };

@@ -40,6 +40,13 @@ export {
   type RmspropConfig,
   type RmspropState,
 } from './rmsprop.js';
+export {
+  createSampleBank,
+  openSampleBank,
+  type SampleBank,
+  type SampleBankOptions,
+} from './sample-bank.js';
+export { createSamplerOptimizer } from './sampler-optimizer.js';
 export { createSgd, DEFAULT_SGD_CONFIG, type SgdConfig, type SgdState } from './sgd.js';
 export { train } from './train.js';
 export {

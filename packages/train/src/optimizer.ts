@@ -1,4 +1,4 @@
-import type { NamedTensorTree } from '@bayesrnn/spec';
+import type { NamedTensorTree, RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainVariables } from './train-task.js';
 
@@ -21,8 +21,18 @@ export interface Optimizer<State extends NamedTensorTree = NamedTensorTree> {
   readonly name: string;
   /** The state before the first step (zeros), shaped after `variables`. The caller owns it. */
   init(variables: TrainVariables): State;
-  /** One step `θ ← update(θ, g, state, learningRate)`; returns the next state (caller owns). */
-  apply(variables: TrainVariables, gradients: Gradients, state: State, learningRate: number): State;
+  /**
+   * One step `θ ← update(θ, g, state, learningRate)`; returns the next state (caller owns).
+   * `key` is the step's own key (`foldIn(windowKey, 'update')` in `train`): stochastic updates
+   * (SG-MCMC samplers) draw their noise from it, so a resumed run repeats them exactly.
+   */
+  apply(
+    variables: TrainVariables,
+    gradients: Gradients,
+    state: State,
+    learningRate: number,
+    key?: RngKey,
+  ): State;
 }
 
 /** The optimiser state a trainer holds without knowing which optimiser made it. */

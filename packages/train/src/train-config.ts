@@ -5,6 +5,7 @@ import type { LogRecord } from './jsonl-log.js';
 import { constantSchedule, type LearningRateSchedule } from './learning-rate-schedule.js';
 import type { Optimizer } from './optimizer.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import type { SampleBankOptions } from './sample-bank.js';
 import type { EvaluationResult, TrainTask } from './train-task.js';
 
 /** The tunable settings of `train`, all with defaults (`DEFAULT_TRAIN_CONFIG`). */
@@ -70,6 +71,12 @@ export interface TrainOptions extends Partial<Omit<TrainConfig, 'monitor'>> {
   readonly onProgress?: ProgressReporter | false;
   /** Called with every record appended to `log.jsonl`. */
   readonly onLog?: (record: LogRecord) => void;
+  /**
+   * Keep SG-MCMC samples (burn-in, thinning, maximum count) in `outDir/samples/`, saved and
+   * restored with the run. Use with a sampler optimiser (`createSamplerOptimizer`) and
+   * `restoreBest: false`, so the last iterate stays the last sample.
+   */
+  readonly sampleBank?: SampleBankOptions;
 }
 
 /** Why `train` returned. */
@@ -97,6 +104,8 @@ export interface TrainResult {
   readonly checkpointPath: string;
   readonly bestPath: string;
   readonly logPath: string;
+  /** The kept samples, when `sampleBank` was given: their folder and steps, oldest first. */
+  readonly samples?: { readonly dir: string; readonly steps: readonly number[] };
 }
 
 /** The options with defaults filled in and checked. */
@@ -111,6 +120,7 @@ export interface ResolvedTrainOptions extends TrainConfig {
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ProgressReporter | undefined;
   readonly onLog: ((record: LogRecord) => void) | undefined;
+  readonly sampleBank: SampleBankOptions | undefined;
 }
 
 function checkCount(value: number, what: string, allowInfinity = false): void {
@@ -154,5 +164,6 @@ export function resolveTrainOptions(
     onProgress:
       options.onProgress === false ? undefined : (options.onProgress ?? defaultReporter()),
     onLog: options.onLog,
+    sampleBank: options.sampleBank,
   };
 }

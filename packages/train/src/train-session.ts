@@ -6,6 +6,7 @@ import { type EarlyStoppingState, INITIAL_EARLY_STOPPING_STATE } from './early-s
 import { EMPTY_EPOCH_TOTALS, type EpochTotals } from './epoch-totals.js';
 import { type JsonlLog, openJsonlLog } from './jsonl-log.js';
 import type { OptimizerState } from './optimizer.js';
+import { createSampleBank, type SampleBank } from './sample-bank.js';
 import { createThroughputMeter, type ThroughputMeter } from './throughput-meter.js';
 import { loadTrainCheckpoint, saveTrainCheckpoint } from './train-checkpoint.js';
 import type { ResolvedTrainOptions } from './train-config.js';
@@ -22,14 +23,16 @@ export interface TrainPaths {
   readonly checkpoint: string;
   readonly best: string;
   readonly log: string;
+  readonly samples: string;
 }
 
-/** `outDir/checkpoint`, `outDir/best`, `outDir/log.jsonl`. */
+/** `outDir/checkpoint`, `outDir/best`, `outDir/log.jsonl`, `outDir/samples`. */
 export function trainPaths(outDir: string): TrainPaths {
   return {
     checkpoint: join(outDir, 'checkpoint'),
     best: join(outDir, 'best'),
     log: join(outDir, 'log.jsonl'),
+    samples: join(outDir, 'samples'),
   };
 }
 
@@ -66,6 +69,8 @@ export interface TrainSession<State extends TensorTree> {
   lastFiniteLoss: number | undefined;
   /** Step count of the checkpoint on disk; `undefined` while there is none. */
   savedStep: number | undefined;
+  /** The SG-MCMC samples, when the run keeps them. */
+  bank: SampleBank | undefined;
 }
 
 /** Seconds of training wall time so far, over all processes of the run. */
@@ -107,6 +112,7 @@ async function freshSession<State extends TensorTree>(
     finished: null,
     lastFiniteLoss: undefined,
     savedStep: undefined,
+    bank: undefined,
   };
 }
 
@@ -152,6 +158,7 @@ async function resumedSession<State extends TensorTree>(
     finished: trainMore ? null : metadata.finished,
     lastFiniteLoss: metadata.lastFiniteLoss ?? undefined,
     savedStep: step,
+    bank: undefined,
   };
 }
 
@@ -175,7 +182,15 @@ export async function startSession<State extends TensorTree>(
         'to continue it, or choose another outDir',
     );
   }
-  return exists ? resumedSession(task, options, paths) : freshSession(task, options, paths);
+  const session = exists
+    ? await resumedSession(task, options, paths)
+    : await freshSession(task, options, paths);
+  if (options.sampleBank !== undefined) {
+    // Samples after the checkpoint (or all, for a fresh run) are dropped and taken again.
+    session.bank = createSampleBank(paths.samples, options.sampleBank);
+    await session.bank.restore(session.position.step);
+  }
+  return session;
 }
 
 /** The checkpoint metadata for the session's current position. */
@@ -214,6 +229,7 @@ export async function saveSessionCheckpoint<State extends TensorTree>(
     metadataOf(session),
   );
   session.savedStep = session.position.step;
+  await session.bank?.prune();
 }
 
 /** Closes the log and disposes the session's tensors (not the task's variables). */
@@ -221,5 +237,6 @@ export async function closeSession<State extends TensorTree>(
   session: TrainSession<State>,
 ): Promise<void> {
   disposeTree([session.state, session.optimizerState]);
+  session.bank?.dispose();
   await session.log.close();
 }

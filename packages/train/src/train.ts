@@ -105,6 +105,8 @@ async function trainOneStep<State extends TensorTree>(session: TrainSession<Stat
   session.position = { epoch, window: window + 1, step: step + 1 };
   session.totals = addStep(session.totals, result);
   session.lastFiniteLoss = result.loss;
+  if (session.bank?.selects(step + 1) === true)
+    await session.bank.collect(step + 1, task.variables);
   await afterStep(session, result, learningRate);
 }
 
@@ -174,6 +176,9 @@ async function finishRun<State extends TensorTree>(
     checkpointPath: paths.checkpoint,
     bestPath: paths.best,
     logPath: paths.log,
+    ...(session.bank === undefined
+      ? {}
+      : { samples: { dir: session.bank.dir, steps: session.bank.steps() } }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { clipByGlobalNorm, disposeTree, mapTree, stopGradient } from '@bayesrnn/core';
+import { clipByGlobalNorm, disposeTree, foldIn, mapTree, stopGradient } from '@bayesrnn/core';
 import type { TensorTree } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
@@ -123,7 +123,14 @@ export async function runTrainingStep<State extends TensorTree>(
     const finite = Array.from(values).every(Number.isFinite);
     if (finite) {
       const { optimizer, task, optimizerState: previous, learningRate } = input;
-      optimizerState = optimizer.apply(task.variables, clipped.gradients, previous, learningRate);
+      const key = foldIn(input.context.key, 'update');
+      optimizerState = optimizer.apply(
+        task.variables,
+        clipped.gradients,
+        previous,
+        learningRate,
+        key,
+      );
     }
     const state = finite ? computed.state : undefined;
     return { finite, loss, gradientNorm, parts, tokens: computed.tokens, state, optimizerState };
