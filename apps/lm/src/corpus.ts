@@ -32,7 +32,10 @@ export async function loadLmCorpus(
   vocabulary?: Vocabulary,
 ): Promise<LmCorpus> {
   const corpus = await loadPtbCorpus(dataDir, {
-    ...(data.maxVocabulary === undefined ? {} : { maxVocabulary: data.maxVocabulary }),
+    // A trained run's vocabulary already has the cap applied.
+    ...(data.maxVocabulary === undefined || vocabulary !== undefined
+      ? {}
+      : { maxVocabulary: data.maxVocabulary }),
     ...(data.trainTokens === undefined ? {} : { trainTokens: data.trainTokens }),
     ...(data.validTokens === undefined ? {} : { validTokens: data.validTokens }),
     ...(vocabulary === undefined ? {} : { vocabulary }),

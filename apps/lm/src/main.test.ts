@@ -65,10 +65,10 @@ describe('bayesrnn-lm command line', () => {
     expect(unknown.err).toContain("unknown command 'fly'");
     const preset = await run(['train', '--preset', 'huge', '--data', dir]);
     expect(preset.code).toBe(2);
-    expect(preset.err).toContain('--preset must be one of tiny, cpu-small');
+    expect(preset.err).toContain('--preset must be one of tiny, cpu-sgmcmc, gan-small, cpu-small');
     const method = await run(['train', '--method', 'magic', '--data', dir]);
     expect(method.err).toContain(
-      "--method must be one of plain, dropout, variational, bbb, bbb-sharpened, got 'magic'",
+      "--method must be one of plain, dropout, variational, bbb, bbb-sharpened, sgld, psgld, got 'magic'",
     );
     expect((await run(['train', '--seed=-4'])).err).toContain('--seed must be an integer ≥ 0');
   });
@@ -194,6 +194,43 @@ describe('bayesrnn-lm command line', () => {
     const notBayesian = await run(['prune', '--run', join(dir, 'run'), ...common.slice(2)]);
     expect(notBayesian.code).toBe(2);
     expect(notBayesian.err).toContain('pruning needs a bbb run');
+  });
+
+  it('samples with pSGLD + dropout and reports the averaged predictive beside the last sample', async () => {
+    const out = join(dir, 'psgld');
+    const common = ['--data', dir, '--backend', 'cpu'];
+    const trained = await run([
+      'train',
+      '--method',
+      'psgld',
+      '--dropout',
+      'naive',
+      '--out',
+      out,
+      '--epochs',
+      '3',
+      ...common,
+    ]);
+    expect(trained.code).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results.method).toBe('psgld');
+    // 1/4 of the steps as burn-in, then a sample every (3/4 of the steps) / 20 steps.
+    expect(results.samples).toBeGreaterThan(5);
+    expect(results.valid.lastSamplePerplexity).toBeGreaterThan(1);
+    // Jensen: the averaged predictive's NLL is at most the samples' mean NLL (on this tiny run
+    // early samples are poor, so the average need not beat the last sample).
+    const curves = JSON.parse(await readFile(join(out, 'ensemble.json'), 'utf8'));
+    const members: number[] = curves.valid.memberPerplexities;
+    expect(members).toHaveLength(results.samples);
+    const meanNll = members.reduce((sum, p) => sum + Math.log(p), 0) / members.length;
+    expect(Math.log(results.valid.perplexity)).toBeLessThanOrEqual(meanNll);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.model.dropout).toMatchObject({ method: 'naive' });
+    const evaluated = JSON.parse(
+      (await run(['eval', '--run', out, '--split', 'valid', ...common.slice(2)])).out,
+    );
+    expect(evaluated.valid.perplexity).toBeCloseTo(results.valid.perplexity, 6);
+    expect(evaluated.valid.samples).toBe(results.samples);
   });
 
   it('refuses to overwrite a run unless asked to resume', async () => {

@@ -4,7 +4,14 @@ import type { LanguageModelConfig, LmDropoutConfig } from '@bayesrnn/models';
  * The `--method` flag: three dropout methods on point weights, and Bayes by Backprop (without
  * dropout) with or without posterior sharpening (Fortunato et al. 2017).
  */
-export type LmMethod = 'plain' | 'dropout' | 'variational' | 'bbb' | 'bbb-sharpened';
+export type LmMethod =
+  | 'plain'
+  | 'dropout'
+  | 'variational'
+  | 'bbb'
+  | 'bbb-sharpened'
+  | 'sgld'
+  | 'psgld';
 
 /** Every method, for `--method` validation. */
 export const LM_METHODS: readonly LmMethod[] = [
@@ -13,7 +20,21 @@ export const LM_METHODS: readonly LmMethod[] = [
   'variational',
   'bbb',
   'bbb-sharpened',
+  'sgld',
+  'psgld',
 ];
+
+/** Whether a method samples weights by SG-MCMC (Gan et al. 2017) into a sample bank. */
+export function isSampler(method: LmMethod): method is 'sgld' | 'psgld' {
+  return method === 'sgld' || method === 'psgld';
+}
+
+/** Burn-in and thinning of an SG-MCMC run, in optimiser steps (papers.md §2.5). */
+export interface LmSamplingConfig {
+  readonly burnInSteps: number;
+  readonly thinning: number;
+  readonly maxSamples: number;
+}
 
 /** Whether a method learns a posterior (its prior replaces weight decay). */
 export function isBayesian(method: LmMethod): boolean {
@@ -22,7 +43,8 @@ export function isBayesian(method: LmMethod): boolean {
 
 /** How to train: optimiser, schedule, lengths (papers.md §0.2, §3.2, §3.4). */
 export interface LmTrainingConfig {
-  readonly optimizer: 'sgd' | 'adam';
+  /** For the point methods; `sgld` follows SGD's rate, `psgld` RMSprop's (β 0.99, λ 1e-8). */
+  readonly optimizer: 'sgd' | 'adam' | 'rmsprop';
   readonly learningRate: number;
   /** Divide the learning rate by `decay` per epoch after epoch `decayStart` (Zaremba). */
   readonly decay: number;
@@ -60,6 +82,10 @@ export interface LmPreset {
   readonly naiveRate: number;
   /** Gal's rates for `--method variational`. */
   readonly variational: Omit<Extract<LmDropoutConfig, { method: 'variational' }>, 'method'>;
+  /** Burn-in and thinning for `--method sgld|psgld` (default: 1/4 of the steps, then 20 samples). */
+  readonly sampling?: LmSamplingConfig;
+  /** Start every window from the zero state (Gan et al.'s "random minibatches"). */
+  readonly resetStateEachWindow?: boolean;
 }
 
 const LSTM = { cell: 'lstm', tiedEmbeddings: false, forgetBias: 0 } as const;
@@ -94,6 +120,43 @@ export const PRESETS: Readonly<Record<string, LmPreset>> = {
     defaultMethod: 'plain',
     naiveRate: 0.5,
     variational: { embedding: 0.1, input: 0.25, recurrent: 0.1, output: 0.25, tied: false },
+    // No `sampling`: SG-MCMC smoke runs burn in for 1/4 of the steps, then keep 20 samples.
+  },
+  'cpu-sgmcmc': {
+    description:
+      'papers.md §2.8: first 100k PTB tokens, 2k vocabulary, 1×128 LSTM, batch 32 × 20 zero-state windows, RMSprop/pSGLD lr 1e-3, 10 epochs, burn-in 2 epochs, a sample every 50 steps',
+    model: { ...LSTM, embeddingSize: 128, hiddenSize: 128, layers: 1, initScale: 0.1 },
+    training: {
+      optimizer: 'rmsprop',
+      learningRate: 1e-3,
+      decay: 1,
+      decayStart: 1,
+      epochs: 10,
+      batchSize: 32,
+      steps: 20,
+      clipNorm: 5,
+      weightDecay: 0,
+      evalBatchSize: 20,
+    },
+    data: { maxVocabulary: 2000, trainTokens: 100_000, validTokens: 20_000 },
+    defaultMethod: 'psgld',
+    naiveRate: 0.5,
+    variational: { embedding: 0.25, input: 0.5, recurrent: 0.25, output: 0.5, tied: false },
+    // 156 windows per epoch: burn-in 2 epochs, then 24 samples over the last 8.
+    sampling: { burnInSteps: 312, thinning: 50, maxSamples: 1000 },
+    resetStateEachWindow: true,
+  },
+  'gan-small': {
+    description:
+      'Gan et al. 2017 small: 2×200 LSTM, zero-state 20-step windows, SGLD lr 1 halved per epoch after 4, 13 epochs, burn-in 4 epochs, a sample every 400 updates',
+    model: { ...LSTM, embeddingSize: 200, hiddenSize: 200, layers: 2, initScale: 0.1 },
+    training: { ...ZAREMBA_SGD, decay: 2, decayStart: 4, epochs: 13, steps: 20, clipNorm: 5 },
+    data: {},
+    defaultMethod: 'sgld',
+    naiveRate: 0.5,
+    variational: GAL_RATES,
+    sampling: { burnInSteps: 4 * 2323, thinning: 400, maxSamples: 1000 },
+    resetStateEachWindow: true,
   },
   'cpu-small': {
     description:
@@ -201,10 +264,23 @@ export const PRESETS: Readonly<Record<string, LmPreset>> = {
   },
 };
 
-/** The model's dropout for a method, with the preset's rates. */
-export function dropoutFor(preset: LmPreset, method: LmMethod): LmDropoutConfig {
-  if (method === 'plain' || isBayesian(method)) return { method: 'none' };
-  if (method === 'dropout') return { method: 'naive', rate: preset.naiveRate };
+/** The `--dropout` flag: overrides a method's own dropout (e.g. pSGLD + dropout). */
+export type LmDropoutChoice = 'none' | 'naive' | 'variational';
+
+/** The dropout a method implies: none for plain weights, posteriors and samplers. */
+function defaultDropout(method: LmMethod): LmDropoutChoice {
+  if (method === 'dropout') return 'naive';
+  return method === 'variational' ? 'variational' : 'none';
+}
+
+/** The model's dropout for a method (or an explicit `--dropout`), with the preset's rates. */
+export function dropoutFor(
+  preset: LmPreset,
+  method: LmMethod,
+  choice: LmDropoutChoice = defaultDropout(method),
+): LmDropoutConfig {
+  if (choice === 'none') return { method: 'none' };
+  if (choice === 'naive') return { method: 'naive', rate: preset.naiveRate };
   return { method: 'variational', ...preset.variational };
 }
 
@@ -213,6 +289,7 @@ export function modelConfigFor(
   preset: LmPreset,
   method: LmMethod,
   vocabSize: number,
+  dropout?: LmDropoutChoice,
 ): LanguageModelConfig {
-  return { ...preset.model, vocabSize, dropout: dropoutFor(preset, method) };
+  return { ...preset.model, vocabSize, dropout: dropoutFor(preset, method, dropout) };
 }

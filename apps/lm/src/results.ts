@@ -10,6 +10,10 @@ export interface SplitResults {
   readonly tokens: number;
   /** K-pass Monte-Carlo perplexity (mean of probabilities), when `--mc K` was given. */
   readonly mcPerplexity?: number;
+  /** SG-MCMC: the last kept sample's perplexity (`perplexity` is the samples' average). */
+  readonly lastSamplePerplexity?: number;
+  /** SG-MCMC: the chain's final iterate's perplexity. */
+  readonly lastIteratePerplexity?: number;
 }
 
 /** `results.json`: what a person or a tool compares across runs. */
@@ -34,6 +38,8 @@ export interface LmResults {
   readonly bestEpoch: number | null;
   readonly stopReason: string;
   readonly mcSamples: number;
+  /** SG-MCMC: how many samples the averaged predictive used. */
+  readonly samples?: number;
   readonly tokensPerSecond: number;
   readonly trainingSeconds: number;
   readonly date: string;

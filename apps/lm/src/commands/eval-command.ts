@@ -2,11 +2,14 @@ import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { evaluateLanguageModel } from '@bayesrnn/models';
 import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
 import { openRun } from '../open-run.js';
+import { isSampler } from '../presets.js';
+import { evaluateSamples } from '../sgmcmc-setup.js';
 
 export const EVAL_HELP = `Usage: bayesrnn-lm eval --run DIR [options]
 
 Evaluate a trained run's best weights on PTB valid and/or test: the posterior mean (point
-weights as they are), or with --mc K the mean of K Monte-Carlo passes' probabilities.
+weights as they are), or with --mc K the mean of K Monte-Carlo passes' probabilities. For
+sgld/psgld runs: the averaged predictive of the kept samples, and the last sample alone.
 
 Options:
   --run DIR        the run directory written by 'bayesrnn-lm train' (required)
@@ -45,7 +48,20 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     method: config.method,
     mcSamples: Math.max(1, mcSamples),
   };
-  for (const name of splits) {
+  if (isSampler(config.method)) {
+    // SG-MCMC: the averaged predictive over the kept samples, and the last sample alone.
+    for (const name of splits) {
+      const ensemble = await evaluateSamples(args.run, model, corpus.evaluation[name], name);
+      report[name] = {
+        perplexity: ensemble.perplexity,
+        nll: ensemble.nll,
+        tokens: ensemble.tokens,
+        lastSamplePerplexity: ensemble.memberPerplexities[ensemble.memberPerplexities.length - 1],
+        samples: ensemble.steps.length,
+      };
+    }
+  }
+  for (const name of isSampler(config.method) ? [] : splits) {
     const result = await evaluateLanguageModel(model, posterior, corpus.evaluation[name], {
       mcSamples,
       key: createKey(integerOption(args.seed, 'seed', 1)),

@@ -2,13 +2,14 @@ import { resolve } from 'node:path';
 import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
 import type { TensorTree } from '@bayesrnn/spec';
-import { createAdam, createSgd, type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
+import { type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
 import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
 import { loadLmCorpus } from '../corpus.js';
 import { locatePtb } from '../data-location.js';
 import {
   isBayesian,
   LM_METHODS,
+  type LmDropoutChoice,
   type LmMethod,
   type LmPreset,
   modelConfigFor,
@@ -16,7 +17,9 @@ import {
 } from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
 import { type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
+import { runOptimizerFor } from '../run-optimizer.js';
 import { createRunPosterior, posteriorConfigFor } from '../run-posterior.js';
+import { withSampleAveraging } from '../sample-averaging.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
 
@@ -26,10 +29,12 @@ Options:
   --data DIR            folder with ptb.{train,valid,test}.txt[.gz] (default: $BAYESRNN_DATA, then ../shared/data/ptb)
   --preset NAME         ${Object.keys(PRESETS).join(', ')} (default tiny)
   --method NAME         plain | dropout (Zaremba) | variational (Gal) | bbb | bbb-sharpened
-                        (Fortunato: Bayes by Backprop, with posterior sharpening) (default: the preset's)
+                        (Fortunato: Bayes by Backprop, with posterior sharpening) | sgld | psgld
+                        (Gan: SG-MCMC, samples averaged) (default: the preset's)
   --seed N              random seed (default 1)
   --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
   --epochs N            override the preset's epochs
+  --dropout NAME        none | naive | variational: override the method's dropout (e.g. psgld + dropout)
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
                         and, for bbb methods, a fresh weight draw per pass; probabilities averaged)
   --resume              continue the run in --out from its last checkpoint (or start it)
@@ -45,6 +50,7 @@ const OPTIONS = {
   out: { type: 'string' },
   epochs: { type: 'string' },
   mc: { type: 'string' },
+  dropout: { type: 'string' },
   resume: { type: 'boolean' },
   'checkpoint-every': { type: 'string' },
   backend: { type: 'string' },
@@ -81,7 +87,18 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const backend = await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const dataDir = locatePtb(args.data);
   const corpus = await loadLmCorpus(dataDir, preset.data, training);
-  const model = createLanguageModel(modelConfigFor(preset, method, corpus.vocabulary.size));
+  const dropout =
+    args.dropout === undefined
+      ? undefined
+      : choiceOption<LmDropoutChoice>(
+          args.dropout,
+          'dropout',
+          ['none', 'naive', 'variational'],
+          'none',
+        );
+  const model = createLanguageModel(
+    modelConfigFor(preset, method, corpus.vocabulary.size, dropout),
+  );
   const config: RunConfig = {
     preset: presetName,
     method,
@@ -109,12 +126,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       posterior,
       train: corpus.train,
       evaluation: corpus.evaluation,
+      resetStateEachWindow: preset.resetStateEachWindow === true,
     }),
   );
-  const optimizer =
-    training.optimizer === 'sgd'
-      ? createSgd({ weightDecay: training.weightDecay })
-      : createAdam({ weightDecay: training.weightDecay });
+  const { optimizer, sampleBank } = runOptimizerFor(method, preset, training, corpus.train);
   const started = performance.now();
   const result = await train(task, {
     key: trainKey,
@@ -130,9 +145,11 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
     resume: args.resume === true ? 'auto' : false,
     testSplits: ['valid', 'test'],
+    // A chain's last iterate is its last sample, not the best validation point.
+    ...(sampleBank === undefined ? {} : { sampleBank, restoreBest: false }),
   });
   const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
-  const results: LmResults = await evaluateRun({
+  const evaluated: LmResults = await evaluateRun({
     method,
     preset: presetName,
     seed,
@@ -149,6 +166,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       Math.max(trainingSeconds, 1e-9),
     trainingSeconds,
   });
+  const results =
+    sampleBank === undefined
+      ? evaluated
+      : await withSampleAveraging(evaluated, outDir, model, corpus);
   await writeJson(resolve(outDir, 'results.json'), results);
   console.log(JSON.stringify(results, null, 2));
   return 0;
