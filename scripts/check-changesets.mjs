@@ -28,7 +28,8 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'RE
     if (releases.length === 0) problems.push(`${file}: names no package`);
     if (summary.trim() === '') problems.push(`${file}: has no summary`);
     for (const { name } of releases) {
-      if (!published.has(name)) problems.push(`${file}: '${name}' is not a published workspace package`);
+      if (!published.has(name))
+        problems.push(`${file}: '${name}' is not a published workspace package`);
     }
   } catch (error) {
     problems.push(`${file}: ${error instanceof Error ? error.message.split('\n')[0] : error}`);

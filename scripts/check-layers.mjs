@@ -43,10 +43,11 @@ function sourceFiles(dir) {
 }
 
 function workspaces(root) {
-  return ['packages', 'apps'].flatMap((group) => {
+  // `bench` is a single workspace at the top; `packages/*` and `apps/*` are groups of them.
+  return ['packages', 'apps', 'bench'].flatMap((group) => {
     let names;
     try {
-      names = readdirSync(join(root, group));
+      names = group === 'bench' ? [''] : readdirSync(join(root, group));
     } catch {
       return [];
     }

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 const root = process.argv[2] ?? process.cwd();
 const totals = { passed: 0, failed: 0, skipped: 0, files: 0 };
 const rows = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'bench']) {
   let names = [];
   try {
-    names = readdirSync(join(root, group));
+    // `bench` is one workspace; `packages` and `apps` hold several.
+    names = group === 'bench' ? [''] : readdirSync(join(root, group));
   } catch {
     continue;
   }

@@ -156,6 +156,18 @@ describe('createSharpenedPosterior', () => {
     });
   });
 
+  it('creating and disposing it leaves no tensor behind', async () => {
+    const base = createGaussianPosterior({
+      specs: TINY_SPECS,
+      key: createKey(1),
+      prior: gaussianPrior(1),
+    });
+    await expectNoLeaks(() => {
+      const sharpened = createSharpenedPosterior(base);
+      for (const name of sharpened.sharpenedNames) sharpened.variables[`${name}/eta`]?.dispose();
+    });
+  });
+
   it('rejects a bad σ0, naming it', () => {
     expect(() => makePosterior({ sigma0: 0 })).toThrow(/sigma0/);
   });

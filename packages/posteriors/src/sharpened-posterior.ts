@@ -64,7 +64,9 @@ export function createSharpenedPosterior<Name extends string>(
   const etas = new Map<Name, tf.Variable>();
   const variables: Record<string, tf.Variable> = { ...base.variables };
   for (const name of sharpenedNames) {
-    const eta = tf.variable(tf.fill(base.parametersOf(name).mu.shape, etaInit));
+    const initial = tf.fill(base.parametersOf(name).mu.shape, etaInit);
+    const eta = tf.variable(initial);
+    initial.dispose();
     etas.set(name, eta);
     variables[`${name}/eta`] = eta;
   }

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { buildReport, type ReportInput } from './bench-report.js';
+import type { ContenderResult } from './contender-result.js';
+import { measuredResult } from './contender-result.js';
+import { renderMarkdown, renderTables } from './render-report.js';
+import { PTB_SMALL_SHAPE } from './shape.js';
+
+function ran(name: string, seconds: number[], details: Record<string, unknown> = {}) {
+  return measuredResult({
+    name,
+    description: name,
+    tokensPerStep: 400,
+    samples: seconds,
+    selfTimed: [],
+    memory: { tfResidentBytes: 2 ** 20 },
+    details,
+  });
+}
+
+const pytorchDetails = {
+  torchVersion: '1.13.0',
+  threads: 1,
+  python: '3.11.2',
+  blas: { kind: 'OpenBLAS', loadedLibraries: ['/usr/lib/libopenblas.so'], openblasThreads: 2 },
+};
+
+function input(contenders: readonly ContenderResult[]): ReportInput {
+  return {
+    date: new Date('2026-01-02T03:04:05Z'),
+    command: 'npm run bench',
+    quick: false,
+    machine: {
+      cpuModel: 'Test CPU',
+      cores: 2,
+      memoryBytes: 2 ** 30,
+      platform: 'linux x64',
+      loadAverage: 0.5,
+      node: 'v20',
+      tfjs: '4.22.0',
+      backend: { name: 'wasm', simd: true, threads: false, reason: 'test' },
+    },
+    shape: PTB_SMALL_SHAPE,
+    warmupRounds: 2,
+    timedRounds: 5,
+    contenders,
+    processPeakRssBytes: 2 ** 30,
+    mcEvaluation: null,
+  };
+}
+
+describe('buildReport', () => {
+  it('has the JSON shape: ratios (null when unmeasurable), machine, PyTorch and contenders', () => {
+    const report = buildReport(
+      input([
+        ran('plain', [0.5, 0.6, 0.4]),
+        ran('pytorch', [0.2, 0.2, 0.2], pytorchDetails),
+        { name: 'tfjs-layers', description: 'x', status: 'failed', reason: 'boom' },
+      ]),
+    );
+    const json = JSON.parse(JSON.stringify(report));
+    expect(Object.keys(json.ratios).sort()).toEqual(
+      [
+        'bbbOverPlain',
+        'oursOverPytorch',
+        'oursOverTfjsLayers',
+        'psgldOverRmsprop',
+        'sharpenedOverPlain',
+      ].sort(),
+    );
+    expect(json.ratios.oursOverPytorch).toBeCloseTo(0.4);
+    expect(json.ratios.oursOverTfjsLayers).toBeNull();
+    expect(json.ratios.bbbOverPlain).toBeNull();
+    expect(json.pytorch).toEqual({
+      version: '1.13.0',
+      threads: 1,
+      blas: 'OpenBLAS',
+      blasLibraries: ['/usr/lib/libopenblas.so'],
+      openblasThreads: 2,
+      python: '3.11.2',
+    });
+    expect(json.machine.backend).toEqual({
+      name: 'wasm',
+      simd: true,
+      threads: false,
+      reason: 'test',
+    });
+    expect(json.contenders[0]).toMatchObject({
+      name: 'plain',
+      status: 'ok',
+      stepSeconds: { median: 0.5, min: 0.4, max: 0.6 },
+      tokensPerSecond: { median: 800 },
+    });
+    expect(json.settings.interleaving).toContain('round-robin');
+    expect(json.mcEvaluation).toBeNull();
+  });
+
+  it('says when PyTorch did not run', () => {
+    const report = buildReport(input([ran('plain', [0.5])]));
+    expect(report.pytorch).toBeNull();
+    expect(renderMarkdown(report)).toContain('PyTorch: not measured');
+  });
+
+  it('renders the tables and RESULTS.md with the machine, versions and BLAS', () => {
+    const report = buildReport(input([ran('plain', [0.5]), ran('pytorch', [0.2], pytorchDetails)]));
+    const tables = renderTables(report);
+    expect(tables).toContain('| plain');
+    expect(tables).toContain('oursOverPytorch');
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('Test CPU, 2 cores');
+    expect(markdown).toContain('SIMD on, threads off');
+    expect(markdown).toContain('BLAS: **OpenBLAS**');
+    expect(markdown).toContain('`npm run bench`');
+  });
+});

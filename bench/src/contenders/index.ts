@@ -1,0 +1,25 @@
+import type { Contender } from '../contender.js';
+import { bbb } from './bbb.js';
+import { bbbSharpened } from './bbb-sharpened.js';
+import { plain } from './plain.js';
+import { psgld } from './psgld.js';
+import { pytorch } from './pytorch.js';
+import { rmsprop } from './rmsprop.js';
+import { tfjsLayers } from './tfjs-layers.js';
+import { variational } from './variational.js';
+
+/**
+ * Every contender, in round-robin order. To add one, write `src/contenders/<name>.ts`
+ * exporting a `Contender` and list it here; the ratios pick it up by name (see ratios.ts:
+ * `bbb`, `bbb-sharpened`, `psgld` are expected names).
+ */
+export const CONTENDERS: readonly Contender[] = [
+  plain,
+  variational,
+  bbb,
+  bbbSharpened,
+  rmsprop,
+  psgld,
+  tfjsLayers,
+  pytorch,
+];

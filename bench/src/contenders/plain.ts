@@ -1,0 +1,11 @@
+import { createAdam } from '@bayesrnn/train';
+import { oursLmStepContender } from '../ours-lm-step.js';
+
+/** Our plain LSTM LM step with Adam: the reference every other ratio is taken against. */
+export const plain = oursLmStepContender({
+  name: 'plain',
+  description: 'ours: LSTM LM, no dropout, Adam (createLanguageModel + runTrainingStep)',
+  dropout: { method: 'none' },
+  optimizer: () => createAdam(),
+  learningRate: 1e-3,
+});

@@ -1,0 +1,148 @@
+import type { Contender, PreparedContender } from './contender.js';
+import { type ContenderResult, measuredResult } from './contender-result.js';
+import { roundRobin } from './interleave.js';
+import { createMemoryTracker, type MemoryTracker } from './memory.js';
+import type { BenchShape } from './shape.js';
+
+/** How many steps to run, and where progress goes. */
+export interface HarnessOptions {
+  /** Untimed rounds first (compilation, allocation, caches). */
+  readonly warmup: number;
+  /** Timed rounds; every contender runs one step per round. */
+  readonly repetitions: number;
+  /** Runs one extra untimed step per in-process contender under `tf.profile` (peak tensor bytes). */
+  readonly profileMemory: boolean;
+  readonly log: (line: string) => void;
+  /** Milliseconds; `performance.now` unless a test injects one. */
+  readonly clock?: () => number;
+}
+
+/** One contender on its way through the rounds. */
+interface Runner {
+  readonly contender: Contender;
+  readonly prepared: PreparedContender;
+  readonly memory: MemoryTracker;
+  readonly samples: number[];
+  readonly selfTimed: number[];
+  failure?: string;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs `fn` for the contender; in-process, the tfjs bytes it keeps are attributed to it. */
+function attributed<T>(contender: Contender, memory: MemoryTracker, fn: () => Promise<T>) {
+  return contender.inProcess ? memory.attribute(fn) : fn();
+}
+
+async function prepare(contender: Contender, shape: BenchShape): Promise<Runner | ContenderResult> {
+  const { name, description } = contender;
+  try {
+    const reason = await contender.unavailable?.();
+    if (reason !== undefined) return { name, description, status: 'unavailable', reason };
+    const memory = createMemoryTracker();
+    const prepared = await attributed(contender, memory, () => contender.setup(shape));
+    return { contender, prepared, memory, samples: [], selfTimed: [] };
+  } catch (error) {
+    return { name, description, status: 'failed', reason: `setup: ${message(error)}` };
+  }
+}
+
+/** One step of `runner`, in milliseconds; a throw marks the runner failed. */
+async function step(runner: Runner, clock: () => number): Promise<number | undefined> {
+  if (runner.failure !== undefined) return undefined;
+  try {
+    const started = clock();
+    await attributed(runner.contender, runner.memory, () => runner.prepared.step());
+    return clock() - started;
+  } catch (error) {
+    runner.failure = `step: ${message(error)}`;
+    return undefined;
+  }
+}
+
+/** Runs `rounds` round-robin rounds over the runners, handing each finished step to `onStep`. */
+async function runRounds(
+  runners: readonly Runner[],
+  rounds: number,
+  clock: () => number,
+  onStep: (runner: Runner, milliseconds: number) => void = () => {},
+): Promise<void> {
+  for (const { index } of roundRobin(runners.length, rounds)) {
+    const runner = runners[index];
+    const milliseconds = runner === undefined ? undefined : await step(runner, clock);
+    if (runner !== undefined && milliseconds !== undefined) onStep(runner, milliseconds);
+  }
+}
+
+async function profile(runner: Runner): Promise<void> {
+  if (!runner.contender.inProcess || runner.failure !== undefined) return;
+  try {
+    await runner.memory.profile(() => runner.prepared.step());
+  } catch (error) {
+    runner.failure = `profiled step: ${message(error)}`;
+  }
+}
+
+async function finish(runner: Runner): Promise<ContenderResult> {
+  const { contender, prepared } = runner;
+  const { name, description } = contender;
+  try {
+    if (runner.samples.length === 0) runner.failure ??= 'no timed step ran';
+    if (runner.failure !== undefined) {
+      return { name, description, status: 'failed', reason: runner.failure };
+    }
+    const details = (await prepared.details?.()) ?? {};
+    const { peakRssBytes } = details;
+    return measuredResult({
+      name,
+      description,
+      tokensPerStep: prepared.tokensPerStep,
+      samples: runner.samples,
+      selfTimed: runner.selfTimed,
+      memory: {
+        ...runner.memory.figures(),
+        ...(typeof peakRssBytes === 'number' ? { peakRssBytes } : {}),
+      },
+      details,
+    });
+  } catch (error) {
+    return { name, description, status: 'failed', reason: `details: ${message(error)}` };
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/**
+ * Measures the contenders in one process, interleaved: all are set up, then `warmup` untimed
+ * rounds, one profiled step each (in-process), and `repetitions` timed rounds, round-robin
+ * (A, B, C, A, B, C, …) so that drift hits every contender alike. A contender that is
+ * unavailable or throws is reported as such; the others go on. Results keep the input order.
+ */
+export async function runHarness(
+  contenders: readonly Contender[],
+  shape: BenchShape,
+  options: HarnessOptions,
+): Promise<ContenderResult[]> {
+  const clock = options.clock ?? (() => performance.now());
+  const entries: (Runner | ContenderResult)[] = [];
+  for (const contender of contenders) entries.push(await prepare(contender, shape));
+  const runners = entries.filter((entry): entry is Runner => 'prepared' in entry);
+  const names = runners.map((runner) => runner.contender.name).join(', ');
+  options.log(`bench: ${options.warmup} warm-up round(s) of ${names}`);
+  await runRounds(runners, options.warmup, clock);
+  if (options.profileMemory) for (const runner of runners) await profile(runner);
+  const total = options.repetitions * runners.length;
+  let done = 0;
+  await runRounds(runners, options.repetitions, clock, (runner, milliseconds) => {
+    runner.samples.push(milliseconds / 1000);
+    const own = runner.prepared.selfTimedSeconds?.();
+    if (own !== undefined) runner.selfTimed.push(own);
+    if (runner.contender.inProcess) runner.memory.afterStep();
+    done += 1;
+    const seconds = (milliseconds / 1000).toFixed(3);
+    options.log(`bench: ${runner.contender.name} ${seconds} s (timed step ${done}/${total})`);
+  });
+  const results: ContenderResult[] = [];
+  for (const entry of entries) results.push('prepared' in entry ? await finish(entry) : entry);
+  return results;
+}

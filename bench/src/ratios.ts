@@ -1,0 +1,74 @@
+import { ratio } from './stats.js';
+
+/** What a ratio compares: higher-is-better throughput, or lower-is-better step time. */
+export type RatioMetric = 'tokensPerSecond' | 'stepSeconds';
+
+/** One headline ratio: `numerator / denominator` of the two contenders' medians. */
+export interface RatioDefinition {
+  readonly key: string;
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly metric: RatioMetric;
+  /** Issue 6's target, e.g. `≥ 0.5`. */
+  readonly target: string;
+}
+
+/** The ratios of issue 6, by contender name; a contender not (yet) measured makes its ratio `null`. */
+export const RATIOS: readonly RatioDefinition[] = [
+  {
+    key: 'oursOverPytorch',
+    numerator: 'plain',
+    denominator: 'pytorch',
+    metric: 'tokensPerSecond',
+    target: '≥ 0.5',
+  },
+  {
+    key: 'oursOverTfjsLayers',
+    numerator: 'plain',
+    denominator: 'tfjs-layers',
+    metric: 'tokensPerSecond',
+    target: '≥ 1.5',
+  },
+  {
+    key: 'bbbOverPlain',
+    numerator: 'bbb',
+    denominator: 'plain',
+    metric: 'stepSeconds',
+    target: '≤ 1.2',
+  },
+  {
+    key: 'sharpenedOverPlain',
+    numerator: 'bbb-sharpened',
+    denominator: 'plain',
+    metric: 'stepSeconds',
+    target: '≤ 1.8',
+  },
+  {
+    key: 'psgldOverRmsprop',
+    numerator: 'psgld',
+    denominator: 'rmsprop',
+    metric: 'stepSeconds',
+    target: '≤ 1.05',
+  },
+];
+
+/** A contender's medians, as far as they were measured. */
+export interface MeasuredMedians {
+  readonly name: string;
+  readonly tokensPerSecond?: number;
+  readonly stepSeconds?: number;
+}
+
+/** Every ratio of `definitions`, `null` where a contender is missing or was not measured. */
+export function computeRatios(
+  measured: readonly MeasuredMedians[],
+  definitions: readonly RatioDefinition[] = RATIOS,
+): Record<string, number | null> {
+  const byName = new Map(measured.map((entry) => [entry.name, entry]));
+  return Object.fromEntries(
+    definitions.map(({ key, numerator, denominator, metric }) => [
+      key,
+      ratio(byName.get(numerator)?.[metric], byName.get(denominator)?.[metric]),
+    ]),
+  );
+}
