@@ -15,7 +15,7 @@ it('the README example fits sin(x) by Bayes by Backprop and prunes half the weig
     key: createKey(1),
     prior: scaleMixturePrior(),
   });
-  const x = tf.linspace(-2, 2, 64).reshape([64, 1]);
+  const x = tf.reshape(tf.linspace(-2, 2, 64), [64, 1]);
   const y = tf.sin(x);
   const batches = 1;
   const optimizer = tf.train.adam(0.02);

@@ -1,5 +1,5 @@
 import type { Weights } from '@bayesrnn/spec';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** One weight of a step: its name, current value `θ` and gradient `g`. */
 export interface WeightAndGradient {
@@ -49,7 +49,9 @@ export function copyWeights<Name extends string>(weights: Weights<Name>): Weight
 export function zerosLikeWeights<Name extends string>(weights: Weights<Name>): Weights<Name> {
   const zeros: Record<string, tf.Tensor> = {};
   for (const [name, tensor] of Object.entries<tf.Tensor>(weights)) {
-    zeros[name] = tensor.zerosLike();
+    // tf.zerosLike, not the chained tensor.zerosLike(): the chained API exists only when the
+    // full @tensorflow/tfjs bundle is loaded, not with tfjs-core alone (found by the bench).
+    zeros[name] = tf.zerosLike(tensor);
   }
   return zeros as Weights<Name>;
 }
