@@ -11,7 +11,6 @@ import {
 import { createPointPosterior } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey } from '@bayesrnn/spec';
 import { type Optimizer, type OptimizerState, runTrainingStep } from '@bayesrnn/train';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Contender, PreparedContender } from './contender.js';
 import { readBack } from './read-back.js';
 import { type BenchShape, tokensPerStep } from './shape.js';

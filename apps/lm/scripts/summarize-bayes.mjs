@@ -18,7 +18,11 @@ const runs = readdirSync(root)
   .filter((name) => existsSync(join(root, name, 'results.json')))
   .sort();
 const table = (header, rows) =>
-  [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 if (mode === 'fortunato') {
   const rows = runs.map((name) => {
@@ -28,20 +32,66 @@ if (mode === 'fortunato') {
     const best = e.find((x) => x.epoch + 1 === r.bestEpoch) ?? e[e.length - 1];
     const u1 = json(join(dir, 'uncertainty-1.json'));
     const u10 = json(join(dir, 'uncertainty-10.json'));
-    return [name, r.bestEpoch, f1(e[0]?.validation.perplexity), f1(best.train.perplexity), f1(r.valid.perplexity),
-      f1(r.valid.perplexity - best.train.perplexity), f1(r.test.perplexity), f1(r.test.mcPerplexity),
-      f1(r.train.kl), f2(u1?.gap), f2(u10?.gap), r.tokensPerSecond, r.trainingSeconds];
+    return [
+      name,
+      r.bestEpoch,
+      f1(e[0]?.validation.perplexity),
+      f1(best.train.perplexity),
+      f1(r.valid.perplexity),
+      f1(r.valid.perplexity - best.train.perplexity),
+      f1(r.test.perplexity),
+      f1(r.test.mcPerplexity),
+      f1(r.train.kl),
+      f2(u1?.gap),
+      f2(u10?.gap),
+      r.tokensPerSecond,
+      r.trainingSeconds,
+    ];
   });
-  console.log(table(['run', 'best epoch', 'valid ppl after epoch 1', 'train ppl (best epoch)', 'valid ppl (best, mean weights)', 'gap', 'test ppl', 'test ppl, 10 draws', 'train KL (nats)', 'entropy gap (mean)', 'entropy gap (10 draws)', 'tokens/s', 'training s'], rows));
+  console.log(
+    table(
+      [
+        'run',
+        'best epoch',
+        'valid ppl after epoch 1',
+        'train ppl (best epoch)',
+        'valid ppl (best, mean weights)',
+        'gap',
+        'test ppl',
+        'test ppl, 10 draws',
+        'train KL (nats)',
+        'entropy gap (mean)',
+        'entropy gap (10 draws)',
+        'tokens/s',
+        'training s',
+      ],
+      rows,
+    ),
+  );
   console.log('\nPer-epoch train / valid perplexity:\n');
   const n = Math.max(...runs.map((name) => epochs(join(root, name)).length));
-  console.log(table(['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)], runs.map((name) => [name, ...epochs(join(root, name)).map((x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`)])));
+  console.log(
+    table(
+      ['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)],
+      runs.map((name) => [
+        name,
+        ...epochs(join(root, name)).map(
+          (x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`,
+        ),
+      ]),
+    ),
+  );
   const pruned = runs.filter((name) => existsSync(join(root, name, 'prune.json')));
   if (pruned.length > 0) {
     const rowsOf = (name) => json(join(root, name, 'prune.json')).rows;
     const fractions = rowsOf(pruned[0]).map((r) => r.fraction);
     console.log('\nValidation perplexity against the fraction of weights removed by |μ|/σ:\n');
-    console.log(table(['run', ...fractions.map((x) => `${Math.round(x * 100)}%`)], pruned.map((name) => [name, ...rowsOf(name).map((r) => f1(r.perplexity))])));
+    console.log(
+      table(
+        ['run', ...fractions.map((x) => `${Math.round(x * 100)}%`)],
+        pruned.map((name) => [name, ...rowsOf(name).map((r) => f1(r.perplexity))]),
+      ),
+    );
   }
 } else {
   const rows = runs.map((name) => {
@@ -58,11 +108,49 @@ if (mode === 'fortunato') {
       needed = String(k + 1);
       bestSingle = Math.min(...ens.valid.memberPerplexities);
     }
-    return [name, f1(r.valid.perplexity), f1(r.valid.lastSamplePerplexity), f1(bestSingle), f1(r.valid.lastIteratePerplexity ?? r.valid.perplexity),
-      r.samples ?? '–', needed, f1(r.test.perplexity), f1(r.test.lastSamplePerplexity), r.tokensPerSecond, r.trainingSeconds];
+    return [
+      name,
+      f1(r.valid.perplexity),
+      f1(r.valid.lastSamplePerplexity),
+      f1(bestSingle),
+      f1(r.valid.lastIteratePerplexity ?? r.valid.perplexity),
+      r.samples ?? '–',
+      needed,
+      f1(r.test.perplexity),
+      f1(r.test.lastSamplePerplexity),
+      r.tokensPerSecond,
+      r.trainingSeconds,
+    ];
   });
-  console.log(table(['run', 'valid ppl (averaged)', 'valid ppl (last sample)', 'valid ppl (best single sample)', 'valid ppl (last iterate)', 'samples', 'samples for 90% of the gain', 'test ppl (averaged)', 'test ppl (last sample)', 'tokens/s', 'training s'], rows));
+  console.log(
+    table(
+      [
+        'run',
+        'valid ppl (averaged)',
+        'valid ppl (last sample)',
+        'valid ppl (best single sample)',
+        'valid ppl (last iterate)',
+        'samples',
+        'samples for 90% of the gain',
+        'test ppl (averaged)',
+        'test ppl (last sample)',
+        'tokens/s',
+        'training s',
+      ],
+      rows,
+    ),
+  );
   console.log('\nPer-epoch train / valid perplexity (last iterate):\n');
   const n = Math.max(...runs.map((name) => epochs(join(root, name)).length));
-  console.log(table(['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)], runs.map((name) => [name, ...epochs(join(root, name)).map((x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`)])));
+  console.log(
+    table(
+      ['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)],
+      runs.map((name) => [
+        name,
+        ...epochs(join(root, name)).map(
+          (x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`,
+        ),
+      ]),
+    ),
+  );
 }
