@@ -15,6 +15,7 @@ export default defineConfig({
     environment: 'node',
     setupFiles: ['../../vitest.setup.ts'],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     // The JSON report feeds scripts/test-summary.mjs (one closing line for the whole repo).
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },

@@ -49,7 +49,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('bayesrnn-lm command line', () => {
+// Whole training runs through the CLI on the cpu backend: minutes on a loaded 2-core machine.
+describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
   it('prints help for the program and each command', async () => {
     expect((await run(['--help'])).out).toContain('Commands:');
     expect((await run(['train', '--help'])).out).toContain('--preset NAME');
