@@ -91,7 +91,8 @@ const xLabel = {
   ensemble: 'samples',
 }[mode];
 const parts = [
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12" role="img">`,
+  `<title>${title}</title>`,
   `<rect width="${W}" height="${H}" fill="white"/>`,
   `<text x="${M.left}" y="22" font-size="15">${title}</text>`,
   `<line x1="${M.left}" y1="${H - M.bottom}" x2="${W - M.right}" y2="${H - M.bottom}" stroke="black"/>`,
