@@ -24,6 +24,22 @@ const table = (header, rows) =>
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 
+/** Train / valid perplexity of every run, one column per epoch. */
+function printEpochTable() {
+  const n = Math.max(...runs.map((name) => epochs(join(root, name)).length));
+  console.log(
+    table(
+      ['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)],
+      runs.map((name) => [
+        name,
+        ...epochs(join(root, name)).map(
+          (x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`,
+        ),
+      ]),
+    ),
+  );
+}
+
 if (mode === 'fortunato') {
   const rows = runs.map((name) => {
     const dir = join(root, name);
@@ -69,18 +85,7 @@ if (mode === 'fortunato') {
     ),
   );
   console.log('\nPer-epoch train / valid perplexity:\n');
-  const n = Math.max(...runs.map((name) => epochs(join(root, name)).length));
-  console.log(
-    table(
-      ['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)],
-      runs.map((name) => [
-        name,
-        ...epochs(join(root, name)).map(
-          (x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`,
-        ),
-      ]),
-    ),
-  );
+  printEpochTable();
   const pruned = runs.filter((name) => existsSync(join(root, name, 'prune.json')));
   if (pruned.length > 0) {
     const rowsOf = (name) => json(join(root, name, 'prune.json')).rows;
@@ -141,16 +146,5 @@ if (mode === 'fortunato') {
     ),
   );
   console.log('\nPer-epoch train / valid perplexity (last iterate):\n');
-  const n = Math.max(...runs.map((name) => epochs(join(root, name)).length));
-  console.log(
-    table(
-      ['run', ...Array.from({ length: n }, (_, i) => `epoch ${i + 1}`)],
-      runs.map((name) => [
-        name,
-        ...epochs(join(root, name)).map(
-          (x) => `${x.train.perplexity.toFixed(0)} / ${x.validation.perplexity.toFixed(0)}`,
-        ),
-      ]),
-    ),
-  );
+  printEpochTable();
 }

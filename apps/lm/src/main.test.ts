@@ -190,7 +190,9 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     const report = JSON.parse(entropy.out);
     expect(report.samples).toBe(2);
     expect(report.test).toBeGreaterThan(0);
-    expect(report.gap).toBeCloseTo(report.reversed - report.test, 10);
+    // The reversed copy is other text: its entropy differs, over the same number of tokens.
+    expect(report.reversed).toBeGreaterThan(0);
+    expect(report.reversed).not.toBe(report.test);
 
     const notBayesian = await run(['prune', '--run', join(dir, 'run'), ...common.slice(2)]);
     expect(notBayesian.code).toBe(2);

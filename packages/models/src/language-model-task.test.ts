@@ -6,7 +6,8 @@ import { createLanguageModel } from './language-model.js';
 import { createLanguageModelTask } from './language-model-task.js';
 import { DEFAULT_LANGUAGE_MODEL_CONFIG } from './lm-config.js';
 
-it("scales the window loss as Zaremba's: summed over steps, averaged over the batch", () => {
+/** A 1 × 4 LSTM over 7 words, point variables, and 40 tokens in 2 × 5 windows. */
+function tinySetup() {
   const model = createLanguageModel({
     ...DEFAULT_LANGUAGE_MODEL_CONFIG,
     vocabSize: 7,
@@ -20,6 +21,11 @@ it("scales the window loss as Zaremba's: summed over steps, averaged over the ba
   );
   const corpus = Int32Array.from({ length: 40 }, (_, i) => (i * 3) % 7);
   const train = createTbpttBatches(corpus, { batchSize: 2, steps: 5 });
+  return { model, initial, variables, train };
+}
+
+it("scales the window loss as Zaremba's: summed over steps, averaged over the batch", () => {
+  const { model, initial, variables, train } = tinySetup();
   const task = createLanguageModelTask({ model, variables, train });
   const state = task.initialState();
   const result = task.windowLoss(0, state, { key: createKey(2), epoch: 0, step: 1 });
@@ -40,19 +46,7 @@ it("scales the window loss as Zaremba's: summed over steps, averaged over the ba
 });
 
 it('resetStateEachWindow starts every window from the zero state', () => {
-  const model = createLanguageModel({
-    ...DEFAULT_LANGUAGE_MODEL_CONFIG,
-    vocabSize: 7,
-    embeddingSize: 4,
-    hiddenSize: 4,
-    layers: 1,
-  });
-  const initial = initWeights(model.weightSpecs, createKey(1));
-  const variables = Object.fromEntries(
-    Object.entries(initial).map(([name, value]) => [name, tf.variable(value)]),
-  );
-  const corpus = Int32Array.from({ length: 40 }, (_, i) => (i * 3) % 7);
-  const train = createTbpttBatches(corpus, { batchSize: 2, steps: 5 });
+  const { model, initial, variables, train } = tinySetup();
   const context = { key: createKey(2), epoch: 0, step: 1 };
   const lossFrom = (reset: boolean, state: ReturnType<typeof model.initialState>) => {
     const task = createLanguageModelTask({ model, variables, train, resetStateEachWindow: reset });

@@ -1,5 +1,6 @@
 import { disposeTree, foldIn } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
+import { pointPosterior } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey, Weights } from '@bayesrnn/spec';
 import type {
   EvaluationResult,
@@ -52,13 +53,6 @@ export type LanguageModelTaskOptions = {
     }
 );
 
-/** Point variables as a weight source (draws are the variables, KL 0). */
-function pointSource(variables: TrainVariables): Posterior {
-  const weights = (): Weights =>
-    Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, tf.clone(v)]));
-  return { variables, draw: () => ({ weights: weights(), kl: tf.scalar(0) }), mean: weights };
-}
-
 /**
  * A `TrainTask` for a language model on point weights or a posterior. Window `w`'s loss, the
  * model state carried from window `w − 1`:
@@ -81,7 +75,8 @@ function pointSource(variables: TrainVariables): Posterior {
  */
 export function createLanguageModelTask(options: LanguageModelTaskOptions): TrainTask<LmState> {
   const { model, train: windows } = options;
-  const source: Posterior = options.posterior ?? pointSource(options.variables as TrainVariables);
+  const source: Posterior =
+    options.posterior ?? pointPosterior(options.variables as TrainVariables);
   if (options.posterior === undefined) {
     for (const name of Object.keys(model.weightSpecs)) {
       if (source.variables[name] === undefined)

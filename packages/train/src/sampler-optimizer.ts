@@ -21,12 +21,19 @@ export function createSamplerOptimizer<State extends NamedTensorTree>(
     init: (variables) => sampler.init(variables as Weights),
     apply(variables: TrainVariables, gradients: Gradients, state: State, learningRate, key) {
       if (key === undefined) throw new Error(`${name}: a sampler step needs the step's key`);
-      const complete = tf.tidy(() => {
-        const all: Record<string, tf.Tensor> = {};
-        for (const [weight, variable] of Object.entries(variables))
-          all[weight] = tf.clone(gradientFor(weight, variable, gradients));
-        return all;
-      });
+      // Samplers need every weight's gradient; only the missing ones are made (zeros), the
+      // given ones are passed as they are (no per-step copy of every gradient).
+      const zeros: tf.Tensor[] = [];
+      const complete: Record<string, tf.Tensor> = {};
+      for (const [weight, variable] of Object.entries(variables)) {
+        if (gradients[weight] === undefined) {
+          const zero = tf.zerosLike(variable);
+          zeros.push(zero);
+          complete[weight] = zero;
+        } else {
+          complete[weight] = gradientFor(weight, variable, gradients);
+        }
+      }
       try {
         const next = sampler.step(state, complete, key, learningRate);
         const position = sampler.position(next);
@@ -37,7 +44,7 @@ export function createSamplerOptimizer<State extends NamedTensorTree>(
         }
         return next;
       } finally {
-        tf.dispose(Object.values(complete));
+        tf.dispose(zeros);
       }
     },
   };
