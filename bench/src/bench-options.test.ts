@@ -17,6 +17,8 @@ describe('parseBenchOptions', () => {
   it('reads the backend, contenders and counts', () => {
     const options = parseBenchOptions(['--backend', 'cpu', '--only', 'plain,pytorch', '--no-mc']);
     expect(options).toMatchObject({ backend: 'cpu', only: ['plain', 'pytorch'], mc: false });
+    expect(options.profile).toBe(false);
+    expect(parseBenchOptions(['--profile', '--only', 'bbb']).profile).toBe(true);
   });
 
   it('refuses unknown flags and bad counts', () => {

@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly mcSamples: readonly number[];
   readonly mcWindows: number;
   readonly mcRepetitions: number;
+  /** Profile one step of each selected contender kernel by kernel instead of timing rounds. */
+  readonly profile: boolean;
   /** Folder for results.json and RESULTS.md; `undefined` = the bench workspace. */
   readonly outDir?: string;
   readonly help: boolean;
@@ -33,6 +35,8 @@ Options:
   --no-mc               skip the MC-evaluation benchmark
   --mc-windows N        evaluation windows for the MC benchmark (default 4; quick 2)
   --mc-repetitions N    timed rounds of the MC benchmark (default 5; quick 1)
+  --profile             print a kernel-by-kernel profile (tf.profile) of one step of each
+                        selected in-process contender, and the time spent outside kernels
   --out DIR             write results.json and RESULTS.md there (default: the bench folder)
   -h, --help            this text
 
@@ -69,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     mcSamples: [1, 2, 4, 8],
     mcWindows: count(values['mc-windows'], 'mc-windows', quick ? 2 : 4, 1),
     mcRepetitions: count(values['mc-repetitions'], 'mc-repetitions', quick ? 1 : 5, 1),
+    profile: values.profile === true,
     ...(values.out === undefined ? {} : { outDir: values.out }),
     help: values.help === true,
   };
@@ -89,6 +94,7 @@ function parse(argv: readonly string[]) {
       'mc-windows': { type: 'string' },
       'mc-repetitions': { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;

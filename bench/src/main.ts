@@ -9,6 +9,7 @@ import { runHarness } from './harness.js';
 import { describeMachine } from './machine.js';
 import { runMcEvaluation } from './mc-evaluation.js';
 import { processPeakRssBytes } from './memory.js';
+import { profileStep, renderProfile } from './profile-step.js';
 import { renderMarkdown, renderTables } from './render-report.js';
 import { PTB_SMALL_SHAPE } from './shape.js';
 
@@ -48,6 +49,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const contenders = CONTENDERS.filter(
     (contender) => options.only.length === 0 || options.only.includes(contender.name),
   );
+  if (options.profile) {
+    for (const contender of contenders.filter((c) => c.inProcess)) {
+      log(`bench: profiling one ${contender.name} step`);
+      console.log(`${renderProfile(await profileStep(contender, shape))}\n`);
+    }
+    return 0;
+  }
   const results = await runHarness(contenders, shape, {
     warmup: options.warmup,
     repetitions: options.repetitions,

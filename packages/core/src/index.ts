@@ -42,7 +42,12 @@ export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';
 export { orthogonal } from './init/orthogonal.js';
-export { bernoulliMask, randomNormal, randomUniform } from './random/random-ops.js';
+export {
+  bernoulliMask,
+  randomNormal,
+  randomUniform,
+  standardNormalArray,
+} from './random/random-ops.js';
 export { assertKey, createKey, foldIn, keyToSeed, splitKey } from './random/rng-key.js';
 export {
   countTree,

@@ -144,7 +144,7 @@ export function createGaussianPosterior<Name extends string>(
           const epsilon = randomNormal(foldIn(key, name), specs[name].shape);
           const theta = reparameterise(pair.mu, sigma, epsilon);
           weights[name] = theta;
-          terms.push(gaussianWeightKl({ mu: pair.mu, sigma, theta }, prior, kl));
+          terms.push(gaussianWeightKl({ mu: pair.mu, sigma, theta, epsilon }, prior, kl));
         }
         const total = terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as tf.Scalar);
         return { weights: weights as Weights<Name>, kl: total };

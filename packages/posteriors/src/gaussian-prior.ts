@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussianKlToZeroMean, gaussianLogDensity } from './gaussian-density.js';
+import { gaussianKlToZeroMean } from './gaussian-density.js';
 import { checkPositive, type Prior } from './prior.js';
 
 /**
@@ -13,7 +13,15 @@ export function gaussianPrior(sigma: number): Prior {
   return {
     config: { kind: 'gaussian', sigma },
     stddev: sigma,
-    logProb: (theta) => tf.tidy(() => tf.sum(gaussianLogDensity(theta, 0, sigma)) as tf.Scalar),
+    // Σ log N(θ_j | 0, σ²) = −n (½ log 2π + log σ) − Σ θ² / (2σ²): two passes over θ.
+    logProb: (theta) =>
+      tf.tidy(
+        () =>
+          tf.sub(
+            -theta.size * (0.5 * Math.log(2 * Math.PI) + Math.log(sigma)),
+            tf.mul(tf.sum(tf.square(theta)), 1 / (2 * sigma * sigma)),
+          ) as tf.Scalar,
+      ),
     klFromGaussian: (mu, posteriorSigma) => gaussianKlToZeroMean(mu, posteriorSigma, sigma),
   };
 }

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussianLogDensity } from './gaussian-density.js';
 import type { Prior } from './prior.js';
 
 /** σ's floor, as in the official BBB-RNN example (papers.md §1.1): `σ = softplus(ρ) + 1e-5`. */
@@ -27,15 +26,27 @@ export function reparameterise(mu: tf.Tensor, sigma: tf.Tensor, epsilon: tf.Tens
 /** How the KL of a Gaussian posterior to its prior is computed. */
 export type KlEstimator = 'closed-form' | 'sample';
 
+const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+
 /**
  * `KL(q ‖ p)` for one weight tensor with `q = N(μ, σ²)` element-wise:
  * - `'closed-form'`: the prior's `klFromGaussian` (throws if the prior has none);
- * - `'sample'`: the single-sample estimate `log q(θ) − log p(θ)` on the draw `θ` used for the
- *   likelihood (Fortunato et al. 2017, §3; Blundell et al. 2015, eq. 2). Differentiating it
- *   through `θ = μ + σε` gives the paper's gradient steps 3–5 without hand-written terms.
+ * - `'sample'`: the single-sample estimate `log q(θ) − log p(θ)` on the draw `θ = μ + σε` used
+ *   for the likelihood (Fortunato et al. 2017, §3; Blundell et al. 2015, eq. 2).
+ *
+ * On the draw, `log q(θ) = Σ_j (−½ log 2π − log σ_j − ε_j²/2)` because `(θ − μ)/σ = ε`. That form
+ * has the same value and the same gradients as `log N(θ | μ, σ²)` differentiated through
+ * `θ = μ + σε` (∂/∂μ = 0, ∂/∂σ = −1/σ: the θ-path and the explicit terms cancel), so it gives
+ * the paper's gradient steps 3–5 with one `log` per weight instead of eight element-wise ops.
  */
 export function gaussianWeightKl(
-  q: { readonly mu: tf.Tensor; readonly sigma: tf.Tensor; readonly theta: tf.Tensor },
+  q: {
+    readonly mu: tf.Tensor;
+    readonly sigma: tf.Tensor;
+    readonly theta: tf.Tensor;
+    /** The standard-normal noise of the draw, `(θ − μ)/σ`. */
+    readonly epsilon: tf.Tensor;
+  },
   prior: Prior,
   estimator: KlEstimator,
 ): tf.Scalar {
@@ -45,11 +56,13 @@ export function gaussianWeightKl(
     }
     return prior.klFromGaussian(q.mu, q.sigma);
   }
-  return tf.tidy(
-    () =>
-      tf.sub(
-        tf.sum(gaussianLogDensity(q.theta, q.mu, q.sigma)),
-        prior.logProb(q.theta),
-      ) as tf.Scalar,
-  );
+  return tf.tidy(() => {
+    // −½ Σ ε² − n ½ log 2π does not depend on (μ, ρ): one constant, no gradient.
+    const constant = tf.add(
+      tf.mul(tf.sum(tf.square(q.epsilon)), -0.5),
+      -q.theta.size * HALF_LOG_TWO_PI,
+    );
+    const logQ = tf.sub(constant, tf.sum(tf.log(q.sigma)));
+    return tf.sub(logQ, prior.logProb(q.theta)) as tf.Scalar;
+  });
 }

@@ -1,9 +1,32 @@
 import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { keyToSeed } from './rng-key.js';
+import { wordStream } from './xoshiro128.js';
+import { fillStandardNormal } from './ziggurat.js';
+
+function elementCount(shape: readonly number[], where: string): number {
+  let count = 1;
+  for (const size of shape) {
+    if (!Number.isInteger(size) || size < 0) {
+      throw new RangeError(`${where}: shape must hold non-negative integers, got [${shape}]`);
+    }
+    count *= size;
+  }
+  return count;
+}
 
 /**
- * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor.
+ * `count` N(0, 1) draws from a key, as a plain array: the numbers {@link randomNormal} puts in
+ * a tensor of that many elements (row-major). For kernels that use the noise in JavaScript
+ * without making a tensor of it (the fused posterior draw).
+ */
+export function standardNormalArray(key: RngKey, count: number): Float32Array {
+  return fillStandardNormal(wordStream(key), new Float32Array(count));
+}
+
+/**
+ * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor, on every
+ * backend (the numbers are made in JavaScript by xoshiro128** and the ziggurat method, then
+ * uploaded once).
  *
  * @param shape - any shape, e.g. `[inputSize, hiddenSize]`.
  */
@@ -12,13 +35,13 @@ export function randomNormal(
   shape: readonly number[],
   options: { readonly mean?: number; readonly stddev?: number } = {},
 ): tf.Tensor {
-  return tf.randomNormal(
-    [...shape],
-    options.mean ?? 0,
-    options.stddev ?? 1,
-    'float32',
-    keyToSeed(key),
-  );
+  const values = standardNormalArray(key, elementCount(shape, 'randomNormal'));
+  const mean = options.mean ?? 0;
+  const stddev = options.stddev ?? 1;
+  if (mean !== 0 || stddev !== 1) {
+    for (let i = 0; i < values.length; i += 1) values[i] = mean + stddev * (values[i] as number);
+  }
+  return tf.tensor(values, [...shape], 'float32');
 }
 
 /** Uniform samples in `[min, max)` from a key. */
@@ -26,12 +49,32 @@ export function randomUniform(key: RngKey, shape: readonly number[], min = 0, ma
   if (!(max > min)) {
     throw new RangeError(`randomUniform: need min < max, got [${min}, ${max})`);
   }
-  return tf.randomUniform([...shape], min, max, 'float32', keyToSeed(key));
+  const stream = wordStream(key);
+  const values = new Float32Array(elementCount(shape, 'randomUniform'));
+  const width = max - min;
+  // Rounding to float32 can land on `max` itself; the largest float32 below it replaces it.
+  const below = largestFloat32Below(max);
+  for (let i = 0; i < values.length; i += 1) {
+    const value = Math.fround(min + width * stream.nextUnit());
+    values[i] = value < max ? value : below;
+  }
+  return tf.tensor(values, [...shape], 'float32');
+}
+
+function largestFloat32Below(value: number): number {
+  const rounded = Math.fround(value);
+  const bits = new Float32Array([rounded]);
+  const words = new Int32Array(bits.buffer);
+  if (rounded < value) return rounded;
+  words[0] = (words[0] as number) + (rounded > 0 ? -1 : rounded < 0 ? 1 : 0);
+  if (rounded === 0) return -(2 ** -149);
+  return bits[0] as number;
 }
 
 /**
- * A 0/1 float mask with `P(1) = keepProbability` (dropout keeps with that probability).
- * The inverted-dropout scale `1 / keepProbability` is the caller's choice, not applied here.
+ * A 0/1 float mask with `P(1) = keepProbability` (dropout keeps with that probability, to
+ * 2^−24). The inverted-dropout scale `1 / keepProbability` is the caller's choice, not applied
+ * here.
  */
 export function bernoulliMask(
   key: RngKey,
@@ -43,8 +86,10 @@ export function bernoulliMask(
       `bernoulliMask: keepProbability must be in [0, 1], got ${keepProbability}`,
     );
   }
-  return tf.tidy(() => {
-    const uniform = tf.randomUniform([...shape], 0, 1, 'float32', keyToSeed(key));
-    return tf.cast(tf.less(uniform, keepProbability), 'float32');
-  });
+  const stream = wordStream(key);
+  const values = new Float32Array(elementCount(shape, 'bernoulliMask'));
+  for (let i = 0; i < values.length; i += 1) {
+    values[i] = stream.nextUnit() < keepProbability ? 1 : 0;
+  }
+  return tf.tensor(values, [...shape], 'float32');
 }

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { bbb } from './contenders/bbb.js';
+import { pytorch } from './contenders/pytorch.js';
+import { profileStep, renderProfile } from './profile-step.js';
+import { TINY_SHAPE } from './tiny-shape.js';
+
+describe('profileStep', () => {
+  it('lists the kernels of one step, most expensive first, and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const profile = await profileStep(bbb, TINY_SHAPE);
+    expect(tf.memory().numTensors).toBe(before);
+    const names = profile.kernels.map((k) => k.kernel);
+    // A BBB step multiplies matrices and takes softplus of ρ (σ = softplus(ρ)).
+    expect(names).toEqual(expect.arrayContaining(['BatchMatMul', 'Softplus']));
+    const times = profile.kernels.map((k) => k.milliseconds);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const total = times.reduce((sum, t) => sum + t, 0);
+    expect(profile.kernelMilliseconds).toBeCloseTo(total, 6);
+    expect(profile.wallMilliseconds).toBeGreaterThan(0);
+    const table = renderProfile(profile, 3);
+    expect(table).toContain('### bbb');
+    expect(
+      table
+        .split('\n')
+        .filter(
+          (line) =>
+            line.startsWith('| ') && !line.startsWith('| kernel') && !line.startsWith('| ---'),
+        ),
+    ).toHaveLength(4);
+  });
+
+  it('refuses a contender that runs in another process', async () => {
+    await expect(profileStep(pytorch, TINY_SHAPE)).rejects.toThrow(/another process/);
+  });
+});

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Contender } from './contender.js';
+import type { BenchShape } from './shape.js';
+
+/** One kernel name's share of a profiled step. */
+export interface KernelShare {
+  readonly kernel: string;
+  readonly calls: number;
+  readonly milliseconds: number;
+}
+
+/** What `profileStep` measured for one contender. */
+export interface StepProfile {
+  readonly contender: string;
+  /** Wall-clock time of the profiled step (includes the profiler's own overhead). */
+  readonly wallMilliseconds: number;
+  /** Sum of the backend's kernel times; the rest of the wall time ran in JavaScript. */
+  readonly kernelMilliseconds: number;
+  /** Kernels by name, the most expensive first. */
+  readonly kernels: readonly KernelShare[];
+}
+
+/**
+ * Profiles one training step of an in-process contender kernel by kernel (`tf.profile`),
+ * after `warmup` untimed steps. Kernel times are the backend's own (`backend.time`); on wasm
+ * and cpu they are synchronous wall-clock times of each kernel. What is not in a kernel (JS
+ * random numbers, tensor creation, tape bookkeeping) shows as the wall − kernel gap.
+ */
+export async function profileStep(
+  contender: Contender,
+  shape: BenchShape,
+  warmup = 1,
+): Promise<StepProfile> {
+  if (!contender.inProcess) {
+    throw new Error(`profile: ${contender.name} runs in another process; tf.profile cannot see it`);
+  }
+  const prepared = await contender.setup(shape);
+  try {
+    for (let i = 0; i < warmup; i += 1) await prepared.step();
+    const started = performance.now();
+    const info = await tf.profile(async () => {
+      await prepared.step();
+    });
+    const wallMilliseconds = performance.now() - started;
+    const byName = new Map<string, { calls: number; milliseconds: number }>();
+    for (const kernel of info.kernels) {
+      const time = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+      const entry = byName.get(kernel.name) ?? { calls: 0, milliseconds: 0 };
+      entry.calls += 1;
+      entry.milliseconds += time;
+      byName.set(kernel.name, entry);
+    }
+    const kernels = [...byName]
+      .map(([kernel, { calls, milliseconds }]) => ({ kernel, calls, milliseconds }))
+      .sort((a, b) => b.milliseconds - a.milliseconds);
+    const kernelMilliseconds = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+    return { contender: contender.name, wallMilliseconds, kernelMilliseconds, kernels };
+  } finally {
+    await prepared.dispose();
+  }
+}
+
+/** The profile as a Markdown table: the `top` kernels, then the JS gap. */
+export function renderProfile(profile: StepProfile, top = 15): string {
+  const rows = profile.kernels
+    .slice(0, top)
+    .map(
+      (k) =>
+        `| ${k.kernel} | ${k.calls} | ${k.milliseconds.toFixed(1)} | ${((100 * k.milliseconds) / profile.wallMilliseconds).toFixed(1)} |`,
+    );
+  const gap = profile.wallMilliseconds - profile.kernelMilliseconds;
+  return [
+    `### ${profile.contender}: ${profile.wallMilliseconds.toFixed(0)} ms wall, ${profile.kernelMilliseconds.toFixed(0)} ms in kernels`,
+    '',
+    '| kernel | calls | ms | % of wall |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    `| (outside kernels: JS, tensor creation, tape) | – | ${gap.toFixed(1)} | ${((100 * gap) / profile.wallMilliseconds).toFixed(1)} |`,
+  ].join('\n');
+}
