@@ -2,7 +2,8 @@
 # Reproduction of papers.md §2.8 (Gan et al. 2017 at CPU scale): the cpu-sgmcmc preset (first
 # 100k PTB training tokens, 2k vocabulary, 1×128 LSTM, batch 32 × 20-step zero-state windows,
 # lr 1e-3, β 0.99, 10 epochs) with (a) RMSprop, (b) pSGLD, (c) pSGLD + dropout 0.5 (naive);
-# samples after a 2-epoch burn-in, one every 50 steps, probabilities averaged.
+# samples after a 2-epoch burn-in, one every 50 steps, probabilities averaged; then the
+# averaged predictive of only the last 5 and 10 samples (eval --last K → eval-last-K.json).
 # Usage: apps/lm/scripts/reproduce-gan.sh [seeds...]  (default 1 2; after `npm run build`).
 # Writes runs/repro-gan/<arm>-seed<N>/ (results.json, ensemble.json, log.jsonl).
 set -euo pipefail
@@ -15,7 +16,7 @@ mkdir -p "$root"
 for seed in "${seeds[@]}"; do
   for arm in rmsprop psgld psgld-dropout; do
     out="$root/${arm}-seed${seed}"
-    [ -f "$out/results.json" ] && { echo "skip $out (done)"; continue; }
+    [ -f "$out/results.json" ] && { echo "skip $out (trained)"; continue; }
     case "$arm" in
       rmsprop) flags=(--method plain) ;;
       psgld) flags=(--method psgld) ;;
@@ -28,5 +29,14 @@ for seed in "${seeds[@]}"; do
       --out "$out" "${resume[@]}" > "$out.stdout" 2> "$out.stderr" || {
       echo "failed: $out (see $out.stderr)"; exit 1; }
     echo "$out: $((SECONDS - start)) s wall"
+  done
+  # The chain is still descending when sampling starts: also average only its last K samples.
+  for arm in psgld psgld-dropout; do
+    out="$root/${arm}-seed${seed}"
+    for k in 5 10; do
+      [ -f "$out/eval-last-$k.json" ] && continue
+      node apps/lm/dist/cli.js eval --run "$out" --last "$k" > "$out/eval-last-$k.json.tmp" \
+        2>> "$out.stderr" && mv "$out/eval-last-$k.json.tmp" "$out/eval-last-$k.json"
+    done
   done
 done

@@ -145,6 +145,31 @@ if (mode === 'fortunato') {
       rows,
     ),
   );
+  const withLast = runs.filter((name) => existsSync(join(root, name, 'eval-last-5.json')));
+  if (withLast.length > 0) {
+    console.log(
+      '\nAveraged predictive of the last K samples only (eval --last K), valid / test:\n',
+    );
+    const cell = (name, k) => {
+      const e = json(join(root, name, `eval-last-${k}.json`));
+      return e === undefined ? '–' : `${f1(e.valid.perplexity)} / ${f1(e.test.perplexity)}`;
+    };
+    console.log(
+      table(
+        ['run', 'last sample', 'last 5', 'last 10', 'all samples'],
+        withLast.map((name) => {
+          const r = json(join(root, name, 'results.json'));
+          return [
+            name,
+            `${f1(r.valid.lastSamplePerplexity)} / ${f1(r.test.lastSamplePerplexity)}`,
+            cell(name, 5),
+            cell(name, 10),
+            `${f1(r.valid.perplexity)} / ${f1(r.test.perplexity)}`,
+          ];
+        }),
+      ),
+    );
+  }
   console.log('\nPer-epoch train / valid perplexity (last iterate):\n');
   printEpochTable();
 }

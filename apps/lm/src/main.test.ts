@@ -234,6 +234,28 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     );
     expect(evaluated.valid.perplexity).toBeCloseTo(results.valid.perplexity, 6);
     expect(evaluated.valid.samples).toBe(results.samples);
+    // --last K averages only the chain's last K samples: K = 1 is the last sample alone.
+    const evalLast = async (k: number) =>
+      JSON.parse(
+        (
+          await run([
+            'eval',
+            '--run',
+            out,
+            '--split',
+            'valid',
+            '--last',
+            String(k),
+            ...common.slice(2),
+          ])
+        ).out,
+      );
+    const lastOne = await evalLast(1);
+    expect(lastOne.valid.samples).toBe(1);
+    expect(lastOne.valid.perplexity).toBeCloseTo(results.valid.lastSamplePerplexity, 6);
+    const lastThree = await evalLast(3);
+    expect(lastThree.valid.sampleSteps).toEqual(evaluated.valid.sampleSteps.slice(-3));
+    expect((await run(['eval', '--run', out, '--last', '0', ...common.slice(2)])).code).toBe(2);
   });
 
   it('refuses to overwrite a run unless asked to resume', async () => {

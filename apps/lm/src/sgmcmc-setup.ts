@@ -50,20 +50,27 @@ export function sampleBankFor(
   return { burnIn, thinning: Math.max(1, Math.floor((steps - burnIn) / 20)), maxSamples: 1000 };
 }
 
-/** Scores every kept sample of a run and their averaged predictive, one sample at a time. */
+/**
+ * Scores the kept samples of a run and their averaged predictive, one sample at a time: all
+ * of them, or only the `last` K (a longer burn-in chosen after the fact, for a chain that was
+ * still moving when sampling began).
+ */
 export async function evaluateSamples(
   runDir: string,
   model: LanguageModel,
   windows: EvaluationWindowSource,
   label: string,
+  last?: number,
 ): Promise<EnsembleEvaluation & { readonly steps: readonly number[] }> {
   const bank = await openSampleBank(samplesDir(runDir));
-  const steps = bank.steps();
-  if (steps.length === 0)
+  const kept = bank.steps();
+  if (kept.length === 0)
     throw new Error(`${runDir}: no samples were kept (the run ended inside its burn-in)`);
+  const first = last === undefined ? 0 : Math.max(0, kept.length - last);
+  const steps = kept.slice(first);
   const result = await evaluateEnsemble(
     model,
-    { count: steps.length, load: (i) => bank.load(i) },
+    { count: steps.length, load: (i) => bank.load(first + i) },
     windows,
     {
       onMember: (done, total) => {

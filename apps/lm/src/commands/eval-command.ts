@@ -15,6 +15,7 @@ Options:
   --run DIR        the run directory written by 'bayesrnn-lm train' (required)
   --mc K           K passes with fresh dropout masks and (bbb runs) weight draws, averaging
                    probabilities (default 0: one pass, masks off, posterior mean)
+  --last K         sgld/psgld runs: average only the last K kept samples (default: all)
   --split NAME     valid | test | both (default both)
   --seed N         key for the MC masks (default 1)
   --data DIR       PTB folder (default: the one the run was trained on)
@@ -24,6 +25,7 @@ Options:
 const OPTIONS = {
   run: { type: 'string' },
   mc: { type: 'string' },
+  last: { type: 'string' },
   split: { type: 'string' },
   seed: { type: 'string' },
   data: { type: 'string' },
@@ -40,6 +42,7 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   if (args.run === undefined) throw new UsageError('--run DIR is required');
   const split = choiceOption(args.split, 'split', ['valid', 'test', 'both'], 'both');
   const mcSamples = integerOption(args.mc, 'mc', 0);
+  const last = args.last === undefined ? undefined : integerOption(args.last, 'last', 1, 1);
   await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const { config, model, corpus, posterior } = await openRun(args.run, args.data);
   const splits = split === 'both' ? (['valid', 'test'] as const) : ([split] as const);
@@ -48,16 +51,22 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     method: config.method,
     mcSamples: Math.max(1, mcSamples),
   };
+  if (last !== undefined && !isSampler(config.method)) {
+    throw new UsageError(
+      `--last applies to sgld/psgld runs; ${args.run} is a ${config.method} run`,
+    );
+  }
   if (isSampler(config.method)) {
     // SG-MCMC: the averaged predictive over the kept samples, and the last sample alone.
     for (const name of splits) {
-      const ensemble = await evaluateSamples(args.run, model, corpus.evaluation[name], name);
+      const ensemble = await evaluateSamples(args.run, model, corpus.evaluation[name], name, last);
       report[name] = {
         perplexity: ensemble.perplexity,
         nll: ensemble.nll,
         tokens: ensemble.tokens,
         lastSamplePerplexity: ensemble.memberPerplexities[ensemble.memberPerplexities.length - 1],
         samples: ensemble.steps.length,
+        sampleSteps: ensemble.steps,
       };
     }
   }
