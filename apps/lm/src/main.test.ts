@@ -72,6 +72,15 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       "--method must be one of plain, dropout, variational, bbb, bbb-sharpened, sgld, psgld, got 'magic'",
     );
     expect((await run(['train', '--seed=-4'])).err).toContain('--seed must be an integer ≥ 0');
+    const prior = await run(['train', '--method', 'bbb', '--prior', '0.25,-7,-1', '--data', dir]);
+    expect(prior.code).toBe(2);
+    expect(prior.err).toContain('--prior: need log σ2 < log σ1');
+    expect((await run(['train', '--method', 'bbb', '--prior', '1,0,-6'])).err).toContain(
+      'π must be in (0, 1)',
+    );
+    expect((await run(['train', '--method', 'plain', '--prior', '0.5,0,-6'])).err).toContain(
+      '--prior applies to bbb',
+    );
   });
 
   it('says where it looked when the data is missing', async () => {
@@ -152,6 +161,8 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       out,
       '--epochs',
       '2',
+      '--prior',
+      '0.5,0,-6',
       ...common,
     ]);
     expect(trained.code).toBe(0);
@@ -162,6 +173,9 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(results.train.sharpeningKl).toBeGreaterThan(0);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02 });
+    expect(config.posterior.prior.pi).toBe(0.5);
+    expect(config.posterior.prior.sigma1).toBeCloseTo(1, 12);
+    expect(config.posterior.prior.sigma2).toBeCloseTo(Math.exp(-6), 12);
     expect(config.training.weightDecay).toBe(0);
 
     const evaluated = await run(['eval', '--run', out, '--split', 'valid', ...common.slice(2)]);
@@ -266,5 +280,20 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(
       (await run(['train', '--data', dir, '--out', out, '--resume', '--backend', 'cpu'])).code,
     ).toBe(0);
+    // Resuming with other settings would continue a run that no longer matches its config.
+    const other = await run([
+      'train',
+      '--data',
+      dir,
+      '--out',
+      out,
+      '--resume',
+      '--epochs',
+      '7',
+      '--backend',
+      'cpu',
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('training differ');
   });
 });

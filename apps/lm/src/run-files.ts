@@ -39,6 +39,33 @@ export async function writeRunSetup(
   await saveVocabulary(join(outDir, RUN_FILES.vocabulary), vocabulary);
 }
 
+/**
+ * Before `--resume`: refuses when the run in `outDir` was started with different settings
+ * (method, preset, prior, dropout, epochs…), which would otherwise be overwritten silently and
+ * continue a run that no longer matches its config. Returns quietly when there is no run yet.
+ *
+ * @throws an Error naming the run directory and the settings that differ.
+ */
+export async function checkResumableRun(outDir: string, config: RunConfig): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(join(outDir, RUN_FILES.config), 'utf8');
+  } catch {
+    return;
+  }
+  const previous = JSON.parse(text) as Record<string, unknown>;
+  const next = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
+  const differing = [...keys].filter(
+    (key) => JSON.stringify(previous[key]) !== JSON.stringify(next[key]),
+  );
+  if (differing.length > 0) {
+    throw new Error(
+      `${outDir} was started with other settings (${differing.join(', ')} differ): resume it with the same options, or train into a new --out`,
+    );
+  }
+}
+
 /** Reads a run's config and vocabulary, with an error that names the run directory. */
 export async function readRunSetup(
   runDir: string,

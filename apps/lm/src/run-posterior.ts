@@ -25,12 +25,48 @@ export type RunPosteriorConfig =
 /** Fortunato et al.'s settings (papers.md §1.2, §1.4, §1.8): the official example's prior, σ0 = 0.02. */
 const FORTUNATO_PRIOR: PriorConfig = { kind: 'scale-mixture', ...FORTUNATO_SCALE_MIXTURE };
 
-/** The posterior a method trains: point weights, BBB, or BBB with sharpening. */
-export function posteriorConfigFor(method: LmMethod): RunPosteriorConfig {
-  if (method === 'bbb') return { kind: 'gaussian', prior: FORTUNATO_PRIOR };
-  if (method === 'bbb-sharpened')
-    return { kind: 'sharpened', prior: FORTUNATO_PRIOR, sigma0: 0.02, etaInit: 1e-3 };
+/**
+ * The posterior a method trains: point weights, BBB, or BBB with sharpening; `prior` replaces
+ * the official example's scale mixture (e.g. a point of the §1.2 search grid).
+ */
+export function posteriorConfigFor(
+  method: LmMethod,
+  prior: PriorConfig = FORTUNATO_PRIOR,
+): RunPosteriorConfig {
+  if (method === 'bbb') return { kind: 'gaussian', prior };
+  if (method === 'bbb-sharpened') return { kind: 'sharpened', prior, sigma0: 0.02, etaInit: 1e-3 };
   return { kind: 'point' };
+}
+
+/**
+ * Parses `--prior π,log σ1,log σ2` (Fortunato et al.'s search grid is π ∈ {0.25, 0.5, 0.75},
+ * log σ1 ∈ {0, −1, −2}, log σ2 ∈ {−6, −7, −8}) into a scale-mixture prior config.
+ *
+ * @throws a message naming `--prior` when the value is not three numbers with 0 < π < 1 and
+ * σ2 < σ1.
+ */
+export function parsePriorOption(value: string): PriorConfig {
+  const parts = value.split(',').map((part) => Number(part.trim()));
+  const [pi, logSigma1, logSigma2] = parts;
+  if (
+    parts.length !== 3 ||
+    !parts.every(Number.isFinite) ||
+    pi === undefined ||
+    logSigma1 === undefined ||
+    logSigma2 === undefined
+  ) {
+    throw new RangeError(`--prior must be 'π,log σ1,log σ2' (e.g. 0.25,-1,-7), got '${value}'`);
+  }
+  if (!(pi > 0 && pi < 1)) throw new RangeError(`--prior: π must be in (0, 1), got ${pi}`);
+  if (!(logSigma2 < logSigma1)) {
+    throw new RangeError(`--prior: need log σ2 < log σ1 (σ2 the narrow component), got '${value}'`);
+  }
+  return {
+    kind: 'scale-mixture',
+    pi,
+    sigma1: Math.exp(logSigma1),
+    sigma2: Math.exp(logSigma2),
+  };
 }
 
 /** A run's posterior with its Gaussian part (for pruning), if it has one. */

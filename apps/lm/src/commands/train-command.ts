@@ -16,9 +16,9 @@ import {
   PRESETS,
 } from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
-import { type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
+import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
 import { runOptimizerFor } from '../run-optimizer.js';
-import { createRunPosterior, posteriorConfigFor } from '../run-posterior.js';
+import { createRunPosterior, parsePriorOption, posteriorConfigFor } from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
@@ -35,6 +35,9 @@ Options:
   --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
   --epochs N            override the preset's epochs
   --dropout NAME        none | naive | variational: override the method's dropout (e.g. psgld + dropout)
+  --prior π,LS1,LS2     bbb methods: scale-mixture prior with weight π and log σ1, log σ2
+                        (default 0.25,-1,-7, the official example; the paper's grid is
+                        π ∈ {0.25,0.5,0.75}, log σ1 ∈ {0,-1,-2}, log σ2 ∈ {-6,-7,-8})
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
                         and, for bbb methods, a fresh weight draw per pass; probabilities averaged)
   --resume              continue the run in --out from its last checkpoint (or start it)
@@ -50,6 +53,7 @@ const OPTIONS = {
   out: { type: 'string' },
   epochs: { type: 'string' },
   mc: { type: 'string' },
+  prior: { type: 'string' },
   dropout: { type: 'string' },
   resume: { type: 'boolean' },
   'checkpoint-every': { type: 'string' },
@@ -83,6 +87,18 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     ...(isBayesian(method) ? { weightDecay: 0 } : {}),
   };
   const mcSamples = integerOption(args.mc, 'mc', 0);
+  if (args.prior !== undefined && !isBayesian(method)) {
+    throw new UsageError(`--prior applies to bbb and bbb-sharpened, not --method ${method}`);
+  }
+  let posteriorConfig: ReturnType<typeof posteriorConfigFor>;
+  try {
+    posteriorConfig = posteriorConfigFor(
+      method,
+      args.prior === undefined ? undefined : parsePriorOption(args.prior),
+    );
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   const outDir = resolve(args.out ?? `runs/${presetName}-${method}-seed${seed}`);
   const backend = await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const dataDir = locatePtb(args.data);
@@ -107,8 +123,9 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     model: model.config,
     training,
     data: preset.data,
-    posterior: posteriorConfigFor(method),
+    posterior: posteriorConfig,
   };
+  if (args.resume === true) await checkResumableRun(outDir, config);
   await writeRunSetup(outDir, config, corpus.vocabulary);
   console.error(
     `bayesrnn-lm: ${presetName}/${method}, vocabulary ${corpus.vocabulary.size}, ${corpus.tokens.train} training tokens, ` +
@@ -119,7 +136,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     createKey(seed),
     3,
   );
-  const { posterior } = createRunPosterior(posteriorConfigFor(method), model, initKey);
+  const { posterior } = createRunPosterior(posteriorConfig, model, initKey);
   const task = timedEvaluation(
     createLanguageModelTask({
       model,
