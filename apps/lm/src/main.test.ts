@@ -81,6 +81,12 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect((await run(['train', '--method', 'plain', '--prior', '0.5,0,-6'])).err).toContain(
       '--prior applies to bbb',
     );
+    expect((await run(['train', '--method', 'plain', '--temperature', '0.5'])).err).toContain(
+      '--temperature applies to sgld and psgld',
+    );
+    expect((await run(['train', '--method', 'psgld', '--temperature', '-1'])).err).toContain(
+      '--temperature',
+    );
   });
 
   it('says where it looked when the data is missing', async () => {
@@ -220,6 +226,8 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       'train',
       '--method',
       'psgld',
+      '--temperature',
+      '0.5',
       '--dropout',
       'naive',
       '--out',
@@ -243,6 +251,7 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(Math.log(results.valid.perplexity)).toBeLessThanOrEqual(meanNll);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     expect(config.model.dropout).toMatchObject({ method: 'naive' });
+    expect(config.training.temperature).toBe(0.5);
     const evaluated = JSON.parse(
       (await run(['eval', '--run', out, '--split', 'valid', ...common.slice(2)])).out,
     );

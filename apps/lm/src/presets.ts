@@ -59,6 +59,11 @@ export interface LmTrainingConfig {
   readonly weightDecay: number;
   /** Evaluation batch size: the evaluation corpus as this many continuous streams. */
   readonly evalBatchSize: number;
+  /**
+   * sgld/psgld: the posterior's temperature T (noise variance × T; default 1, the textbook
+   * sampler; T < 1 is a cold posterior, 0 turns the sampler into its optimiser).
+   */
+  readonly temperature?: number;
 }
 
 /** Which part of PTB to use: the full corpus, or the §1.8/§3.4 CPU subset. */

@@ -41,6 +41,7 @@ export function runOptimizerFor(
         method,
         train.batchSize * train.windowsPerEpoch,
         PRECONDITIONER_LAMBDA,
+        training.temperature,
       ),
       sampleBank: sampleBankFor(preset.sampling, training, train.windowsPerEpoch),
     };

@@ -24,15 +24,22 @@ export function samplesDir(runDir: string): string {
  * summed over a window's steps and averaged over the batch, so the full-data potential is
  * `U = N·L − log p(θ)` with `N = batch × windows per epoch` (every training token counted once:
  * `Σ_n NLL_n = (tokens / steps) · L`). Prior N(0, 1) (Gan et al. §2.1); pSGLD with β = 0.99
- * (their Algorithm 1) and the given λ; temperature 1, the textbook noise (papers.md §2.9).
+ * (their Algorithm 1) and the given λ; temperature 1 (the textbook noise, papers.md §2.9) unless
+ * the run sets one.
  */
 export function samplerOptimizerFor(
   method: 'sgld' | 'psgld',
   datasetSize: number,
   lambda: number,
+  temperature = 1,
 ): Optimizer {
-  if (method === 'sgld') return createSamplerOptimizer(createSgld({ datasetSize }), 'sgld');
-  return createSamplerOptimizer(createPsgld({ datasetSize, beta: 0.99, lambda }), 'psgld');
+  if (method === 'sgld') {
+    return createSamplerOptimizer(createSgld({ datasetSize, temperature }), 'sgld');
+  }
+  return createSamplerOptimizer(
+    createPsgld({ datasetSize, beta: 0.99, lambda, temperature }),
+    'psgld',
+  );
 }
 
 /** The sample bank settings of a preset, or 1/4 of the run as burn-in and then 20 samples. */

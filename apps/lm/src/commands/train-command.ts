@@ -3,11 +3,18 @@ import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
 import type { TensorTree } from '@bayesrnn/spec';
 import { type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
-import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
+import {
+  choiceOption,
+  integerOption,
+  numberOption,
+  parseOptions,
+  UsageError,
+} from '../cli-args.js';
 import { loadLmCorpus } from '../corpus.js';
 import { locatePtb } from '../data-location.js';
 import {
   isBayesian,
+  isSampler,
   LM_METHODS,
   type LmDropoutChoice,
   type LmMethod,
@@ -38,6 +45,8 @@ Options:
   --prior π,LS1,LS2     bbb methods: scale-mixture prior with weight π and log σ1, log σ2
                         (default 0.25,-1,-7, the official example; the paper's grid is
                         π ∈ {0.25,0.5,0.75}, log σ1 ∈ {0,-1,-2}, log σ2 ∈ {-6,-7,-8})
+  --temperature T       sgld/psgld: posterior temperature (default 1, the textbook noise;
+                        T < 1 shrinks the injected noise variance by T)
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
                         and, for bbb methods, a fresh weight draw per pass; probabilities averaged)
   --resume              continue the run in --out from its last checkpoint (or start it)
@@ -54,6 +63,7 @@ const OPTIONS = {
   epochs: { type: 'string' },
   mc: { type: 'string' },
   prior: { type: 'string' },
+  temperature: { type: 'string' },
   dropout: { type: 'string' },
   resume: { type: 'boolean' },
   'checkpoint-every': { type: 'string' },
@@ -67,6 +77,14 @@ function presetNamed(name: string): LmPreset {
       `--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${name}'`,
     );
   return preset;
+}
+
+/** `--temperature T` for sgld/psgld: a finite number ≥ 0. */
+function samplerTemperature(value: string, method: LmMethod): number {
+  if (!isSampler(method)) {
+    throw new UsageError(`--temperature applies to sgld and psgld, not --method ${method}`);
+  }
+  return numberOption(value, 'temperature', 1, 0);
 }
 
 /** `bayesrnn-lm train`: returns the process exit code. */
@@ -85,6 +103,9 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     epochs: integerOption(args.epochs, 'epochs', preset.training.epochs, 1),
     // A posterior's prior regularises; weight decay would count it twice.
     ...(isBayesian(method) ? { weightDecay: 0 } : {}),
+    ...(args.temperature === undefined
+      ? {}
+      : { temperature: samplerTemperature(args.temperature, method) }),
   };
   const mcSamples = integerOption(args.mc, 'mc', 0);
   if (args.prior !== undefined && !isBayesian(method)) {
