@@ -1,5 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { standardNormalArray } from './random-ops.js';
+import { randomUniform, standardNormalArray } from './random-ops.js';
 import { createKey, splitKey } from './rng-key.js';
 import { wordStream } from './xoshiro128.js';
 
@@ -109,5 +110,18 @@ describe('standard normal draws (xoshiro128** + ziggurat)', () => {
     // Binomial s.e. √(n/4) ≈ 224; lag-1 covariance s.e. 1/(12 √n) ≈ 1.9e-4.
     for (const c of bitCounts) expect(Math.abs(c - draws / 2)).toBeLessThan(5 * 224);
     expect(Math.abs(lagProduct / draws)).toBeLessThan(1e-3);
+  });
+});
+
+describe('uniform draws in [min, max)', () => {
+  it('never return max, even where float32 rounding would reach it', () => {
+    // Width 1e-7 at 1: most draws round to 1 or to the float32 just below it.
+    const draw = (seed: number, min: number, max: number) =>
+      tf.tidy(() => randomUniform(createKey(seed), [10_000], min, max).dataSync());
+    const values = draw(4, 1 - 1e-7, 1);
+    expect(Math.max(...values)).toBeLessThan(1);
+    const negative = draw(5, -1 - 1e-7, -1);
+    expect(Math.max(...negative)).toBeLessThan(-1);
+    expect(Math.min(...negative)).toBeGreaterThanOrEqual(Math.fround(-1 - 1e-7));
   });
 });

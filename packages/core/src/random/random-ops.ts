@@ -61,14 +61,16 @@ export function randomUniform(key: RngKey, shape: readonly number[], min = 0, ma
   return tf.tensor(values, [...shape], 'float32');
 }
 
+/** The largest float32 strictly below `value` (the top of a half-open float32 range). */
 function largestFloat32Below(value: number): number {
   const rounded = Math.fround(value);
-  const bits = new Float32Array([rounded]);
-  const words = new Int32Array(bits.buffer);
   if (rounded < value) return rounded;
-  words[0] = (words[0] as number) + (rounded > 0 ? -1 : rounded < 0 ? 1 : 0);
   if (rounded === 0) return -(2 ** -149);
-  return bits[0] as number;
+  // Adjacent float32s of one sign have adjacent bit patterns: step the pattern toward zero
+  // for a positive value, away from it for a negative one.
+  const bits = new Int32Array(new Float32Array([rounded]).buffer);
+  bits[0] = (bits[0] as number) + (rounded > 0 ? -1 : 1);
+  return new Float32Array(bits.buffer)[0] as number;
 }
 
 /**
