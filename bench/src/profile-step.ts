@@ -61,7 +61,7 @@ export async function profileStep(
 }
 
 /** The profile as a Markdown table: the `top` kernels, then the JS gap. */
-export function renderProfile(profile: StepProfile, top = 15): string {
+export function renderProfile(profile: StepProfile, top = 25): string {
   const rows = profile.kernels
     .slice(0, top)
     .map(

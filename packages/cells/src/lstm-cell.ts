@@ -85,6 +85,7 @@ export function createLstmCell(config: LstmConfig): LstmCell {
     },
     stateNames: ['h', 'c'],
     step: lstmStep,
+    runWindow: lstmWindow,
   });
 }
 
@@ -105,14 +106,76 @@ function lstmStep(
     window.inputMask,
     window.recurrentMask,
   ) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  return lstmUpdate(i, f, g, o, state.c);
+}
+
+/** The gates' equations given their pre-activations `[batchSize, hiddenSize]` each. */
+function lstmUpdate(
+  i: tf.Tensor2D,
+  f: tf.Tensor2D,
+  g: tf.Tensor2D,
+  o: tf.Tensor2D,
+  previousC: tf.Tensor2D,
+): LstmState {
   // c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g): c is carried unmasked (papers.md §3.5.4).
   const c = tf.add(
-    tf.mul(tf.sigmoid(f), state.c),
+    tf.mul(tf.sigmoid(f), previousC),
     tf.mul(tf.sigmoid(i), tf.tanh(g)),
   ) as tf.Tensor2D;
   // h_t = σ(o) ⊙ tanh(c_t).
   const h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
   return { h, c };
+}
+
+/**
+ * A whole window with the input projection off the per-step path. The kernel's rows split into
+ * `W_x` (the first `inputSize`) and `W_h`, so `[x̃_t; h̃] · kernel + b = x̃_t W_x + b + h̃ W_h`:
+ *
+ * ```
+ * P = (X ⊙ z_x) · W_x + b      all steps at once: [batchSize · steps, inputSize] × [inputSize, 4H]
+ * (i, f, g, o)_t = P_t + (h_{t−1} ⊙ z_h) · W_h        per step: only [batchSize, H] × [H, 4H]
+ * ```
+ *
+ * One large matmul replaces half the work of `steps` small ones, and the per-step concat of
+ * `[x; h]` disappears (about 20% of an LSTM layer's step time on wasm). Untied masks (one per
+ * gate) return `undefined` and are stepped: their input projection differs per gate.
+ */
+function lstmWindow(
+  weights: Weights<LstmWeightName>,
+  inputs: tf.Tensor3D,
+  state: LstmState,
+  window: RecurrentDropoutWindow,
+): { outputs: tf.Tensor3D; state: LstmState } | undefined {
+  const { inputMask, recurrentMask } = window;
+  if (inputMask?.rank === 3 || recurrentMask?.rank === 3) return undefined;
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  const [hiddenSize = 0] = state.h.shape.slice(1);
+  const columns = GATES * hiddenSize;
+  const inputKernel = tf.slice(weights.kernel, [0, 0], [inputSize, columns]) as tf.Tensor2D;
+  const recurrentKernel = tf.slice(weights.kernel, [inputSize, 0], [hiddenSize, columns]);
+  // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
+  const masked = inputMask === undefined ? inputs : tf.mul(inputs, tf.expandDims(inputMask, 1));
+  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
+  const projected = tf.reshape(tf.add(tf.matMul(flat, inputKernel), weights.bias), [
+    batchSize,
+    steps,
+    columns,
+  ]);
+  let current = state;
+  const outputs: tf.Tensor2D[] = [];
+  for (const projection of tf.unstack(projected, 1)) {
+    const h = recurrentMask === undefined ? current.h : tf.mul(current.h, recurrentMask);
+    const pre = tf.add(tf.matMul(h, recurrentKernel as tf.Tensor2D), projection);
+    const [i, f, g, o] = tf.split(pre, GATES, 1) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
+    current = lstmUpdate(i, f, g, o, current.c);
+    outputs.push(current.h);
+  }
+  return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };
 }
 
 /** `base`, plus `forgetBias` on the forget-gate block `[H, 2H)` of the bias. */

@@ -26,6 +26,19 @@ export type RecurrentStepFunction<Name extends string, State extends RecurrentSt
   window: RecurrentDropoutWindow,
 ) => State;
 
+/**
+ * A cell's whole-window fast path, given checked shapes and a window that is never
+ * `undefined`: the last state and every step's `h` stacked `[batchSize, steps, hiddenSize]`.
+ * Returns `undefined` for windows it does not handle (the scaffold then steps). Runs inside the
+ * `tf.tidy` of `runWindow`.
+ */
+export type RecurrentWindowFunction<Name extends string, State extends RecurrentState> = (
+  weights: Weights<Name>,
+  inputs: tf.Tensor3D,
+  state: State,
+  window: RecurrentDropoutWindow,
+) => { readonly outputs: tf.Tensor3D; readonly state: State } | undefined;
+
 /** What differs between the cells `createRecurrentCell` builds. */
 export interface RecurrentCellDefinition<Name extends string, State extends RecurrentState> {
   /** The cell's name in messages, e.g. `'LSTM cell'`. */
@@ -44,6 +57,8 @@ export interface RecurrentCellDefinition<Name extends string, State extends Recu
   readonly stateNames: readonly (keyof State & string)[];
   /** The cell's equations. */
   readonly step: RecurrentStepFunction<Name, State>;
+  /** Optional: the same equations over a whole window with work moved off the per-step path. */
+  readonly runWindow?: RecurrentWindowFunction<Name, State>;
 }
 
 /**
@@ -54,7 +69,9 @@ export interface RecurrentCellDefinition<Name extends string, State extends Recu
  *   per window by `startRecurrentDropoutWindow`;
  * - `step`: checks the shapes of the input `[batchSize, inputSize]`, the state, the weights and
  *   the window (reading shapes only, no tensor op), then runs `definition.step` in `tf.tidy`
- *   and returns `h` as the output `[batchSize, hiddenSize]` on a separate handle.
+ *   and returns `h` as the output `[batchSize, hiddenSize]` on a separate handle;
+ * - `runWindow`: the same checks once for `[batchSize, steps, inputSize]`, then
+ *   `definition.runWindow` where it handles the window, or `definition.step` per time step.
  *
  * @returns a cell whose `step` accepts an `undefined` window as "no dropout".
  */
@@ -82,18 +99,44 @@ export function createRecurrentCell<Name extends string, State extends Recurrent
     step(weights, input, state, window: RecurrentDropoutWindow | undefined) {
       const batchSize = input.shape[0] ?? 0;
       checkShape(cellName, 'input', input, [batchSize, inputSize]);
-      for (const { name, what } of stateChecks) {
-        checkShape(cellName, what, state[name] as tf.Tensor2D, [batchSize, hiddenSize]);
-      }
-      for (const { name, what } of weightChecks) {
-        checkShape(cellName, what, weights[name], weightSpecs[name].shape);
-      }
-      const masks = checkWindow(cellName, window, batchSize, shape);
+      const masks = checkStateWeightsWindow(batchSize, weights, state, window);
       return tf.tidy(() => {
         const next = definition.step(weights, input, state, masks);
         // A separate handle on h's data: disposing the state never disposes the output.
         return { output: next.h.clone(), state: next };
       });
     },
+    runWindow(weights, inputs, state, window: RecurrentDropoutWindow | undefined) {
+      const [batchSize = 0, steps = 0] = inputs.shape;
+      checkShape(cellName, 'inputs', inputs, [batchSize, steps, inputSize]);
+      const masks = checkStateWeightsWindow(batchSize, weights, state, window);
+      return tf.tidy(() => {
+        const fast = definition.runWindow?.(weights, inputs, state, masks);
+        if (fast !== undefined) return fast;
+        let current = state;
+        const outputs: tf.Tensor2D[] = [];
+        for (const input of tf.unstack(inputs, 1) as tf.Tensor2D[]) {
+          current = definition.step(weights, input, current, masks);
+          outputs.push(current.h);
+        }
+        return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };
+      });
+    },
   };
+
+  /** Shape checks shared by `step` and `runWindow` (shapes only, no tensor op). */
+  function checkStateWeightsWindow(
+    batchSize: number,
+    weights: Weights<Name>,
+    state: State,
+    window: RecurrentDropoutWindow | undefined,
+  ): RecurrentDropoutWindow {
+    for (const { name, what } of stateChecks) {
+      checkShape(cellName, what, state[name] as tf.Tensor2D, [batchSize, hiddenSize]);
+    }
+    for (const { name, what } of weightChecks) {
+      checkShape(cellName, what, weights[name], weightSpecs[name].shape);
+    }
+    return checkWindow(cellName, window, batchSize, shape);
+  }
 }

@@ -109,7 +109,10 @@ function forwardWindow(
   return { logits, state: { layers: layerStates } };
 }
 
-/** Steps one cell through the window: `[batchSize, steps, inputSize]` → `[batchSize, steps, hiddenSize]`. */
+/**
+ * Runs one cell through the window: `[batchSize, steps, inputSize]` → `[batchSize, steps,
+ * hiddenSize]`, by the cell's whole-window fast path when it has one, else step by step.
+ */
 function runLayer(
   cell: AnyCell,
   weights: Weights,
@@ -117,6 +120,7 @@ function runLayer(
   initial: NamedTensorTree,
   window: unknown,
 ): { outputs: tf.Tensor3D; state: NamedTensorTree } {
+  if (cell.runWindow !== undefined) return cell.runWindow(weights, inputs, initial, window);
   let state = initial;
   const outputs: tf.Tensor2D[] = [];
   for (const input of tf.unstack(inputs, 1)) {

@@ -1,4 +1,4 @@
-import type { Tensor2D } from '@tensorflow/tfjs-core';
+import type { Tensor2D, Tensor3D } from '@tensorflow/tfjs-core';
 import type { RngKey } from './rng-key.js';
 import type { NamedTensorTree } from './tensor-tree.js';
 import type { WeightSpecs, Weights } from './weights.js';
@@ -57,4 +57,24 @@ export interface Cell<
     state: State,
     window: Window,
   ): CellStepResult<State>;
+  /**
+   * Optional fast path for a whole window: the result of calling `step` for every time step in
+   * order (up to float rounding), `inputs` `[batchSize, steps, inputSize]` → `outputs`
+   * `[batchSize, steps, outputSize]` and the last state. A cell implements it when work can
+   * leave the per-step path, e.g. the input projection of every step in one matmul. Callers
+   * use it when present and fall back to `step`. Never disposes its inputs.
+   */
+  runWindow?(
+    weights: Weights<Name>,
+    inputs: Tensor3D,
+    state: State,
+    window: Window,
+  ): CellWindowResult<State>;
+}
+
+/** A whole window's result: every step's output, stacked in time, and the last state. */
+export interface CellWindowResult<State extends NamedTensorTree> {
+  /** `[batchSize, steps, outputSize]` */
+  readonly outputs: Tensor3D;
+  readonly state: State;
 }

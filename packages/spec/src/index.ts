@@ -1,4 +1,4 @@
-export type { Cell, CellStepResult, WindowOptions } from './cell.js';
+export type { Cell, CellStepResult, CellWindowResult, WindowOptions } from './cell.js';
 export type { Memory, MemoryRead } from './memory.js';
 export type { Draw, DrawContext, Posterior, WeightSource } from './posterior.js';
 export type { RngKey } from './rng-key.js';

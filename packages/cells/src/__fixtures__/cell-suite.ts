@@ -32,6 +32,7 @@ import {
   type RecurrentCell,
 } from './named-loss.js';
 import type { GateMasks, Matrix } from './reference-cells.js';
+import { expectWindowMatchesSteps } from './window-checks.js';
 
 /** The dropout settings every cell's finite-difference gradient check runs under. */
 export const DROPOUT_CASES = [
@@ -108,6 +109,24 @@ export function describeRecurrentCell<Name extends string, State extends CellSta
   describeGradientTests(context);
   describeMaskTests(context);
   describeOwnershipTests(context);
+  describeWindowTests(context);
+}
+
+/** The whole-window fast path against stepping, under every dropout setting. */
+function describeWindowTests<Name extends string, State extends CellState>({
+  suite,
+  withWindow,
+}: SuiteContext<Name, State>): void {
+  describe(`${suite.cellName} runWindow (whole window) against step by step`, () => {
+    for (const { name, dropout } of DROPOUT_CASES) {
+      it(`${name}: same outputs, last state and gradients; leaks nothing`, async () => {
+        const cell = suite.create(dropout);
+        await withWindow(cell, suite.keys.gradients, (f, window) =>
+          expectWindowMatchesSteps(suite.kit, cell, f, window),
+        );
+      });
+    }
+  });
 }
 
 /** Without dropout: values, loss and gradients against the PyTorch fixture. */
