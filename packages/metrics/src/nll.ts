@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy.js';
 
 /**
  * What the scores are: unnormalised `'logits'` (a log-softmax is applied) or
@@ -68,7 +69,13 @@ export function tokenNllFor(
 ): tf.Tensor {
   const vocabSize = checkScoresAndTargets(who, scores, targets, options);
   return tf.tidy(() => {
-    const logProbabilities = options.from === 'logProbabilities' ? scores : tf.logSoftmax(scores);
+    if (options.from !== 'logProbabilities') {
+      // Logits: the fused softmax cross-entropy (one exp, kept for the gradient).
+      const flatLogits = tf.reshape(scores, [-1, vocabSize]) as tf.Tensor2D;
+      const flatTargets = tf.reshape(targets, [-1]) as tf.Tensor1D;
+      return tf.reshape(sparseSoftmaxCrossEntropy(flatLogits, flatTargets), targets.shape);
+    }
+    const logProbabilities = scores;
     // Pick row i's target from the flat [N · vocabSize] view: index i · vocabSize + target.
     const flat = tf.reshape(logProbabilities, [-1]);
     const rows = tf.range(0, targets.size, 1, 'int32');
@@ -80,8 +87,8 @@ export function tokenNllFor(
 /**
  * Per-token negative log-likelihood `−log p(target)` in nats, shaped like `targets`.
  * `scores` is `[..., vocabSize]` (`[batchSize, steps, vocabSize]` logits, or `[N, vocabSize]`
- * log-probabilities) and `targets` the int32 ids, `[...]`. Logits go through tfjs's
- * log-softmax, which subtracts the row maximum first, so large logits do not overflow.
+ * log-probabilities) and `targets` the int32 ids, `[...]`. Logits go through a fused softmax
+ * cross-entropy that subtracts the row maximum first, so large logits do not overflow.
  * Differentiable in `scores` (usable as the training loss). The caller owns the result.
  *
  * @throws {Error} for mismatched shapes, non-int32 or no targets; {RangeError} for ids
