@@ -9,5 +9,5 @@ export {
 export { meanNll, type NllOptions, type ScoreKind, sumNll, tokenNll } from './nll.js';
 export { createNllAccumulator, type NllAccumulator } from './nll-accumulator.js';
 export { type NllStatistics, nllStatistics } from './nll-statistics.js';
-export { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy.js';
 export { bitsPerCharacter, perplexity } from './perplexity.js';
+export { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy.js';
