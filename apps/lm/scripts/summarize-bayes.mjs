@@ -145,7 +145,13 @@ if (mode === 'fortunato') {
       rows,
     ),
   );
-  const withLast = runs.filter((name) => existsSync(join(root, name, 'eval-last-5.json')));
+  // Every K some run was scored with (eval --last K → eval-last-K.json), in order.
+  const lastFiles = (name) =>
+    readdirSync(join(root, name)).filter((file) => /^eval-last-\d+\.json$/.test(file));
+  const ks = [
+    ...new Set(runs.flatMap((name) => lastFiles(name).map((file) => Number(file.match(/\d+/)[0])))),
+  ].sort((x, y) => x - y);
+  const withLast = runs.filter((name) => lastFiles(name).length > 0);
   if (withLast.length > 0) {
     console.log(
       '\nAveraged predictive of the last K samples only (eval --last K), valid / test:\n',
@@ -156,14 +162,13 @@ if (mode === 'fortunato') {
     };
     console.log(
       table(
-        ['run', 'last sample', 'last 5', 'last 10', 'all samples'],
+        ['run', 'last sample', ...ks.map((k) => `last ${k}`), 'all samples'],
         withLast.map((name) => {
           const r = json(join(root, name, 'results.json'));
           return [
             name,
             `${f1(r.valid.lastSamplePerplexity)} / ${f1(r.test.lastSamplePerplexity)}`,
-            cell(name, 5),
-            cell(name, 10),
+            ...ks.map((k) => cell(name, k)),
             `${f1(r.valid.perplexity)} / ${f1(r.test.perplexity)}`,
           ];
         }),
