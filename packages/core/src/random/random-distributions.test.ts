@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { randomUniform, standardNormalArray } from './random-ops.js';
 import { createKey, splitKey } from './rng-key.js';
 import { wordStream } from './xoshiro128.js';
+import { fillStandardNormal, nextStandardNormal } from './ziggurat.js';
 
 /** Φ(x) via erfc from Numerical Recipes' Chebyshev fit (|error| < 1.2e-7): independent of the ziggurat. */
 function normalCdf(x: number): number {
@@ -91,6 +92,13 @@ describe('standard normal draws (xoshiro128** + ziggurat)', () => {
     for (let i = 0; i < x.length; i += 1) cross += (x[i] as number) * (y[i] as number);
     // Correlation of independent streams: s.e. 1/√n ≈ 0.003.
     expect(Math.abs(cross / x.length)).toBeLessThan(0.015);
+  });
+
+  it('fills with exactly the draws of the one-at-a-time reference (the inlined fast path)', () => {
+    const filled = fillStandardNormal(wordStream(createKey(8)), new Float32Array(50_000));
+    const reference = wordStream(createKey(8));
+    const oneByOne = Float32Array.from({ length: 50_000 }, () => nextStandardNormal(reference));
+    expect(filled).toEqual(oneByOne);
   });
 
   it('draws uniform words: each bit set half the time, no lag-1 correlation', () => {
