@@ -25,6 +25,7 @@ function tinySetup() {
 }
 
 it("scales the window loss as Zaremba's: summed over steps, averaged over the batch", () => {
+  const tensorsBefore = tf.memory().numTensors;
   const { model, initial, variables, train } = tinySetup();
   const task = createLanguageModelTask({ model, variables, train });
   const state = task.initialState();
@@ -43,9 +44,12 @@ it("scales the window loss as Zaremba's: summed over steps, averaged over the ba
     Object.values(initial),
     Object.values(variables),
   ]);
+  // The window loss leaves only what it returns (loss, parts, state), all disposed above.
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
 });
 
 it('resetStateEachWindow starts every window from the zero state', () => {
+  const tensorsBefore = tf.memory().numTensors;
   const { model, initial, variables, train } = tinySetup();
   const context = { key: createKey(2), epoch: 0, step: 1 };
   const lossFrom = (reset: boolean, state: ReturnType<typeof model.initialState>) => {
@@ -60,4 +64,5 @@ it('resetStateEachWindow starts every window from the zero state', () => {
   expect(lossFrom(true, carried)).toBe(lossFrom(false, zeros));
   expect(lossFrom(false, carried)).not.toBe(lossFrom(false, zeros));
   disposeTree([carried, zeros, Object.values(initial), Object.values(variables)]);
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
 });

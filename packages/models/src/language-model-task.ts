@@ -90,36 +90,12 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
     variables: source.variables,
     windowsPerEpoch: windows.windowsPerEpoch,
     initialState: () => model.initialState(windows.batchSize),
-    windowLoss: (index: number, state: LmState, context: WindowContext): WindowLoss<LmState> => {
-      const { inputs, targets } = windows.window(index);
-      const { batchSize, steps } = windows;
-      const window = model.startWindow({ key: context.key, batchSize, steps, training: true });
-      const zero =
-        options.resetStateEachWindow === true ? model.initialState(batchSize) : undefined;
-      const start = zero ?? state;
-      const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
-      const targetIds = tf.tensor1d(targets, 'int32');
-      const meanNll = (logits: tf.Tensor2D): tf.Scalar =>
-        tf.mean(tokenNll(logits, targetIds, { checkTargets: false })) as tf.Scalar;
-      // Zaremba's data term: summed over the window's steps, averaged over the batch.
-      const lossOf = (weights: Weights): tf.Scalar =>
-        tf.tidy(() => {
-          const { logits } = model.forward(weights, inputIds, start, window);
-          return tf.mul(meanNll(logits), steps) as tf.Scalar;
-        });
-      const draw = source.draw(foldIn(context.key, 'weights'), { training: true, lossOf });
-      const forward = model.forward(draw.weights, inputIds, start, window);
-      disposeLmWindow(window);
-      if (zero !== undefined) disposeTree(zero);
-      const nll = meanNll(forward.logits);
-      let loss = tf.add(tf.mul(nll, steps), tf.div(draw.kl, klDivisor)) as tf.Scalar;
-      const parts: Record<string, tf.Scalar> = { nll, kl: draw.kl };
-      if (draw.minibatchKl !== undefined) {
-        loss = tf.add(loss, tf.div(draw.minibatchKl, batchSize)) as tf.Scalar;
-        parts.sharpeningKl = draw.minibatchKl;
-      }
-      return { loss, state: forward.state, tokens: batchSize * steps, parts };
-    },
+    // In one tidy: the trainer's tape would free the intermediates (ids, the draw's weights,
+    // logits), but a caller without one, e.g. a loss probe, would otherwise leak them.
+    windowLoss: (index: number, state: LmState, context: WindowContext): WindowLoss<LmState> =>
+      tf.tidy(
+        () => windowLossOf(index, state, context) as unknown as tf.TensorContainer,
+      ) as unknown as WindowLoss<LmState>,
     evaluate: async (split: string, key: RngKey): Promise<EvaluationResult> => {
       const splitWindows = options.evaluation?.[split];
       if (splitWindows === undefined)
@@ -131,4 +107,38 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
       return { nll, perplexity, tokens };
     },
   };
+
+  function windowLossOf(
+    index: number,
+    state: LmState,
+    context: WindowContext,
+  ): WindowLoss<LmState> {
+    const { inputs, targets } = windows.window(index);
+    const { batchSize, steps } = windows;
+    const window = model.startWindow({ key: context.key, batchSize, steps, training: true });
+    const zero = options.resetStateEachWindow === true ? model.initialState(batchSize) : undefined;
+    const start = zero ?? state;
+    const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
+    const targetIds = tf.tensor1d(targets, 'int32');
+    const meanNll = (logits: tf.Tensor2D): tf.Scalar =>
+      tf.mean(tokenNll(logits, targetIds, { checkTargets: false })) as tf.Scalar;
+    // Zaremba's data term: summed over the window's steps, averaged over the batch.
+    const lossOf = (weights: Weights): tf.Scalar =>
+      tf.tidy(() => {
+        const { logits } = model.forward(weights, inputIds, start, window);
+        return tf.mul(meanNll(logits), steps) as tf.Scalar;
+      });
+    const draw = source.draw(foldIn(context.key, 'weights'), { training: true, lossOf });
+    const forward = model.forward(draw.weights, inputIds, start, window);
+    disposeLmWindow(window);
+    if (zero !== undefined) disposeTree(zero);
+    const nll = meanNll(forward.logits);
+    let loss = tf.add(tf.mul(nll, steps), tf.div(draw.kl, klDivisor)) as tf.Scalar;
+    const parts: Record<string, tf.Scalar> = { nll, kl: draw.kl };
+    if (draw.minibatchKl !== undefined) {
+      loss = tf.add(loss, tf.div(draw.minibatchKl, batchSize)) as tf.Scalar;
+      parts.sharpeningKl = draw.minibatchKl;
+    }
+    return { loss, state: forward.state, tokens: batchSize * steps, parts };
+  }
 }

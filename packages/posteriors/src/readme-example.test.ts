@@ -10,12 +10,13 @@ it('the README example fits sin(x) by Bayes by Backprop and prunes half the weig
     bias: { shape: [16], init: zeros() },
     readout: { shape: [16, 1], init: uniform(0.3) },
   };
+  const tensorsBefore = tf.memory().numTensors;
   const posterior = createGaussianPosterior({
     specs,
     key: createKey(1),
     prior: scaleMixturePrior(),
   });
-  const x = tf.reshape(tf.linspace(-2, 2, 64), [64, 1]);
+  const x = tf.tidy(() => tf.reshape(tf.linspace(-2, 2, 64), [64, 1]));
   const y = tf.sin(x);
   const batches = 1;
   const optimizer = tf.train.adam(0.02);
@@ -40,4 +41,7 @@ it('the README example fits sin(x) by Bayes by Backprop and prunes half the weig
   expect(pruned.pruned).toBe(pruned.total / 2);
   tf.dispose([x, y, ...Object.values(mean), ...Object.values(pruned.weights)]);
   optimizer.dispose();
+  tf.dispose(Object.values(posterior.variables));
+  // 500 training steps leave nothing behind once the example's own tensors are disposed.
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
 });

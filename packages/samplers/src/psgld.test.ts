@@ -21,8 +21,11 @@ const GRADIENTS = [
 
 /** Runs `createPsgld(options)` over `GRADIENTS` from `THETA`; returns the final θ and v. */
 function runPsgld(options: PsgldOptions, eta: number): { theta: number[]; v: number[] } {
+  const tensorsBefore = tf.memory().numTensors;
   const psgld = createPsgld<'w'>(options);
-  let state = psgld.init({ w: tf.tensor1d(THETA) });
+  const initial = { w: tf.tensor1d(THETA) };
+  let state = psgld.init(initial);
+  initial.w.dispose();
   GRADIENTS.forEach((g, t) => {
     const gradient = { w: tf.tensor1d(g) };
     const next = psgld.step(state, gradient, foldIn(createKey(5), t), eta);
@@ -34,6 +37,8 @@ function runPsgld(options: PsgldOptions, eta: number): { theta: number[]; v: num
     v: Array.from(state.secondMoment.w.dataSync()),
   };
   disposeTree(state);
+  // Every step's inputs and the old states were disposed: nothing else is left.
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
   return result;
 }
 

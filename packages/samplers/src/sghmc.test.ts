@@ -22,7 +22,10 @@ describe('createSghmc', () => {
   it('with temperature 0 is heavy-ball SGD, computed by hand over 3 steps', () => {
     const [datasetSize, priorVariance, friction, eta] = [4, 2, 0.25, 0.1];
     const sghmc = createSghmc<'w'>({ datasetSize, priorVariance, friction, temperature: 0 });
-    let state = sghmc.init({ w: tf.tensor1d(THETA) });
+    const tensorsBefore = tf.memory().numTensors;
+    const initial = { w: tf.tensor1d(THETA) };
+    let state = sghmc.init(initial);
+    initial.w.dispose();
     const theta = [...THETA];
     const v = THETA.map(() => 0);
     for (const [t, g] of GRADIENTS.entries()) {
@@ -39,6 +42,7 @@ describe('createSghmc', () => {
     expectClose(state.momentum.w, v, TOLERANCES.float32, 'momentum');
     expectClose(sghmc.position(state).w, theta, TOLERANCES.float32, 'position');
     disposeTree(state);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('with friction 1 is SGLD, noise included (same key)', () => {

@@ -18,10 +18,12 @@ import { createSgld } from './sgld.js';
 describe('createSgld', () => {
   it('with temperature 0 is an SGD step on L − log p(θ)/N, computed by hand', () => {
     const [datasetSize, priorVariance, eta] = [4, 2, 0.3];
+    const tensorsBefore = tf.memory().numTensors;
     const sgld = createSgld<'w'>({ datasetSize, priorVariance, temperature: 0 });
     const theta = [0.5, -1, 2];
     const g = [0.1, 0.2, -0.3];
-    const state = sgld.init({ w: tf.tensor1d(theta) });
+    const initial = { w: tf.tensor1d(theta) };
+    const state = sgld.init(initial);
     const gradient = { w: tf.tensor1d(g) };
     const next = sgld.step(state, gradient, createKey(1), eta);
     // θ − η (g + θ/(σ² N)): the prior pulls towards 0.
@@ -29,7 +31,9 @@ describe('createSgld', () => {
       (x, i) => x - eta * ((g[i] ?? 0) + x / (priorVariance * datasetSize)),
     );
     expectClose(sgld.position(next).w, expected, TOLERANCES.float32);
-    disposeTree([state, gradient, next]);
+    disposeTree([initial, state, gradient, next]);
+    // A step leaves only the new state, which was just disposed.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('samples a correlated 2-D Gaussian: 10 000 chains × 1000 steps', () => {

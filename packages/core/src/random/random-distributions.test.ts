@@ -122,7 +122,8 @@ describe('standard normal draws (xoshiro128** + ziggurat)', () => {
 });
 
 describe('uniform draws in [min, max)', () => {
-  it('never return max, even where float32 rounding would reach it', () => {
+  it('never return max, even where float32 rounding would reach it, and leave no tensor', () => {
+    const tensorsBefore = tf.memory().numTensors;
     // Width 1e-7 at 1: most draws round to 1 or to the float32 just below it.
     const draw = (seed: number, min: number, max: number) =>
       tf.tidy(() => randomUniform(createKey(seed), [10_000], min, max).dataSync());
@@ -131,5 +132,6 @@ describe('uniform draws in [min, max)', () => {
     const negative = draw(5, -1 - 1e-7, -1);
     expect(Math.max(...negative)).toBeLessThan(-1);
     expect(Math.min(...negative)).toBeGreaterThanOrEqual(Math.fround(-1 - 1e-7));
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });
