@@ -100,6 +100,18 @@ describe('buildReport', () => {
     expect(renderMarkdown(report)).toContain('PyTorch: not measured');
   });
 
+  it('names the thread count and why, when the backend reports them', () => {
+    const base = input([ran('plain', [0.5])]);
+    const backend = {
+      ...base.machine.backend,
+      threads: true,
+      threadCount: 2,
+      threadsReason: 'one per core',
+    };
+    const report = buildReport({ ...base, machine: { ...base.machine, backend } });
+    expect(renderMarkdown(report)).toContain('(SIMD on, 2 threads: one per core)');
+  });
+
   it('renders the tables and RESULTS.md with the machine, versions and BLAS', () => {
     const report = buildReport(input([ran('plain', [0.5]), ran('pytorch', [0.2], pytorchDetails)]));
     const tables = renderTables(report);

@@ -16,6 +16,8 @@ export interface MachineInfo {
     readonly name: string;
     readonly simd?: boolean;
     readonly threads?: boolean;
+    readonly threadCount?: number;
+    readonly threadsReason?: string;
     readonly reason: string;
   };
 }
@@ -35,6 +37,8 @@ export function describeMachine(backend: BackendInfo): MachineInfo {
       name: backend.name,
       ...(backend.simd === undefined ? {} : { simd: backend.simd }),
       ...(backend.threads === undefined ? {} : { threads: backend.threads }),
+      ...(backend.threadCount === undefined ? {} : { threadCount: backend.threadCount }),
+      ...(backend.threadsReason === undefined ? {} : { threadsReason: backend.threadsReason }),
       reason: backend.reason,
     },
   };

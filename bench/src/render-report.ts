@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench-report.js';
 import { formatFixed, formatInteger, formatMiB, formatRange } from './format.js';
+import type { MachineInfo } from './machine.js';
 import { markdownTable } from './markdown-table.js';
 import { LINEAR_TOLERANCE } from './mc-evaluation.js';
 
@@ -65,13 +66,19 @@ export function renderTables(report: BenchReport): string {
   return [contenderTable(report), '', ratioTable(report), '', mcTable(report)].join('\n');
 }
 
+function threadsFlag(backend: MachineInfo['backend']): string {
+  if (backend.threadCount !== undefined) {
+    const why = backend.threadsReason ? `: ${backend.threadsReason}` : '';
+    return `${backend.threadCount} thread${backend.threadCount === 1 ? '' : 's'}${why}`;
+  }
+  return backend.threads === undefined ? '' : `threads ${backend.threads ? 'on' : 'off'}`;
+}
+
 function machineLines(report: BenchReport): string[] {
   const { machine, pytorch } = report;
   const flags = [
     machine.backend.simd === undefined ? '' : `SIMD ${machine.backend.simd ? 'on' : 'off'}`,
-    machine.backend.threads === undefined
-      ? ''
-      : `threads ${machine.backend.threads ? 'on' : 'off'}`,
+    threadsFlag(machine.backend),
   ].filter((flag) => flag !== '');
   return [
     `- Machine: ${machine.cpuModel}, ${machine.cores} cores, ${formatMiB(machine.memoryBytes)} MiB RAM, ${machine.platform}; 1-minute load average ${machine.loadAverage.toFixed(2)} at the end of the run`,

@@ -1,6 +1,9 @@
 export type { BackendFeatures, BackendProvider } from './backend/backend-provider.js';
 export { createCpuProvider } from './backend/cpu-provider.js';
-export { createDefaultBackendProviders } from './backend/default-backend-providers.js';
+export {
+  createDefaultBackendProviders,
+  type DefaultBackendProvidersOptions,
+} from './backend/default-backend-providers.js';
 export { registerAllGradients } from './backend/register-gradients.js';
 export {
   type BackendAttempt,
@@ -10,7 +13,8 @@ export {
 } from './backend/select-backend.js';
 export { createTensorflowProvider } from './backend/tensorflow-provider.js';
 export { registerWasmFixes } from './backend/wasm-fixes.js';
-export { createWasmProvider } from './backend/wasm-provider.js';
+export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
+export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';
 export { CheckpointError, type CheckpointErrorCode } from './checkpoint/checkpoint-error.js';
 export {

@@ -7,6 +7,10 @@ export interface BackendFeatures {
   readonly simd?: boolean;
   /** Whether the backend runs on more than one thread. */
   readonly threads?: boolean;
+  /** How many threads its kernels use, when it says. */
+  readonly threadCount?: number;
+  /** Why that many: `one per core`, `BAYESRNN_WASM_THREADS=off`, …. */
+  readonly threadsReason?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendProvider } from './backend-provider.js';
@@ -16,6 +17,10 @@ function isInstalled(specifier: string): boolean {
 }
 const nativeInstalled =
   isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
+
+/** In Node the wasm backend runs one thread per core (wasm-node-threads.ts), at most 8. */
+const CORES = Math.min(availableParallelism(), 8);
+const THREADS = `${CORES} thread${CORES === 1 ? '' : 's'}: one per core`;
 
 /** Real providers that really fail, each in a way a user can meet. */
 const throwingProvider: BackendProvider = {
@@ -72,7 +77,7 @@ describe('selectBackend', () => {
   it.skipIf(nativeInstalled)('auto: reports tensorflow unavailable and lands on wasm', async () => {
     const { lines, log } = collectLog();
     const info = await selectBackend({ env: {}, log });
-    expect(info).toMatchObject({ name: 'wasm', simd: true, threads: false });
+    expect(info).toMatchObject({ name: 'wasm', simd: true, threadCount: CORES });
     expect(tf.getBackend()).toBe('wasm');
     expect(info.tried).toEqual([
       {
@@ -82,7 +87,7 @@ describe('selectBackend', () => {
       },
     ]);
     expect(lines).toEqual([
-      'bayesrnn: backend wasm (SIMD on, threads off) — tensorflow unavailable: neither ' +
+      `bayesrnn: backend wasm (SIMD on, ${THREADS}) — tensorflow unavailable: neither ` +
         '@tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)',
     ]);
   });
@@ -120,7 +125,7 @@ describe('selectBackend', () => {
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([
-      'bayesrnn: backend wasm (SIMD on, threads off), requested by BAYESRNN_BACKEND',
+      `bayesrnn: backend wasm (SIMD on, ${THREADS}), requested by BAYESRNN_BACKEND`,
     ]);
     const named = await selectBackend({ name: 'cpu', env: { BAYESRNN_BACKEND: 'wasm' }, log });
     expect(named).toMatchObject({ name: 'cpu', reason: 'requested by options.name' });

@@ -14,7 +14,7 @@ const AUTO = 'auto';
 export interface SelectBackendOptions {
   /** `tensorflow`, `wasm`, `cpu` or `auto`; overrides the environment. */
   readonly name?: string;
-  /** Where `BAYESRNN_BACKEND` is read; defaults to `process.env`. */
+  /** Where `BAYESRNN_BACKEND` (and `BAYESRNN_WASM_THREADS`) are read; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Receives the one-line report; defaults to `console.error` (stderr, not stdout). */
   readonly log?: (message: string) => void;
@@ -58,10 +58,12 @@ type Outcome =
  * `auto` falls back. Safe to call again: it re-selects.
  *
  * @example `await selectBackend()` logs
- * `bayesrnn: backend wasm (SIMD on, threads off) — tensorflow unavailable: …`
+ * `bayesrnn: backend wasm (SIMD on, 2 threads: one per core) — tensorflow unavailable: …`
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendInfo> {
-  const providers = options.providers ?? createDefaultBackendProviders();
+  const providers =
+    options.providers ??
+    createDefaultBackendProviders(options.env === undefined ? {} : { env: options.env });
   const request = resolveRequest(options);
   const log = options.log ?? ((message: string) => console.error(message));
   await registerAllGradients();
@@ -146,12 +148,19 @@ async function tryProvider(provider: BackendProvider): Promise<Outcome> {
   }
 }
 
-/** `bayesrnn: backend wasm (SIMD on, threads off) — tensorflow unavailable: …`. */
+/** `2 threads: one per core`, `1 thread: BAYESRNN_WASM_THREADS=off`, or `threads off`. */
+function formatThreads(info: BackendInfo): string {
+  const why = info.threadsReason ? `: ${info.threadsReason}` : '';
+  if (info.threadCount === undefined) return `threads ${info.threads ? 'on' : 'off'}${why}`;
+  return `${info.threadCount} thread${info.threadCount === 1 ? '' : 's'}${why}`;
+}
+
+/** `bayesrnn: backend wasm (SIMD on, 2 threads: one per core) — tensorflow unavailable: …`. */
 function formatBackendLine(info: BackendInfo): string {
   const onOff = (flag: boolean) => (flag ? 'on' : 'off');
   const features = [
     ...(info.simd === undefined ? [] : [`SIMD ${onOff(info.simd)}`]),
-    ...(info.threads === undefined ? [] : [`threads ${onOff(info.threads)}`]),
+    ...(info.threads === undefined ? [] : [formatThreads(info)]),
   ];
   const details = features.length > 0 ? ` (${features.join(', ')})` : '';
   const why = info.reason.startsWith('requested') ? `, ${info.reason}` : '';
