@@ -13,6 +13,18 @@ export {
 } from './backend/select-backend.js';
 export { createTensorflowProvider } from './backend/tensorflow-provider.js';
 export { registerWasmFixes } from './backend/wasm-fixes.js';
+export {
+  instantiateOnMemory,
+  isWasmHeapBackend,
+  kernelFunction,
+  type LinearMemory,
+  tensorFilledInPlace,
+  type WasmKernelExports,
+  type WasmKernelModule,
+  wasmHeapFloat32,
+  wasmHeapOffset,
+  wasmKernelExports,
+} from './backend/wasm-heap.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';
@@ -48,6 +60,7 @@ export { constant, fans, glorotUniform, uniform, zeros } from './init/initialize
 export { orthogonal } from './init/orthogonal.js';
 export {
   bernoulliMask,
+  fillStandardNormalArray,
   randomNormal,
   randomUniform,
   standardNormalArray,

@@ -20,6 +20,14 @@ export function potentialGradient(
   gradient: tf.Tensor,
   options: ResolvedLangevinOptions,
 ): tf.Tensor {
-  const precision = 1 / (options.priorVariance * options.datasetSize);
+  const precision = priorPrecision(options);
   return precision === 0 ? gradient : tf.add(gradient, tf.mul(position, precision));
+}
+
+/** `1/(σ² N)`, the Gaussian prior's pull per unit of θ on the minibatch scale (0 for σ² = ∞). */
+export function priorPrecision(options: {
+  readonly priorVariance: number;
+  readonly datasetSize: number;
+}): number {
+  return 1 / (options.priorVariance * options.datasetSize);
 }

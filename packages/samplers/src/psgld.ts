@@ -1,14 +1,15 @@
 import { tidyTree } from '@bayesrnn/core';
 import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
-import * as tf from '@tensorflow/tfjs-core';
-import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { langevinVariance } from './langevin-noise.js';
 import {
   checkStepSize,
   type LangevinOptions,
   type ResolvedLangevinOptions,
   resolveLangevinOptions,
 } from './langevin-options.js';
-import { potentialGradient } from './potential-gradient.js';
+import { priorPrecision } from './potential-gradient.js';
+import { psgldUpdate } from './psgld-update.js';
 import { checkInterval, checkPositive } from './validate.js';
 import { copyWeights, pairWithGradients, stateEntry, zerosLikeWeights } from './weight-gradient.js';
 
@@ -91,14 +92,18 @@ export function createPsgld<Name extends string = string>(
       return tidyTree(() => {
         const position: Record<string, tf.Tensor> = {};
         const secondMoment: Record<string, tf.Tensor> = {};
+        const scalars = {
+          beta,
+          lambda,
+          stepSize,
+          precision: priorPrecision(resolved),
+          noiseVariance: langevinVariance(stepSize, resolved),
+        };
         for (const { name, position: theta, gradient: g } of pairs) {
           const v = stateEntry('pSGLD', state.secondMoment, 'secondMoment', name);
-          const nextV = tf.add(tf.mul(v, beta), tf.mul(tf.square(g), 1 - beta));
-          const inverseG = tf.reciprocal(tf.add(tf.sqrt(nextV), lambda));
-          const drift = tf.mul(tf.mul(potentialGradient(theta, g, resolved), inverseG), stepSize);
-          const variance = langevinVariance(stepSize, resolved);
-          position[name] = addLangevinNoise(tf.sub(theta, drift), key, name, variance, inverseG);
-          secondMoment[name] = nextV;
+          const update = psgldUpdate(theta, g, v, key, name, scalars);
+          position[name] = update.position;
+          secondMoment[name] = update.secondMoment;
         }
         return {
           position: position as Weights<Name>,

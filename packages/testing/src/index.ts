@@ -7,6 +7,7 @@ export {
   type GradientEntry,
   type NamedScalarFn,
 } from './gradient-check.js';
+export { kernelSourceSha256 } from './kernel-source.js';
 export { countNewTensors, expectNoLeaks } from './leak-check.js';
 export { TOLERANCES, type Tolerance } from './tolerances.js';
 export { variableFiniteDifferences } from './variable-finite-differences.js';

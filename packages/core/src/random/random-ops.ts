@@ -1,5 +1,6 @@
 import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { tensorFilledInPlace } from '../backend/wasm-heap.js';
 import { wordStream } from './xoshiro128.js';
 import { fillStandardNormal } from './ziggurat.js';
 
@@ -20,13 +21,18 @@ function elementCount(shape: readonly number[], where: string): number {
  * without making a tensor of it (the fused posterior draw).
  */
 export function standardNormalArray(key: RngKey, count: number): Float32Array {
-  return fillStandardNormal(wordStream(key), new Float32Array(count));
+  return fillStandardNormalArray(key, new Float32Array(count));
+}
+
+/** Fills `out` with the N(0, 1) draws of `key`: the numbers {@link standardNormalArray} returns. */
+export function fillStandardNormalArray(key: RngKey, out: Float32Array): Float32Array {
+  return fillStandardNormal(wordStream(key), out);
 }
 
 /**
  * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor, on every
- * backend (the numbers are made in JavaScript by xoshiro128** and the ziggurat method, then
- * uploaded once).
+ * backend (the numbers are made in JavaScript by xoshiro128** and the ziggurat method; on wasm
+ * they are written straight into the new tensor's memory, elsewhere uploaded once).
  *
  * @param shape - any shape, e.g. `[inputSize, hiddenSize]`.
  */
@@ -35,13 +41,15 @@ export function randomNormal(
   shape: readonly number[],
   options: { readonly mean?: number; readonly stddev?: number } = {},
 ): tf.Tensor {
-  const values = standardNormalArray(key, elementCount(shape, 'randomNormal'));
+  elementCount(shape, 'randomNormal');
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 1;
-  if (mean !== 0 || stddev !== 1) {
-    for (let i = 0; i < values.length; i += 1) values[i] = mean + stddev * (values[i] as number);
-  }
-  return tf.tensor(values, [...shape], 'float32');
+  return tensorFilledInPlace(shape, (values) => {
+    fillStandardNormal(wordStream(key), values);
+    if (mean !== 0 || stddev !== 1) {
+      for (let i = 0; i < values.length; i += 1) values[i] = mean + stddev * (values[i] as number);
+    }
+  });
 }
 
 /** Uniform samples in `[min, max)` from a key. */

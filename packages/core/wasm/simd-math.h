@@ -1,0 +1,95 @@
+// Float32 transcendental functions on WebAssembly SIMD lanes, for the kernels in wasm/*.c.
+//
+// exp_neg is Cephes' expf (Cody-Waite reduction by ln 2, degree-5 polynomial, exponent built
+// from bits); log1p_unit(e) for e in [0, 1] is 2·atanh(s), s = e / (2 + e) in [0, 1/3], summed
+// as an odd series to s^15 (the next term is below 2^-26 relative), so small e keeps its full
+// precision (tfjs-wasm's own Log1p is naive there: log1p(1e-5) is 0.14% off); log4 is Cephes'
+// logf for normal positive inputs. Everything is inline and touches no memory.
+#ifndef BAYESRNN_SIMD_MATH_H
+#define BAYESRNN_SIMD_MATH_H
+#include <wasm_simd128.h>
+
+#define F4(x) wasm_f32x4_splat(x)
+
+// exp(-a) for a >= 0; 0 where the result would be below float32's normal range (< 1e-38).
+static inline v128_t exp_neg(v128_t a) {
+  const v128_t x0 = wasm_f32x4_neg(a);
+  const v128_t x = wasm_f32x4_max(x0, F4(-87.33654f));
+  const v128_t k =
+      wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, F4(1.44269504088896341f)), F4(0.5f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, F4(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, F4(-2.12194440e-4f)));
+  v128_t p = F4(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
+  const v128_t bits =
+      wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
+  return wasm_v128_and(wasm_f32x4_mul(p, bits), wasm_f32x4_ge(x0, F4(-87.33654f)));
+}
+
+// log1p(e) for e in [0, 1].
+static inline v128_t log1p_unit(v128_t e) {
+  const v128_t s = wasm_f32x4_div(e, wasm_f32x4_add(e, F4(2.0f)));
+  const v128_t s2 = wasm_f32x4_mul(s, s);
+  v128_t p = F4(1.0f / 15.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 13.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 11.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 9.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 7.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 5.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f / 3.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, s2), F4(1.0f));
+  return wasm_f32x4_mul(wasm_f32x4_add(s, s), p);
+}
+
+// softplus(x) = max(x, 0) + log1p(exp(-|x|)); *e_out receives exp(-|x|) (for sigmoid_from).
+static inline v128_t softplus_e(v128_t x, v128_t *e_out) {
+  const v128_t e = exp_neg(wasm_f32x4_abs(x));
+  *e_out = e;
+  return wasm_f32x4_add(wasm_f32x4_max(x, F4(0.0f)), log1p_unit(e));
+}
+
+static inline v128_t softplus4(v128_t x) {
+  v128_t e;
+  return softplus_e(x, &e);
+}
+
+// sigmoid(x) from e = exp(-|x|): 1/(1+e) for x >= 0, e/(1+e) for x < 0.
+static inline v128_t sigmoid_from(v128_t x, v128_t e) {
+  const v128_t denominator = wasm_f32x4_add(F4(1.0f), e);
+  const v128_t numerator = wasm_v128_bitselect(F4(1.0f), e, wasm_f32x4_ge(x, F4(0.0f)));
+  return wasm_f32x4_div(numerator, denominator);
+}
+
+// log(x) for normal positive x (Cephes logf).
+static inline v128_t log4(v128_t x) {
+  const v128_t bits = x;
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(126));
+  v128_t m = wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x807fffff)),
+                          wasm_i32x4_splat(0x3f000000));  // mantissa in [0.5, 1)
+  const v128_t small = wasm_f32x4_lt(m, F4(0.707106781186547524f));
+  e = wasm_i32x4_add(e, small);  // small lanes are all ones (-1): one less in the exponent
+  const v128_t ef = wasm_f32x4_convert_i32x4(e);
+  // m < √½: x = 2m − 1, else x = m − 1.
+  const v128_t xm = wasm_f32x4_sub(wasm_f32x4_add(m, wasm_v128_and(m, small)), F4(1.0f));
+  const v128_t z = wasm_f32x4_mul(xm, xm);
+  v128_t y = F4(7.0376836292e-2f);
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(-1.1514610310e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(1.1676998740e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(-1.2420140846e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(1.4249322787e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(-1.6668057665e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(2.0000714765e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(-2.4999993993e-1f));
+  y = wasm_f32x4_add(wasm_f32x4_mul(y, xm), F4(3.3333331174e-1f));
+  y = wasm_f32x4_mul(wasm_f32x4_mul(y, xm), z);
+  y = wasm_f32x4_add(y, wasm_f32x4_mul(ef, F4(-2.12194440e-4f)));
+  y = wasm_f32x4_sub(y, wasm_f32x4_mul(z, F4(0.5f)));
+  return wasm_f32x4_add(wasm_f32x4_add(xm, y), wasm_f32x4_mul(ef, F4(0.693359375f)));
+}
+
+#endif

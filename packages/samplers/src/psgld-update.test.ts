@@ -1,0 +1,100 @@
+import { createKey, selectBackend } from '@bayesrnn/core';
+import { kernelSourceSha256 } from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  composedPsgldUpdate,
+  PSGLD_STEP_KERNEL,
+  type PsgldUpdateScalars,
+  psgldUpdate,
+} from './psgld-update.js';
+import { PSGLD_STEP_SOURCE_SHA256 } from './psgld-wasm.generated.js';
+
+it('the fused kernel was compiled from the committed source (rerun scripts/build-wasm-kernel.sh)', () => {
+  const source = new URL('../wasm/psgld-step.c', import.meta.url);
+  expect(kernelSourceSha256(source)).toBe(PSGLD_STEP_SOURCE_SHA256);
+});
+
+/** 4,099 elements: whole groups of four and a tail of three. */
+const SHAPE = [4099];
+
+function wave(phase: number, scale: number): tf.Tensor {
+  return tf.tensor1d(
+    Float32Array.from({ length: SHAPE[0] ?? 0 }, (_, i) => scale * Math.sin(i * 0.61 + phase)),
+  );
+}
+
+const FULL: PsgldUpdateScalars = {
+  beta: 0.99,
+  lambda: 1e-3,
+  stepSize: 0.01,
+  precision: 1 / (2 * 500),
+  noiseVariance: (2 * 0.01) / 500,
+};
+
+/** Largest |a − b| relative to max(|b|, 1e-6), over all elements. */
+function worstRelative(a: tf.Tensor, b: tf.Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  let worst = 0;
+  for (let i = 0; i < y.length; i++) {
+    const scale = Math.max(Math.abs(y[i] ?? 0), 1e-6);
+    worst = Math.max(worst, Math.abs((x[i] ?? 0) - (y[i] ?? 0)) / scale);
+  }
+  return worst;
+}
+
+describe('fused pSGLD update on wasm', () => {
+  beforeAll(async () => {
+    await selectBackend({ name: 'wasm', log: () => {} });
+  });
+  afterAll(async () => {
+    await selectBackend({ name: 'cpu', log: () => {} });
+  });
+
+  const cases: [string, PsgldUpdateScalars][] = [
+    ['prior and noise', FULL],
+    ['no prior (σ² = ∞)', { ...FULL, precision: 0 }],
+    ['no noise (T = 0)', { ...FULL, noiseVariance: 0 }],
+  ];
+  it.each(cases)('matches the composed ops bit for bit: %s', (_, scalars) => {
+    const before = tf.memory().numTensors;
+    const worst = tf.tidy(() => {
+      const theta = wave(0, 0.3);
+      const gradient = wave(1, 0.05);
+      const moment = tf.abs(wave(2, 1e-3));
+      const key = createKey(11);
+      const fused = psgldUpdate(theta, gradient, moment, key, 'w', scalars);
+      const composed = composedPsgldUpdate(theta, gradient, moment, key, 'w', scalars);
+      return [
+        worstRelative(fused.position, composed.position),
+        worstRelative(fused.secondMoment, composed.secondMoment),
+      ];
+    });
+    // Same float32 operations in the same order: not just close, equal.
+    expect(worst).toEqual([0, 0]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('runs as its own kernel, and draws the noise the composed path draws', async () => {
+    const key = createKey(3);
+    const [fusedNoise, composedNoise] = tf.tidy(() => {
+      // Zero gradient and moment: θ' = θ + sqrt(s/λ) ξ, so (θ' − θ)/sqrt(s/λ) is ξ itself.
+      const theta = tf.zeros(SHAPE);
+      const zero = tf.zeros(SHAPE);
+      const scalars = { ...FULL, precision: 0 };
+      const fused = psgldUpdate(theta, zero, zero, key, 'w', scalars).position;
+      const composed = composedPsgldUpdate(theta, zero, zero, key, 'w', scalars).position;
+      return [Array.from(fused.dataSync()), Array.from(composed.dataSync())];
+    });
+    expect(fusedNoise).toEqual(composedNoise);
+    const profile = await tf.profile(() =>
+      tf.tidy(() => {
+        const x = tf.ones([8]);
+        psgldUpdate(x, x, x, key, 'w', FULL);
+      }),
+    );
+    // One kernel for the whole update (plus the Fill of the test's ones): no Sqrt, Mul, ….
+    expect(profile.kernelNames.filter((name) => name !== 'Fill')).toEqual([PSGLD_STEP_KERNEL]);
+  });
+});
