@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamUpdate } from './adam-update.js';
 import {
   assignWithDecay,
   checkInRange,
@@ -47,6 +48,9 @@ export type AdamState = {
  * θ ← θ − η·m̂ / (√v̂ + ε)
  * θ ← θ − λ·θ                     (weight decay, when λ > 0)
  * ```
+ *
+ * On the wasm backend each weight's update is one fused SIMD kernel (`adam-update.ts`), bit
+ * for bit the composed ops other backends run.
  */
 export function createAdam(config: Partial<AdamConfig> = {}): Optimizer<AdamState> {
   const { beta1, beta2, epsilon, weightDecay } = { ...DEFAULT_ADAM_CONFIG, ...config };
@@ -65,22 +69,25 @@ export function createAdam(config: Partial<AdamConfig> = {}): Optimizer<AdamStat
       checkLearningRate(learningRate, 'adam');
       return tf.tidy(() => {
         const count = tf.add(state.count, 1) as tf.Scalar;
-        const correction1 = tf.sub(1, tf.pow(beta1, count));
-        const correction2 = tf.sub(1, tf.pow(beta2, count));
+        const correction1 = tf.sub(1, tf.pow(beta1, count)) as tf.Scalar;
+        const correction2 = tf.sub(1, tf.pow(beta2, count)) as tf.Scalar;
         const firstMoment: { [name: string]: tf.Tensor } = {};
         const secondMoment: { [name: string]: tf.Tensor } = {};
         for (const [name, variable] of Object.entries(variables)) {
           const gradient = gradientFor(name, variable, gradients);
           const m = state.firstMoment[name] ?? tf.zerosLike(variable);
           const v = state.secondMoment[name] ?? tf.zerosLike(variable);
-          const nextM = tf.add(tf.mul(m, beta1), tf.mul(gradient, 1 - beta1));
-          const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(gradient), 1 - beta2));
-          const mHat = tf.div(nextM, correction1);
-          const vHat = tf.div(nextV, correction2);
-          const step = tf.div(tf.mul(mHat, learningRate), tf.add(tf.sqrt(vHat), epsilon));
-          assignWithDecay(variable, tf.sub(variable, step), weightDecay);
-          firstMoment[name] = nextM;
-          secondMoment[name] = nextV;
+          const update = adamUpdate(variable, gradient, m, v, {
+            beta1,
+            beta2,
+            epsilon,
+            learningRate,
+            correction1,
+            correction2,
+          });
+          assignWithDecay(variable, update.stepped, weightDecay);
+          firstMoment[name] = update.firstMoment;
+          secondMoment[name] = update.secondMoment;
         }
         return { count, firstMoment, secondMoment };
       });

@@ -1,5 +1,12 @@
 // Re-exports by name only; see the files beside it.
 export { type AdamConfig, type AdamState, createAdam, DEFAULT_ADAM_CONFIG } from './adam.js';
+export {
+  ADAM_STEP_KERNEL,
+  type AdamUpdate,
+  type AdamUpdateScalars,
+  adamUpdate,
+  composedAdamUpdate,
+} from './adam-update.js';
 export { type BestModelInfo, restoreBestModel } from './best-model.js';
 export {
   type EarlyStoppingState,
