@@ -31,6 +31,33 @@ static inline v128_t exp_neg(v128_t a) {
   return wasm_v128_and(wasm_f32x4_mul(p, bits), wasm_f32x4_ge(x0, F4(-87.33654f)));
 }
 
+// exp(x) for any x: +inf above 88.72 (float32 overflow), NaN for NaN, 0 below -87.34 where
+// the true value would be denormal (< 1.2e-38; std::exp would return the denormal).
+static inline v128_t exp4(v128_t x) {
+  const v128_t clamped = wasm_f32x4_min(x, F4(88.72283f));
+  const v128_t k = wasm_f32x4_floor(
+      wasm_f32x4_add(wasm_f32x4_mul(clamped, F4(1.44269504088896341f)), F4(0.5f)));
+  v128_t r = wasm_f32x4_sub(clamped, wasm_f32x4_mul(k, F4(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, F4(-2.12194440e-4f)));
+  v128_t p = F4(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
+  // 2^k in two factors, so that k up to 128 (x just below the overflow) stays representable.
+  const v128_t ki = wasm_i32x4_trunc_sat_f32x4(k);
+  const v128_t half = wasm_i32x4_shr(ki, 1);
+  const v128_t scale1 = wasm_i32x4_shl(wasm_i32x4_add(half, wasm_i32x4_splat(127)), 23);
+  const v128_t scale2 =
+      wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ki, half), wasm_i32x4_splat(127)), 23);
+  v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(p, scale1), scale2);
+  y = wasm_v128_bitselect(F4(__builtin_inff()), y, wasm_f32x4_gt(x, F4(88.72283f)));
+  y = wasm_v128_and(y, wasm_f32x4_ge(x, F4(-87.33654f)));  // NaN fails both tests: handled below
+  return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x));  // NaN in, NaN out
+}
+
 // log1p(e) for e in [0, 1].
 static inline v128_t log1p_unit(v128_t e) {
   const v128_t s = wasm_f32x4_div(e, wasm_f32x4_add(e, F4(2.0f)));

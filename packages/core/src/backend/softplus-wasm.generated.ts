@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  'd82bc6a1290245c1c7bb2c64c7c3ebee3f7997474afe28172f8ea28552409c2c';
+  'cb569d4c5909de74e98b50617ab270649c385a20e31cc71b75dd36da231fd6d1';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =

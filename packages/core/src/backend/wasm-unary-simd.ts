@@ -1,0 +1,107 @@
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { EXP_WASM_PLAIN, EXP_WASM_SHARED } from './exp-wasm.generated.js';
+import { SOFTPLUS_WASM_PLAIN, SOFTPLUS_WASM_SHARED } from './softplus-wasm.generated.js';
+import {
+  kernelFunction,
+  type WasmKernelModule,
+  wasmHeapOffset,
+  wasmKernelExports,
+} from './wasm-heap.js';
+import { asWasmBackend, requireInput } from './wasm-kernel-utils.js';
+
+/** `f(x, y, n)`: writes `f(x[i])` to `y[i]`; x and y are heap byte offsets. */
+export type UnaryExport = (xOffset: number, yOffset: number, size: number) => void;
+
+/** An element-wise float32 kernel of this package that replaces tfjs-wasm's own. */
+export interface UnarySimdKernel {
+  /** The tfjs kernel it replaces, e.g. `Softplus`. */
+  readonly kernelName: string;
+  /** The compiled C, both memory flavours. */
+  readonly module: WasmKernelModule;
+  /** The module's exported function. */
+  readonly exportName: string;
+}
+
+/**
+ * `Softplus` (`wasm/softplus.c`): tfjs's calls scalar `log1p(exp(x))`, about 15 ns per
+ * element, which was half of a Bayes-by-Backprop step's overhead (σ = softplus(ρ) of every
+ * weight and the scale-mixture prior's softplus, 4.6M elements each for PTB-small).
+ */
+export const SIMD_SOFTPLUS: UnarySimdKernel = {
+  kernelName: tf.Softplus,
+  module: { plain: SOFTPLUS_WASM_PLAIN, shared: SOFTPLUS_WASM_SHARED },
+  exportName: 'softplus',
+};
+
+/**
+ * `Exp` (`wasm/exp.c`): tfjs's calls scalar `std::exp`, about 6.5 ns per element; the softmax
+ * cross-entropy takes it on every logit (4M for PTB-small).
+ */
+export const SIMD_EXP: UnarySimdKernel = {
+  kernelName: tf.Exp,
+  module: { plain: EXP_WASM_PLAIN, shared: EXP_WASM_SHARED },
+  exportName: 'exp_f32',
+};
+
+/** Every unary kernel {@link registerWasmUnarySimd} installs. */
+export const SIMD_UNARY_KERNELS: readonly UnarySimdKernel[] = [SIMD_SOFTPLUS, SIMD_EXP];
+
+/** The originals, kept so {@link unregisterWasmUnarySimd} can restore them. */
+const originals = new Map<string, KernelConfig>();
+
+/**
+ * Replaces tfjs-backend-wasm's kernels for `kernels` (default: all of
+ * {@link SIMD_UNARY_KERNELS}) with this package's SIMD ones: four lanes at a time with
+ * float32-accurate exp and log1p (`wasm/simd-math.h`; each tested against a float64
+ * reference). Gradients are tfjs's own, which do not depend on the kernel. Idempotent.
+ */
+export function registerWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
+  for (const kernel of kernels) {
+    if (originals.has(kernel.kernelName)) continue;
+    const tfjsKernel = tf.getKernel(kernel.kernelName, 'wasm');
+    if (tfjsKernel === undefined) continue;
+    originals.set(kernel.kernelName, tfjsKernel);
+    tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName: kernel.kernelName,
+      backendName: 'wasm',
+      kernelFunc: unaryKernelFunc(kernel),
+    });
+  }
+}
+
+/** Puts tfjs's own kernels back (for side-by-side comparisons). */
+export function unregisterWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
+  for (const { kernelName } of kernels) {
+    const original = originals.get(kernelName);
+    if (original === undefined) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(original);
+    // tfjs binds its kernel to the module in a setup step that runs when the backend starts;
+    // a backend that started while ours was registered never ran it.
+    const backend = tf.findBackend('wasm');
+    if (backend !== null) original.setupFunc?.(backend);
+    originals.delete(kernelName);
+  }
+}
+
+function unaryKernelFunc({ kernelName, module, exportName }: UnarySimdKernel): KernelFunc {
+  return ({ inputs, backend }) => {
+    const wasm = asWasmBackend(backend, kernelName);
+    const x = requireInput(inputs, 'x', kernelName);
+    if (x.dtype !== 'float32') {
+      throw new Error(`bayesrnn: ${kernelName} on wasm supports float32, not ${x.dtype}`);
+    }
+    const out = wasm.makeOutput(x.shape, 'float32');
+    const size = tf.util.sizeFromShape(x.shape);
+    if (size === 0) return out;
+    const exports = wasmKernelExports(backend, module, kernelName);
+    kernelFunction<UnaryExport>(exports, exportName)(
+      wasmHeapOffset(backend, x.dataId, kernelName),
+      wasmHeapOffset(backend, out.dataId, kernelName),
+      size,
+    );
+    return out;
+  };
+}

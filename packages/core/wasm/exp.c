@@ -1,0 +1,14 @@
+// Exp for tfjs's wasm heap, four lanes at a time (WebAssembly SIMD); simd-math.h's exp4 has
+// the accuracy notes. tfjs's kernel calls scalar std::exp per element (about 6.5 ns each);
+// the softmax cross-entropy of a PTB-small step takes it on 4M logits.
+//
+// The module owns no memory, data or stack: it imports tfjs's linear memory and works in
+// place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
+#include "simd-math.h"
+
+// y[i] = exp(x[i]) for i < n; x and y are byte offsets of float32 arrays (may alias).
+__attribute__((export_name("exp_f32"))) void exp_f32(const float *x, float *y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, exp4(wasm_v128_load(x + i)));
+  for (; i < n; i++) y[i] = wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x[i])), 0);
+}
