@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +75,10 @@ describe('wasm with threads in Node', () => {
     const before = tf.memory().numTensors;
     tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync());
     expect(tf.memory().numTensors).toBe(before);
+    // The patches (on the CommonJS objects tfjs reads) lasted only while the backend started.
+    const require = createRequire(import.meta.url);
+    expect(require('node:worker_threads').Worker.name).toBe('Worker');
+    expect(require('node:os').cpus().length).toBe(availableParallelism());
   });
 
   it('multiplies bit for bit as the single-threaded backend does', async () => {

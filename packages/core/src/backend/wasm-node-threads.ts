@@ -64,31 +64,41 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-let workerPatched = false;
-
 /**
- * Prepares Node for the threaded build (steps 1 to 3 above) and tells tfjs to use it with
- * `threads` threads. Call before `tf.setBackend('wasm')`; wrap that call in
- * {@link withCoresDoubled} (step 4). Idempotent.
+ * Runs `init` (which starts the wasm backend) with Node prepared for the threaded build: tfjs
+ * told to use it with `threads` threads, `worker_threads.Worker` and `os.cpus` patched as the
+ * module doc says, and both restored when `init` settles. Emscripten keeps the `Worker` class
+ * it saw at start-up for every pthread it makes later, so nothing stays patched for anyone
+ * else.
  */
-export async function prepareNodeWasmThreads(threads: number): Promise<void> {
+export async function initWasmWithNodeThreads<T>(
+  threads: number,
+  init: () => Promise<T>,
+): Promise<T> {
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (!workerPatched) {
-    const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
-    const scriptPath = require.resolve(
-      '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
-    );
-    const { wasmWorkerContents } =
-      require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
-        wasmWorkerContents: string;
-      };
-    workerThreads.Worker = pthreadWorkerClass(workerThreads.Worker, wasmWorkerContents, scriptPath);
-    workerPatched = true;
-  }
+  const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const os = require('node:os') as typeof import('node:os');
+  const scriptPath = require.resolve(
+    '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js',
+  );
+  const { wasmWorkerContents } =
+    require('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js') as {
+      wasmWorkerContents: string;
+    };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasm.setThreadsCount(threads);
+  const { Worker } = workerThreads;
+  const { cpus } = os;
+  workerThreads.Worker = pthreadWorkerClass(Worker, wasmWorkerContents, scriptPath);
+  os.cpus = () => [...cpus(), ...cpus()];
+  try {
+    return await init();
+  } finally {
+    workerThreads.Worker = Worker;
+    os.cpus = cpus;
+  }
 }
 
 type WorkerClass = typeof import('node:worker_threads').Worker;
@@ -127,19 +137,4 @@ function pthreadWorkerClass(Base: WorkerClass, source: string, scriptPath: strin
       super.postMessage(swapped, transfer);
     }
   };
-}
-
-/** Runs `init` while `os.cpus()` lists every core twice (step 4 of the module doc). */
-export async function withCoresDoubled<T>(init: () => Promise<T>): Promise<T> {
-  const os = (await import('node:os')).default;
-  const realCpus = os.cpus;
-  os.cpus = () => {
-    const cpus = realCpus();
-    return [...cpus, ...cpus];
-  };
-  try {
-    return await init();
-  } finally {
-    os.cpus = realCpus;
-  }
 }

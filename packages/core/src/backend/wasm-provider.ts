@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendFeatures, BackendProvider } from './backend-provider.js';
 import { registerWasmFixes } from './wasm-fixes.js';
 import {
-  prepareNodeWasmThreads,
+  initWasmWithNodeThreads,
   resolveWasmThreads,
   type WasmThreadsChoice,
-  withCoresDoubled,
 } from './wasm-node-threads.js';
 
 /** Options of {@link createWasmProvider}. */
@@ -35,8 +34,7 @@ export function createWasmProvider(options: WasmProviderOptions = {}): BackendPr
       const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
       choice = resolveWasmThreads(env, await logicalCores());
       if (choice.threads > 1) {
-        await prepareNodeWasmThreads(choice.threads);
-        await withCoresDoubled(() => tf.setBackend('wasm'));
+        await initWasmWithNodeThreads(choice.threads, () => tf.setBackend('wasm'));
       }
     },
     activate: () => describeWasm(choice),
