@@ -5,6 +5,7 @@ import {
   type GaussianPosteriorConfig,
   gaussianVariableNames,
 } from './gaussian-posterior-config.js';
+import { fusedGaussianSampleKl } from './gaussian-sample-kl.js';
 import {
   DEFAULT_SIGMA_FLOOR,
   gaussianWeightKl,
@@ -144,7 +145,11 @@ export function createGaussianPosterior<Name extends string>(
           const epsilon = randomNormal(foldIn(key, name), specs[name].shape);
           const theta = reparameterise(pair.mu, sigma, epsilon);
           weights[name] = theta;
-          terms.push(gaussianWeightKl({ mu: pair.mu, sigma, theta, epsilon }, prior, kl));
+          const fused =
+            kl === 'sample'
+              ? fusedGaussianSampleKl(pair.mu, sigma, epsilon, prior.config)
+              : undefined;
+          terms.push(fused ?? gaussianWeightKl({ mu: pair.mu, sigma, theta, epsilon }, prior, kl));
         }
         const total = terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as tf.Scalar);
         return { weights: weights as Weights<Name>, kl: total };

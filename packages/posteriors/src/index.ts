@@ -10,6 +10,7 @@ export {
   gaussianVariableNames,
 } from './gaussian-posterior-config.js';
 export { gaussianPrior } from './gaussian-prior.js';
+export { fusedGaussianSampleKl } from './gaussian-sample-kl.js';
 export {
   DEFAULT_SIGMA_FLOOR,
   gaussianWeightKl,
