@@ -146,9 +146,7 @@ export function createGaussianPosterior<Name extends string>(
           const theta = reparameterise(pair.mu, sigma, epsilon);
           weights[name] = theta;
           const fused =
-            kl === 'sample'
-              ? fusedGaussianSampleKl(pair.mu, sigma, epsilon, prior.config)
-              : undefined;
+            kl === 'sample' ? fusedGaussianSampleKl(pair.mu, sigma, epsilon, prior) : undefined;
           terms.push(fused ?? gaussianWeightKl({ mu: pair.mu, sigma, theta, epsilon }, prior, kl));
         }
         const total = terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as tf.Scalar);

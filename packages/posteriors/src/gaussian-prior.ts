@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { markBuiltInPrior } from './builtin-priors.js';
 import { gaussianKlToZeroMean } from './gaussian-density.js';
 import { checkPositive, type Prior } from './prior.js';
 
@@ -10,7 +11,7 @@ import { checkPositive, type Prior } from './prior.js';
  */
 export function gaussianPrior(sigma: number): Prior {
   checkPositive(sigma, 'gaussianPrior: sigma');
-  return {
+  return markBuiltInPrior({
     config: { kind: 'gaussian', sigma },
     stddev: sigma,
     // Σ log N(θ_j | 0, σ²) = −n (½ log 2π + log σ) − Σ θ² / (2σ²): two passes over θ.
@@ -23,5 +24,5 @@ export function gaussianPrior(sigma: number): Prior {
           ) as tf.Scalar,
       ),
     klFromGaussian: (mu, posteriorSigma) => gaussianKlToZeroMean(mu, posteriorSigma, sigma),
-  };
+  });
 }

@@ -39,7 +39,7 @@ function composed(mu: tf.Tensor, rho: tf.Tensor, epsilon: tf.Tensor, prior: Prio
 /** KL and its gradient in (μ, ρ), by the fused kernel (upstream gradient 1). */
 function fused(mu: tf.Tensor, rho: tf.Tensor, epsilon: tf.Tensor, prior: Prior, upstream = 1) {
   const f = (m: tf.Tensor, r: tf.Tensor) => {
-    const kl = fusedGaussianSampleKl(m, sigmaOf(r, FLOOR), epsilon, prior.config);
+    const kl = fusedGaussianSampleKl(m, sigmaOf(r, FLOOR), epsilon, prior);
     if (kl === undefined) throw new Error('the fused KL did not run on wasm');
     return tf.mul(kl, upstream) as tf.Scalar;
   };
@@ -93,6 +93,15 @@ describe('fused Gaussian sample KL on wasm', () => {
     expect(scaledError(ours.grads[1] ?? [], reference.grads[1] ?? [])).toBeLessThan(1e-5);
     tf.dispose([mu, rho, epsilon]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("leaves a user's prior to the composed ops, even with a built-in prior's config", () => {
+    const ours = scaleMixturePrior();
+    const custom: Prior = { ...ours, logProb: (theta) => tf.sum(theta) as tf.Scalar };
+    const { mu, rho, epsilon } = parameters(5);
+    const sigma = sigmaOf(rho, FLOOR);
+    expect(fusedGaussianSampleKl(mu, sigma, epsilon, custom)).toBeUndefined();
+    tf.dispose([mu, rho, epsilon, sigma]);
   });
 
   it('scales its gradient by the upstream gradient, and matches central differences', () => {

@@ -7,11 +7,12 @@ import {
   wasmKernelExports,
 } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { isBuiltInPrior } from './builtin-priors.js';
 import {
   GAUSSIAN_SAMPLE_KL_WASM_PLAIN,
   GAUSSIAN_SAMPLE_KL_WASM_SHARED,
 } from './gaussian-sample-kl-wasm.generated.js';
-import type { PriorConfig } from './prior.js';
+import type { Prior, PriorConfig } from './prior.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -79,17 +80,18 @@ type KlGradExport = (
  * SIMD pass forward and one backward (`wasm/gaussian-sample-kl.c`) instead of about fifteen
  * element-wise ops; `undefined` elsewhere, where `gaussianWeightKl`'s composed ops run. Same
  * value and gradients as those ops up to float32 rounding (tested, and against finite
- * differences). `ε` gets a zero gradient: it is noise, not a parameter.
+ * differences). `ε` gets a zero gradient: it is noise, not a parameter. Only this package's
+ * own priors take it (a user's prior keeps its own `logProb`: `builtin-priors.ts`).
  */
 export function fusedGaussianSampleKl(
   mu: tf.Tensor,
   sigma: tf.Tensor,
   epsilon: tf.Tensor,
-  prior: PriorConfig,
+  prior: Prior,
 ): tf.Scalar | undefined {
   const backend = tf.backend();
-  if (!isWasmHeapBackend(backend)) return undefined;
-  const { a, b, d, k, m } = kernelPrior(prior);
+  if (!isWasmHeapBackend(backend) || !isBuiltInPrior(prior)) return undefined;
+  const { a, b, d, k, m } = kernelPrior(prior.config);
   const params: PriorParams = [a, b, d, k, m];
   const exports = wasmKernelExports(backend, MODULE, WHERE);
   const offset = (t: tf.Tensor) => wasmHeapOffset(backend, t.dataId, WHERE);

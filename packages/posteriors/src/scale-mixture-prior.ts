@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { markBuiltInPrior } from './builtin-priors.js';
 import { checkPositive, type Prior } from './prior.js';
 
 /** The mixture's settings (Blundell et al. 2015, eq. 7). */
@@ -38,7 +39,7 @@ export function scaleMixturePrior(config: ScaleMixtureConfig = FORTUNATO_SCALE_M
   const offset1 = Math.log(pi) - Math.log(sigma1) - HALF_LOG_TWO_PI;
   const offset2 = Math.log(1 - pi) - Math.log(sigma2) - HALF_LOG_TWO_PI;
   const k = 1 / (2 * sigma2 * sigma2) - 1 / (2 * sigma1 * sigma1);
-  return {
+  return markBuiltInPrior({
     config: { kind: 'scale-mixture', pi, sigma1, sigma2 },
     stddev: Math.sqrt(pi * sigma1 * sigma1 + (1 - pi) * sigma2 * sigma2),
     logProb: (theta) =>
@@ -57,5 +58,5 @@ export function scaleMixturePrior(config: ScaleMixtureConfig = FORTUNATO_SCALE_M
         );
         return tf.add(wide, tf.sum(tf.softplus(difference))) as tf.Scalar;
       }),
-  };
+  });
 }

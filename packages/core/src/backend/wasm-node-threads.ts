@@ -25,6 +25,9 @@ import * as tf from '@tensorflow/tfjs-core';
 /** The option and environment values that switch threads off. */
 const OFF_VALUES = new Set(['0', '1', 'off', 'false', 'no']);
 
+/** Outside Node this module changes nothing: tfjs decides about threads in browsers. */
+const NOT_NODE = { threads: 1, reason: 'not Node (tfjs decides in browsers)' } as const;
+
 /** Where {@link resolveWasmThreads} found its answer, for the backend log line. */
 export interface WasmThreadsChoice {
   /** Threads for the XNNPACK pool; 1 means the single-threaded build. */
@@ -51,9 +54,10 @@ export function resolveWasmThreads(
           `(tfjs-backend-wasm's pool holds 8 workers); got '${env.BAYESRNN_WASM_THREADS}'`,
       );
     }
+    if (count > 1 && !isNode()) return NOT_NODE;
     return { threads: count, reason: `BAYESRNN_WASM_THREADS=${raw}` };
   }
-  if (!isNode()) return { threads: 1, reason: 'not Node (tfjs decides in browsers)' };
+  if (!isNode()) return NOT_NODE;
   if (typeof SharedArrayBuffer === 'undefined') {
     return { threads: 1, reason: 'no SharedArrayBuffer' };
   }
