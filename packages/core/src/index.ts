@@ -25,6 +25,11 @@ export {
   wasmHeapOffset,
   wasmKernelExports,
 } from './backend/wasm-heap.js';
+export {
+  registerWasmHeapKernel,
+  type WasmHeapKernelSpec,
+  wasmHeapKernelFunc,
+} from './backend/wasm-heap-kernel.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';

@@ -11,12 +11,12 @@
 
 #define F4(x) wasm_f32x4_splat(x)
 
-// exp(-a) for a >= 0; 0 where the result would be below float32's normal range (< 1e-38).
-static inline v128_t exp_neg(v128_t a) {
-  const v128_t x0 = wasm_f32x4_neg(a);
-  const v128_t x = wasm_f32x4_max(x0, F4(-87.33654f));
+// exp(x) for x in [-87.34, 88.73] as p · 2^k: k = round(x / ln 2), and p = exp(r) for
+// r = x − k ln 2 (Cody-Waite: ln 2 split in two) by Cephes' degree-5 polynomial.
+static inline v128_t exp_reduced(v128_t x, v128_t *k_out) {
   const v128_t k =
       wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, F4(1.44269504088896341f)), F4(0.5f)));
+  *k_out = k;
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, F4(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, F4(-2.12194440e-4f)));
   v128_t p = F4(1.9875691500e-4f);
@@ -25,34 +25,32 @@ static inline v128_t exp_neg(v128_t a) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(4.1665795894e-2f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.6666665459e-1f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(5.0000001201e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
-  const v128_t bits =
-      wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(k), wasm_i32x4_splat(127)), 23);
-  return wasm_v128_and(wasm_f32x4_mul(p, bits), wasm_f32x4_ge(x0, F4(-87.33654f)));
+  return wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
+}
+
+// 2^k as float bits for integral k in [-126, 127].
+static inline v128_t pow2(v128_t k) {
+  return wasm_i32x4_shl(wasm_i32x4_add(k, wasm_i32x4_splat(127)), 23);
+}
+
+// exp(-a) for a >= 0; 0 where the result would be below float32's normal range (< 1e-38).
+static inline v128_t exp_neg(v128_t a) {
+  const v128_t x0 = wasm_f32x4_neg(a);
+  v128_t k;
+  const v128_t p = exp_reduced(wasm_f32x4_max(x0, F4(-87.33654f)), &k);
+  const v128_t e = wasm_f32x4_mul(p, pow2(wasm_i32x4_trunc_sat_f32x4(k)));
+  return wasm_v128_and(e, wasm_f32x4_ge(x0, F4(-87.33654f)));
 }
 
 // exp(x) for any x: +inf above 88.72 (float32 overflow), NaN for NaN, 0 below -87.34 where
 // the true value would be denormal (< 1.2e-38; std::exp would return the denormal).
 static inline v128_t exp4(v128_t x) {
-  const v128_t clamped = wasm_f32x4_min(x, F4(88.72283f));
-  const v128_t k = wasm_f32x4_floor(
-      wasm_f32x4_add(wasm_f32x4_mul(clamped, F4(1.44269504088896341f)), F4(0.5f)));
-  v128_t r = wasm_f32x4_sub(clamped, wasm_f32x4_mul(k, F4(0.693359375f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, F4(-2.12194440e-4f)));
-  v128_t p = F4(1.9875691500e-4f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.3981999507e-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(8.3334519073e-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(4.1665795894e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(1.6666665459e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), F4(5.0000001201e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
+  v128_t k;
+  const v128_t p = exp_reduced(wasm_f32x4_min(x, F4(88.72283f)), &k);
   // 2^k in two factors, so that k up to 128 (x just below the overflow) stays representable.
   const v128_t ki = wasm_i32x4_trunc_sat_f32x4(k);
   const v128_t half = wasm_i32x4_shr(ki, 1);
-  const v128_t scale1 = wasm_i32x4_shl(wasm_i32x4_add(half, wasm_i32x4_splat(127)), 23);
-  const v128_t scale2 =
-      wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(ki, half), wasm_i32x4_splat(127)), 23);
-  v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(p, scale1), scale2);
+  v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(p, pow2(half)), pow2(wasm_i32x4_sub(ki, half)));
   y = wasm_v128_bitselect(F4(__builtin_inff()), y, wasm_f32x4_gt(x, F4(88.72283f)));
   y = wasm_v128_and(y, wasm_f32x4_ge(x, F4(-87.33654f)));  // NaN fails both tests: handled below
   return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x));  // NaN in, NaN out

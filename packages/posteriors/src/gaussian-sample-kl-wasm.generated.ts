@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-sample-kl.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_SAMPLE_KL_SOURCE_SHA256 =
-  '07a6c782c25bc6376275f8cb054d2428b8efd501ccf4f25960a344c8d897e1f5';
+  'c1134efa40c61db6e9ee19e80231bd21a9c7779c4e7fcbf566ee763116a2b8dc';
 
 /** gaussian-sample-kl.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_SAMPLE_KL_WASM_PLAIN =

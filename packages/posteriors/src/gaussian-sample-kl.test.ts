@@ -96,12 +96,14 @@ describe('fused Gaussian sample KL on wasm', () => {
   });
 
   it("leaves a user's prior to the composed ops, even with a built-in prior's config", () => {
+    const before = tf.memory().numTensors;
     const ours = scaleMixturePrior();
     const custom: Prior = { ...ours, logProb: (theta) => tf.sum(theta) as tf.Scalar };
     const { mu, rho, epsilon } = parameters(5);
     const sigma = sigmaOf(rho, FLOOR);
     expect(fusedGaussianSampleKl(mu, sigma, epsilon, custom)).toBeUndefined();
     tf.dispose([mu, rho, epsilon, sigma]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('scales its gradient by the upstream gradient, and matches central differences', () => {

@@ -1,7 +1,8 @@
 import {
   isWasmHeapBackend,
   kernelFunction,
-  tensorFilledInPlace,
+  registerWasmHeapKernel,
+  type WasmHeapKernelSpec,
   type WasmKernelModule,
   wasmHeapOffset,
   wasmKernelExports,
@@ -63,16 +64,18 @@ type KlExport = (
   ...prior: PriorParams
 ) => number;
 
-type KlGradExport = (
-  mu: number,
-  sigma: number,
-  eps: number,
-  dmu: number,
-  dsigma: number,
-  size: number,
-  upstream: number,
-  ...prior: PriorParams
-) => void;
+/** The tfjs kernel name of the fused gradient (registered for `wasm` on first use). */
+export const GAUSSIAN_SAMPLE_KL_GRAD_KERNEL = 'BayesrnnGaussianSampleKlGrad';
+
+/** μ, σ, ε in; dμ, dσ out; then the upstream gradient and the prior's five numbers. */
+const KL_GRAD_SPEC: WasmHeapKernelSpec = {
+  kernelName: GAUSSIAN_SAMPLE_KL_GRAD_KERNEL,
+  module: MODULE,
+  exportName: 'gaussian_sample_kl_grad',
+  inputs: ['mu', 'sigma', 'epsilon'],
+  outputs: 2,
+  scalars: (attrs) => [attrs.upstream as number, ...(attrs.prior as PriorParams)],
+};
 
 /**
  * The single-sample KL `log q(θ) − log p(θ)` of one weight tensor's draw `θ = μ + σε`, with
@@ -113,22 +116,13 @@ export function fusedGaussianSampleKl(
       value: tf.scalar(sum - size * HALF_LOG_TWO_PI),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [m0, s0, e0] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const upstream = dy.dataSync()[0] ?? 0;
-        const grad = kernelFunction<KlGradExport>(exports, 'gaussian_sample_kl_grad');
-        const dMu = tensorFilledInPlace(m0.shape, () => {});
-        const dSigma = tensorFilledInPlace(s0.shape, (values) => {
-          if (values.length === 0) return;
-          grad(
-            offset(m0),
-            offset(s0),
-            offset(e0),
-            offset(dMu),
-            values.byteOffset,
-            values.length,
-            upstream,
-            ...params,
-          );
-        });
+        registerWasmHeapKernel(KL_GRAD_SPEC);
+        const attrs = { upstream: dy.dataSync()[0] ?? 0, prior: params };
+        const inputs = { mu: m0, sigma: s0, epsilon: e0 };
+        const [dMu, dSigma] = tf.engine().runKernel(KL_GRAD_SPEC.kernelName, inputs, attrs) as [
+          tf.Tensor,
+          tf.Tensor,
+        ];
         return [dMu, dSigma, tf.zerosLike(e0)];
       },
     };

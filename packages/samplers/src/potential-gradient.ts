@@ -20,7 +20,15 @@ export function potentialGradient(
   gradient: tf.Tensor,
   options: ResolvedLangevinOptions,
 ): tf.Tensor {
-  const precision = priorPrecision(options);
+  return withPriorPull(gradient, position, priorPrecision(options));
+}
+
+/** `g + c θ`: the gradient plus the prior's pull of precision `c` (`g` itself for `c = 0`). */
+export function withPriorPull(
+  gradient: tf.Tensor,
+  position: tf.Tensor,
+  precision: number,
+): tf.Tensor {
   return precision === 0 ? gradient : tf.add(gradient, tf.mul(position, precision));
 }
 

@@ -77,6 +77,7 @@ describe('fused pSGLD update on wasm', () => {
   });
 
   it('runs as its own kernel, and draws the noise the composed path draws', async () => {
+    const before = tf.memory().numTensors;
     const key = createKey(3);
     const [fusedNoise, composedNoise] = tf.tidy(() => {
       // Zero gradient and moment: θ' = θ + sqrt(s/λ) ξ, so (θ' − θ)/sqrt(s/λ) is ξ itself.
@@ -96,5 +97,6 @@ describe('fused pSGLD update on wasm', () => {
     );
     // One kernel for the whole update (plus the Fill of the test's ones): no Sqrt, Mul, ….
     expect(profile.kernelNames.filter((name) => name !== 'Fill')).toEqual([PSGLD_STEP_KERNEL]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -2,15 +2,13 @@ import {
   fillStandardNormalArray,
   foldIn,
   isWasmHeapBackend,
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapFloat32,
-  wasmHeapOffset,
-  wasmKernelExports,
+  registerWasmHeapKernel,
+  type WasmHeapKernelSpec,
 } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { addLangevinNoise } from './langevin-noise.js';
+import { withPriorPull } from './potential-gradient.js';
 import { PSGLD_STEP_WASM_PLAIN, PSGLD_STEP_WASM_SHARED } from './psgld-wasm.generated.js';
 
 /** The scalars of one pSGLD update (see `createPsgld` for the equations). */
@@ -36,16 +34,11 @@ export interface PsgldUpdate {
 /** The tfjs kernel name of the fused step (registered for `wasm` on first use). */
 export const PSGLD_STEP_KERNEL = 'BayesrnnPsgldStep';
 
-const PSGLD_STEP_MODULE: WasmKernelModule = {
-  plain: PSGLD_STEP_WASM_PLAIN,
-  shared: PSGLD_STEP_WASM_SHARED,
-};
-
 /**
  * One weight's pSGLD update, `ξ` drawn from `foldIn(key, name)` (as {@link addLangevinNoise}
  * draws it): on the wasm backend one fused SIMD
  * pass (`wasm/psgld-step.c`, with `ξ` written straight into the output's memory), elsewhere
- * {@link composedPsgldUpdate}. Both give the same numbers up to float32 rounding (tested).
+ * {@link composedPsgldUpdate}. Both give the same numbers bit for bit (tested).
  * Call inside `tf.tidy`.
  */
 export function psgldUpdate(
@@ -59,7 +52,7 @@ export function psgldUpdate(
   if (!isWasmHeapBackend(tf.backend())) {
     return composedPsgldUpdate(theta, gradient, secondMoment, key, name, scalars);
   }
-  registerPsgldStepKernel();
+  registerWasmHeapKernel(PSGLD_STEP_SPEC);
   const attrs = { ...scalars, noiseWords: [...foldIn(key, name).words] };
   const inputs = { theta, gradient, secondMoment };
   const [position, nextMoment] = tf.engine().runKernel(PSGLD_STEP_KERNEL, inputs, attrs) as [
@@ -80,69 +73,33 @@ export function composedPsgldUpdate(
 ): PsgldUpdate {
   const nextV = tf.add(tf.mul(secondMoment, beta), tf.mul(tf.square(gradient), 1 - beta));
   const inverseG = tf.reciprocal(tf.add(tf.sqrt(nextV), lambda));
-  const potential = precision === 0 ? gradient : tf.add(gradient, tf.mul(theta, precision));
+  const potential = withPriorPull(gradient, theta, precision);
   const drift = tf.mul(tf.mul(potential, inverseG), stepSize);
   const position = addLangevinNoise(tf.sub(theta, drift), key, name, noiseVariance, inverseG);
   return { position, secondMoment: nextV };
 }
 
-type PsgldStepExport = (
-  theta: number,
-  gradient: number,
-  secondMoment: number,
-  noiseThenPosition: number,
-  nextMoment: number,
-  size: number,
-  beta: number,
-  oneMinusBeta: number,
-  lambda: number,
-  stepSize: number,
-  precision: number,
-  noiseVariance: number,
-) => void;
-
-function registerPsgldStepKernel(): void {
-  if (tf.getKernel(PSGLD_STEP_KERNEL, 'wasm') !== undefined) return;
-  tf.registerKernel({
-    kernelName: PSGLD_STEP_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: psgldStepWasm,
-  });
-}
-
-const psgldStepWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const where = PSGLD_STEP_KERNEL;
-  const { theta, gradient, secondMoment } = inputs as Record<string, tf.TensorInfo>;
-  if (theta === undefined || gradient === undefined || secondMoment === undefined) {
-    throw new Error(`bayesrnn: ${where} needs theta, gradient and secondMoment`);
-  }
-  const scalars = attrs as unknown as PsgldUpdateScalars & { noiseWords: [number, number] };
-  const wasm = backend as unknown as {
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  };
-  const position = wasm.makeOutput([...theta.shape], 'float32');
-  const nextMoment = wasm.makeOutput([...theta.shape], 'float32');
-  const size = tf.util.sizeFromShape(theta.shape);
-  if (size === 0) return [position, nextMoment];
-  const offset = (info: tf.TensorInfo) => wasmHeapOffset(backend, info.dataId, where);
-  if (scalars.noiseVariance !== 0) {
-    const key: RngKey = { kind: 'RngKey', words: scalars.noiseWords };
-    fillStandardNormalArray(key, wasmHeapFloat32(backend, offset(position), size, where));
-  }
-  const exports = wasmKernelExports(backend, PSGLD_STEP_MODULE, where);
-  kernelFunction<PsgldStepExport>(exports, 'psgld_step')(
-    offset(theta),
-    offset(gradient),
-    offset(secondMoment),
-    offset(position),
-    offset(nextMoment),
-    size,
-    scalars.beta,
-    1 - scalars.beta,
-    scalars.lambda,
-    scalars.stepSize,
-    scalars.precision,
-    scalars.noiseVariance,
-  );
-  return [position, nextMoment];
+/** `wasm/psgld-step.c`: θ, g, v in; θ' (holding ξ on entry) and v' out; then the scalars. */
+const PSGLD_STEP_SPEC: WasmHeapKernelSpec = {
+  kernelName: PSGLD_STEP_KERNEL,
+  module: {
+    plain: PSGLD_STEP_WASM_PLAIN,
+    shared: PSGLD_STEP_WASM_SHARED,
+  },
+  exportName: 'psgld_step',
+  inputs: ['theta', 'gradient', 'secondMoment'],
+  outputs: 2,
+  prefill: ([position], attrs) => {
+    const { noiseVariance, noiseWords } = attrs as unknown as PsgldStepAttrs;
+    if (noiseVariance !== 0 && position !== undefined) {
+      fillStandardNormalArray({ kind: 'RngKey', words: noiseWords }, position);
+    }
+  },
+  scalars: (attrs) => {
+    const a = attrs as unknown as PsgldStepAttrs;
+    return [a.beta, 1 - a.beta, a.lambda, a.stepSize, a.precision, a.noiseVariance];
+  },
 };
+
+/** The kernel's attrs: the update's scalars and the noise key's two words. */
+type PsgldStepAttrs = PsgldUpdateScalars & { readonly noiseWords: [number, number] };

@@ -1,10 +1,4 @@
-import {
-  isWasmHeapBackend,
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapOffset,
-  wasmKernelExports,
-} from '@bayesrnn/core';
+import { isWasmHeapBackend, registerWasmHeapKernel, type WasmHeapKernelSpec } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAM_STEP_WASM_PLAIN, ADAM_STEP_WASM_SHARED } from './adam-wasm.generated.js';
 
@@ -30,11 +24,6 @@ export interface AdamUpdate {
 /** The tfjs kernel name of the fused step (registered for `wasm` on first use). */
 export const ADAM_STEP_KERNEL = 'BayesrnnAdamStep';
 
-const ADAM_STEP_MODULE: WasmKernelModule = {
-  plain: ADAM_STEP_WASM_PLAIN,
-  shared: ADAM_STEP_WASM_SHARED,
-};
-
 /**
  * One weight's Adam update: on the wasm backend one fused SIMD pass (`wasm/adam-step.c`),
  * elsewhere {@link composedAdamUpdate}. Both give the same numbers bit for bit (tested). Call
@@ -50,7 +39,7 @@ export function adamUpdate(
   if (!isWasmHeapBackend(tf.backend())) {
     return composedAdamUpdate(theta, gradient, firstMoment, secondMoment, scalars);
   }
-  registerAdamStepKernel();
+  registerWasmHeapKernel(ADAM_STEP_SPEC);
   const { correction1, correction2, ...numbers } = scalars;
   const attrs = {
     ...numbers,
@@ -82,70 +71,30 @@ export function composedAdamUpdate(
   return { stepped: tf.sub(theta, step), firstMoment: nextM, secondMoment: nextV };
 }
 
-type AdamStepExport = (
-  theta: number,
-  gradient: number,
-  firstMoment: number,
-  secondMoment: number,
-  thetaOut: number,
-  firstMomentOut: number,
-  secondMomentOut: number,
-  size: number,
-  beta1: number,
-  oneMinusBeta1: number,
-  beta2: number,
-  oneMinusBeta2: number,
-  correction1: number,
-  correction2: number,
-  learningRate: number,
-  epsilon: number,
-) => void;
+/** The kernel's attrs: the update's scalars, the corrections read as numbers. */
+type AdamStepAttrs = Omit<AdamUpdateScalars, 'correction1' | 'correction2'> & {
+  readonly correction1: number;
+  readonly correction2: number;
+};
 
-function registerAdamStepKernel(): void {
-  if (tf.getKernel(ADAM_STEP_KERNEL, 'wasm') !== undefined) return;
-  tf.registerKernel({
-    kernelName: ADAM_STEP_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: adamStepWasm,
-  });
-}
-
-const adamStepWasm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const where = ADAM_STEP_KERNEL;
-  const { theta, gradient, firstMoment, secondMoment } = inputs as Record<string, tf.TensorInfo>;
-  if (!theta || !gradient || !firstMoment || !secondMoment) {
-    throw new Error(`bayesrnn: ${where} needs theta, gradient, firstMoment and secondMoment`);
-  }
-  const a = attrs as unknown as Omit<AdamUpdateScalars, 'correction1' | 'correction2'> & {
-    correction1: number;
-    correction2: number;
-  };
-  const wasm = backend as unknown as {
-    makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  };
-  const outputs = [0, 1, 2].map(() => wasm.makeOutput([...theta.shape], 'float32'));
-  const size = tf.util.sizeFromShape(theta.shape);
-  if (size === 0) return outputs;
-  const offset = (info: tf.TensorInfo) => wasmHeapOffset(backend, info.dataId, where);
-  const [thetaOut, mOut, vOut] = outputs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
-  const exports = wasmKernelExports(backend, ADAM_STEP_MODULE, where);
-  kernelFunction<AdamStepExport>(exports, 'adam_step')(
-    offset(theta),
-    offset(gradient),
-    offset(firstMoment),
-    offset(secondMoment),
-    offset(thetaOut),
-    offset(mOut),
-    offset(vOut),
-    size,
-    a.beta1,
-    1 - a.beta1,
-    a.beta2,
-    1 - a.beta2,
-    a.correction1,
-    a.correction2,
-    a.learningRate,
-    a.epsilon,
-  );
-  return outputs;
+/** `wasm/adam-step.c`: θ, g, m, v in; θ', m', v' out; then the scalars. */
+const ADAM_STEP_SPEC: WasmHeapKernelSpec = {
+  kernelName: ADAM_STEP_KERNEL,
+  module: { plain: ADAM_STEP_WASM_PLAIN, shared: ADAM_STEP_WASM_SHARED },
+  exportName: 'adam_step',
+  inputs: ['theta', 'gradient', 'firstMoment', 'secondMoment'],
+  outputs: 3,
+  scalars: (attrs) => {
+    const a = attrs as unknown as AdamStepAttrs;
+    return [
+      a.beta1,
+      1 - a.beta1,
+      a.beta2,
+      1 - a.beta2,
+      a.correction1,
+      a.correction2,
+      a.learningRate,
+      a.epsilon,
+    ];
+  },
 };

@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = 'ef7483a3202db65e458b6a8304a2122bb8c9fab7a5f1717ddf145b95cdc6fdc7';
+export const EXP_SOURCE_SHA256 = '9893874019f437f4a11f9f499c8d699a583edba584ea012dccb14dea9433f3c2';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =

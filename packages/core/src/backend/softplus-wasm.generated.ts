@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  'cb569d4c5909de74e98b50617ab270649c385a20e31cc71b75dd36da231fd6d1';
+  '24f728f3e2c54e21ce9138729f4bbbeb57547c4399ef0a2f2afe071e13b3afff';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =

@@ -83,6 +83,7 @@ describe('wasm with threads in Node', () => {
 
   it('multiplies bit for bit as the single-threaded backend does', async () => {
     await selectBackend({ name: 'wasm', env: {}, log: () => {} });
+    const before = tf.memory().numTensors;
     const product = tf.tidy(() => {
       const a = tf.tensor2d(matrix(96, 200, 0), [96, 200]);
       const b = tf.tensor2d(matrix(200, 3000, 1), [200, 3000]);
@@ -90,5 +91,6 @@ describe('wasm with threads in Node', () => {
     });
     const hash = createHash('sha256').update(product).digest('hex');
     expect(hash).toBe(singleThreadedProductHash());
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

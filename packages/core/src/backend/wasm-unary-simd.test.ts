@@ -149,6 +149,7 @@ describe.each(CASES)('$kernel.kernelName kernel on the wasm backend', (c) => {
     });
 
   it('is registered by the wasm fixes, and agrees with tfjs own kernel', () => {
+    const before = tf.memory().numTensors;
     const ours = run(c.inputs);
     unregisterWasmUnarySimd([c.kernel]);
     let theirs: Float32Array;
@@ -160,6 +161,7 @@ describe.each(CASES)('$kernel.kernelName kernel on the wasm backend', (c) => {
     expect(worstError(c.reference, c.inputs, ours)).toBeLessThan(c.tolerance);
     // Both are float32-accurate: where tfjs's is within a few ulp, so is ours.
     expect(worstError(c.reference, c.inputs, theirs)).toBeLessThan(1e-6);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('keeps tfjs gradient, frees what it makes, and rejects int32', () => {

@@ -1,14 +1,9 @@
-import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXP_WASM_PLAIN, EXP_WASM_SHARED } from './exp-wasm.generated.js';
 import { SOFTPLUS_WASM_PLAIN, SOFTPLUS_WASM_SHARED } from './softplus-wasm.generated.js';
-import {
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapOffset,
-  wasmKernelExports,
-} from './wasm-heap.js';
-import { asWasmBackend, requireInput } from './wasm-kernel-utils.js';
+import type { WasmKernelModule } from './wasm-heap.js';
+import { wasmHeapKernelFunc } from './wasm-heap-kernel.js';
 
 /** `f(x, y, n)`: writes `f(x[i])` to `y[i]`; x and y are heap byte offsets. */
 export type UnaryExport = (xOffset: number, yOffset: number, size: number) => void;
@@ -66,7 +61,7 @@ export function registerWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
     tf.registerKernel({
       kernelName: kernel.kernelName,
       backendName: 'wasm',
-      kernelFunc: unaryKernelFunc(kernel),
+      kernelFunc: wasmHeapKernelFunc({ ...kernel, inputs: ['x'], outputs: 1 }),
     });
   }
 }
@@ -84,24 +79,4 @@ export function unregisterWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
     if (backend !== null) original.setupFunc?.(backend);
     originals.delete(kernelName);
   }
-}
-
-function unaryKernelFunc({ kernelName, module, exportName }: UnarySimdKernel): KernelFunc {
-  return ({ inputs, backend }) => {
-    const wasm = asWasmBackend(backend, kernelName);
-    const x = requireInput(inputs, 'x', kernelName);
-    if (x.dtype !== 'float32') {
-      throw new Error(`bayesrnn: ${kernelName} on wasm supports float32, not ${x.dtype}`);
-    }
-    const out = wasm.makeOutput(x.shape, 'float32');
-    const size = tf.util.sizeFromShape(x.shape);
-    if (size === 0) return out;
-    const exports = wasmKernelExports(backend, module, kernelName);
-    kernelFunction<UnaryExport>(exports, exportName)(
-      wasmHeapOffset(backend, x.dataId, kernelName),
-      wasmHeapOffset(backend, out.dataId, kernelName),
-      size,
-    );
-    return out;
-  };
 }
