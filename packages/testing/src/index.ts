@@ -11,3 +11,4 @@ export { kernelSourceSha256 } from './kernel-source.js';
 export { countNewTensors, expectNoLeaks } from './leak-check.js';
 export { TOLERANCES, type Tolerance } from './tolerances.js';
 export { variableFiniteDifferences } from './variable-finite-differences.js';
+export { type TestLinearMemory, wasmTestMemory } from './wasm-memory.js';

@@ -36,6 +36,8 @@ interface WebAssemblyApi {
 interface WasmBackendInternals {
   readonly dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
   readonly wasm: {
+    /** tfjs's own allocator (emscripten's malloc), returning a byte offset. */
+    readonly _malloc?: (bytes: number) => number;
     /** The threaded build's (shared) memory. */
     readonly wasmMemory?: LinearMemory;
     /** The single-threaded build's memory, exported by its module. */
@@ -44,6 +46,7 @@ interface WasmBackendInternals {
 }
 
 const instances = new WeakMap<LinearMemory, Map<WasmKernelModule, WasmKernelExports>>();
+const blocks = new WeakMap<LinearMemory, Map<object, number>>();
 
 /** Whether `backend` is tfjs-backend-wasm (has a heap this file can reach). */
 export function isWasmHeapBackend(backend: object): boolean {
@@ -102,6 +105,39 @@ export function wasmKernelExports(
     byModule.set(module, exports);
   }
   return exports;
+}
+
+/**
+ * A block of `bytes` in the backend's heap for a kernel's constants (e.g. lookup tables),
+ * allocated with tfjs's own `malloc` once per memory and `owner`, written by `init`, and
+ * never freed: it lives as long as the backend. 8-byte aligned. Returns its byte offset.
+ */
+export function wasmHeapBlock(
+  backend: object,
+  owner: object,
+  bytes: number,
+  init: (buffer: ArrayBufferLike, byteOffset: number) => void,
+  where: string,
+): number {
+  const memory = wasmHeapMemory(backend, where);
+  let byOwner = blocks.get(memory);
+  if (byOwner === undefined) {
+    byOwner = new Map();
+    blocks.set(memory, byOwner);
+  }
+  let offset = byOwner.get(owner);
+  if (offset === undefined) {
+    const malloc = (backend as Partial<WasmBackendInternals>).wasm?._malloc;
+    if (malloc === undefined) throw new Error(`bayesrnn: ${where}: the wasm backend has no malloc`);
+    offset = malloc(bytes) >>> 0;
+    if (offset === 0 || offset % 8 !== 0) {
+      throw new Error(`bayesrnn: ${where}: malloc(${bytes}) gave an unusable offset ${offset}`);
+    }
+    // The memory may have grown inside malloc: read its buffer afresh.
+    init(memory.buffer, offset);
+    byOwner.set(owner, offset);
+  }
+  return offset;
 }
 
 /** Instantiates `module` on `memory` (any memory: tests use their own). */

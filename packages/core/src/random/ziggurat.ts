@@ -19,6 +19,16 @@ const wn = new Float64Array(LAYERS);
 const fn = new Float64Array(LAYERS);
 buildTables();
 
+/**
+ * The layer tables, for the C kernel that draws the same numbers on the wasm heap
+ * (`wasm/ziggurat.c`): it reads these very doubles rather than recomputing them.
+ */
+export const ZIGGURAT_TABLES: {
+  readonly kn: Readonly<Int32Array>;
+  readonly wn: Readonly<Float64Array>;
+  readonly fn: Readonly<Float64Array>;
+} = { kn, wn, fn };
+
 /** The layer tables of Marsaglia & Tsang's `zigset` for the normal density exp(−x²/2). */
 function buildTables(): void {
   let dn = R;

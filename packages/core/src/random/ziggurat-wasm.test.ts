@@ -1,0 +1,149 @@
+import { kernelSourceSha256, type TestLinearMemory, wasmTestMemory } from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/select-backend.js';
+import { instantiateOnMemory, kernelFunction, tensorFilledInPlace } from '../backend/wasm-heap.js';
+import { randomNormal, standardNormalArray } from './random-ops.js';
+import { createKey } from './rng-key.js';
+import { wordStream } from './xoshiro128.js';
+import { ZIGGURAT_SOURCE_SHA256 } from './ziggurat-wasm.generated.js';
+import {
+  type FillStandardNormalExport,
+  isHeapView,
+  writeZigguratTables,
+  ZIGGURAT_MODULE,
+  ZIGGURAT_TABLE_BYTES,
+} from './ziggurat-wasm.js';
+
+type F64Export = (x: number) => number;
+
+/** Bit patterns as doubles, from a seeded word stream (covers NaNs, infinities, subnormals). */
+function randomDoubles(seed: number, count: number): Float64Array {
+  const words = wordStream(createKey(seed));
+  const out = new Float64Array(count);
+  const bits = new Uint32Array(out.buffer);
+  for (let i = 0; i < bits.length; i++) bits[i] = words.nextUint32();
+  return out;
+}
+
+function mismatches(
+  ours: (x: number) => number,
+  theirs: (x: number) => number,
+  xs: Iterable<number>,
+): number[] {
+  const bad: number[] = [];
+  for (const x of xs) if (!Object.is(ours(x), theirs(x))) bad.push(x);
+  return bad;
+}
+
+describe('ziggurat.c (fdlibm exp and log)', () => {
+  const exports = instantiateOnMemory(ZIGGURAT_MODULE, wasmTestMemory(4));
+  const exp = kernelFunction<F64Export>(exports, 'exp_f64');
+  const log = kernelFunction<F64Export>(exports, 'log_f64');
+
+  it('was compiled from the committed source (rerun scripts/build-wasm-kernel.sh)', () => {
+    expect(kernelSourceSha256(new URL('../../wasm/ziggurat.c', import.meta.url))).toBe(
+      ZIGGURAT_SOURCE_SHA256,
+    );
+  });
+
+  it('log equals Math.log on every argument the tail draws (1 − k·2^−24), and anywhere', () => {
+    const tailArguments = function* () {
+      for (let k = 0; k < 2 ** 24; k++) yield 1 - k * 2 ** -24;
+    };
+    expect(mismatches(log, Math.log, tailArguments())).toEqual([]);
+    expect(mismatches(log, Math.log, randomDoubles(1, 200_000))).toEqual([]);
+    const special = [0, -0, -1, 1, 2, 0.5, 5e-324, 1e-310, Number.MAX_VALUE, Infinity, -Infinity];
+    expect(mismatches(log, Math.log, [...special, Number.NaN])).toEqual([]);
+  });
+
+  it('exp equals Math.exp on the wedge range [−R²/2, 0], and anywhere', () => {
+    const wedge = Float64Array.from(randomDoubles(2, 1_000_000), (bits) => {
+      // A uniform double in [−5.93, 0] from each random pattern's low bits.
+      const unit = (new Uint32Array(new Float64Array([bits]).buffer)[0] ?? 0) / 2 ** 32;
+      return -0.5 * 3.442619855899 ** 2 * unit;
+    });
+    expect(mismatches(exp, Math.exp, wedge)).toEqual([]);
+    expect(mismatches(exp, Math.exp, randomDoubles(3, 200_000))).toEqual([]);
+    const special = [0, -0, 1, -1, 0.3465, 1.0397, 709.78, 709.79, -745.13, -745.14, -708.5];
+    expect(mismatches(exp, Math.exp, [...special, Infinity, -Infinity, Number.NaN])).toEqual([]);
+  });
+});
+
+/** Runs the kernel in `memory`: tables, then `count` draws, with sentinels around them. */
+function drawInMemory(memory: TestLinearMemory, seed: number, count: number): Float32Array {
+  const tablesAt = 64; // bytes
+  const outAt = (tablesAt + ZIGGURAT_TABLE_BYTES) / 4 + 16; // floats
+  const heap = new Float32Array(memory.buffer);
+  heap.fill(-7.25, outAt - 16, outAt + count + 16);
+  writeZigguratTables(memory.buffer, tablesAt);
+  const fill = kernelFunction<FillStandardNormalExport>(
+    instantiateOnMemory(ZIGGURAT_MODULE, memory),
+    'fill_standard_normal',
+  );
+  const state = wordStream(createKey(seed)).state;
+  fill(outAt * 4, count, tablesAt, state[0] ?? 0, state[1] ?? 0, state[2] ?? 0, state[3] ?? 0);
+  const untouched = (from: number, to: number) => heap.subarray(from, to).every((v) => v === -7.25);
+  expect(untouched(outAt - 16, outAt) && untouched(outAt + count, outAt + count + 16)).toBe(true);
+  return heap.slice(outAt, outAt + count);
+}
+
+/** Indices where two arrays differ (Object.is: −0 and NaN count). */
+function differences(a: Float32Array, b: Float32Array): number[] {
+  const bad: number[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) bad.push(i);
+  return bad.slice(0, 10);
+}
+
+describe.each(['plain', 'shared'] as const)('the ziggurat kernel in %s memory', (kind) => {
+  it('draws exactly the JavaScript numbers, writing nothing outside its output', () => {
+    const memory = wasmTestMemory(80, kind);
+    for (const [seed, count] of [
+      [1, 0],
+      [2, 1],
+      [3, 7],
+      [4, 1_000_003],
+    ] as const) {
+      const draws = drawInMemory(memory, seed, count);
+      expect(differences(draws, standardNormalArray(createKey(seed), count))).toEqual([]);
+      if (count > 1000) {
+        // A million draws take the slow paths: wedges, and about 580 tails beyond R ≈ 3.44.
+        const tails = draws.filter((x) => Math.abs(x) > 3.442619855899).length;
+        expect(tails).toBeGreaterThan(400);
+      }
+    }
+  });
+});
+
+describe('normal draws on the wasm backend', () => {
+  beforeAll(async () => {
+    await selectBackend({ name: 'wasm', log: () => {} });
+  });
+  afterAll(async () => {
+    await selectBackend({ name: 'cpu', log: () => {} });
+  });
+
+  it('take the kernel for a tensor in the heap, and JavaScript for a plain array', () => {
+    let inHeap = false;
+    const tensor = tensorFilledInPlace([5], (values) => {
+      inHeap = isHeapView(values);
+    });
+    tensor.dispose();
+    expect(inHeap).toBe(true);
+    expect(isHeapView(new Float32Array(5))).toBe(false);
+  });
+
+  it('randomNormal gives the JavaScript numbers, and frees what it makes', () => {
+    const before = tf.memory().numTensors;
+    for (const [seed, count] of [
+      [11, 3],
+      [12, 600_001],
+    ] as const) {
+      const draws = randomNormal(createKey(seed), [count]);
+      const values = draws.dataSync() as Float32Array;
+      expect(differences(values, standardNormalArray(createKey(seed), count))).toEqual([]);
+      draws.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
