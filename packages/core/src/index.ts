@@ -21,6 +21,7 @@ export {
   tensorFilledInPlace,
   type WasmKernelExports,
   type WasmKernelModule,
+  wasmHeapBlock,
   wasmHeapFloat32,
   wasmHeapOffset,
   wasmKernelExports,

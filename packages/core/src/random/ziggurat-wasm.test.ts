@@ -2,7 +2,12 @@ import { kernelSourceSha256, type TestLinearMemory, wasmTestMemory } from '@baye
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
-import { instantiateOnMemory, kernelFunction, tensorFilledInPlace } from '../backend/wasm-heap.js';
+import {
+  instantiateOnMemory,
+  kernelFunction,
+  tensorFilledInPlace,
+  wasmHeapBlock,
+} from '../backend/wasm-heap.js';
 import { randomNormal, standardNormalArray } from './random-ops.js';
 import { createKey } from './rng-key.js';
 import { wordStream } from './xoshiro128.js';
@@ -131,6 +136,21 @@ describe('normal draws on the wasm backend', () => {
     tensor.dispose();
     expect(inHeap).toBe(true);
     expect(isHeapView(new Float32Array(5))).toBe(false);
+  });
+
+  it('keeps constant tables in one heap block per owner, written once', () => {
+    const backend = tf.backend();
+    const owner = {};
+    let writes = 0;
+    const init = (buffer: ArrayBufferLike, at: number) => {
+      writes += 1;
+      new Float64Array(buffer, at, 2).set([1.5, -2.5]);
+    };
+    const first = wasmHeapBlock(backend, owner, 16, init, 'test');
+    expect(wasmHeapBlock(backend, owner, 16, init, 'test')).toBe(first);
+    expect(wasmHeapBlock(backend, {}, 16, init, 'test')).not.toBe(first);
+    expect(writes).toBe(2);
+    expect(first % 8).toBe(0);
   });
 
   it('randomNormal gives the JavaScript numbers, and frees what it makes', () => {
