@@ -94,9 +94,12 @@ describe('selectBackend', () => {
 
   it('registers all gradients', async () => {
     await selectBackend({ name: 'cpu', log: () => {} });
-    const [dx] = tf.grads((x: tf.Tensor) => tf.sum(tf.matMul(x, x)))([tf.eye(2)]);
+    const before = tf.memory().numTensors;
+    const eye = tf.eye(2);
+    const [dx] = tf.grads((x: tf.Tensor) => tf.sum(tf.matMul(x, x)))([eye]);
     expect(Array.from(dx?.dataSync() ?? [])).toEqual([2, 2, 2, 2]);
-    dx?.dispose();
+    tf.dispose([eye, dx as tf.Tensor]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects an unknown name, listing the valid names', async () => {

@@ -94,17 +94,27 @@ export function wasmKernelExports(
   where: string,
 ): WasmKernelExports {
   const memory = wasmHeapMemory(backend, where);
-  let byModule = instances.get(memory);
-  if (byModule === undefined) {
-    byModule = new Map();
-    instances.set(memory, byModule);
+  return oncePerMemory(instances, memory, module, () => instantiateOnMemory(module, memory));
+}
+
+/** `cache[memory][key]`, made by `make` the first time it is asked for. */
+function oncePerMemory<K, V>(
+  cache: WeakMap<LinearMemory, Map<K, V>>,
+  memory: LinearMemory,
+  key: K,
+  make: () => V,
+): V {
+  let byKey = cache.get(memory);
+  if (byKey === undefined) {
+    byKey = new Map();
+    cache.set(memory, byKey);
   }
-  let exports = byModule.get(module);
-  if (exports === undefined) {
-    exports = instantiateOnMemory(module, memory);
-    byModule.set(module, exports);
+  let value = byKey.get(key);
+  if (value === undefined) {
+    value = make();
+    byKey.set(key, value);
   }
-  return exports;
+  return value;
 }
 
 /**
@@ -120,24 +130,17 @@ export function wasmHeapBlock(
   where: string,
 ): number {
   const memory = wasmHeapMemory(backend, where);
-  let byOwner = blocks.get(memory);
-  if (byOwner === undefined) {
-    byOwner = new Map();
-    blocks.set(memory, byOwner);
-  }
-  let offset = byOwner.get(owner);
-  if (offset === undefined) {
+  return oncePerMemory(blocks, memory, owner, () => {
     const malloc = (backend as Partial<WasmBackendInternals>).wasm?._malloc;
     if (malloc === undefined) throw new Error(`bayesrnn: ${where}: the wasm backend has no malloc`);
-    offset = malloc(bytes) >>> 0;
+    const offset = malloc(bytes) >>> 0;
     if (offset === 0 || offset % 8 !== 0) {
       throw new Error(`bayesrnn: ${where}: malloc(${bytes}) gave an unusable offset ${offset}`);
     }
     // The memory may have grown inside malloc: read its buffer afresh.
     init(memory.buffer, offset);
-    byOwner.set(owner, offset);
-  }
-  return offset;
+    return offset;
+  });
 }
 
 /** Instantiates `module` on `memory` (any memory: tests use their own). */
