@@ -27,10 +27,23 @@ export {
   wasmKernelExports,
 } from './backend/wasm-heap.js';
 export {
+  type HeapHelperOptions,
+  HeapHelperPool,
+  type HeapKernelCall,
+  MIN_ELEMENTS_PER_THREAD,
+  startHeapHelpers,
+} from './backend/wasm-heap-helpers.js';
+export {
   registerWasmHeapKernel,
   type WasmHeapKernelSpec,
   wasmHeapKernelFunc,
 } from './backend/wasm-heap-kernel.js';
+export {
+  attachHeapHelpers,
+  type HeapKernelArguments,
+  heapHelpersFor,
+  runHeapKernel,
+} from './backend/wasm-heap-run.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';

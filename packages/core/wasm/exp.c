@@ -8,7 +8,5 @@
 
 // y[i] = exp(x[i]) for i < n; x and y are byte offsets of float32 arrays (may alias).
 __attribute__((export_name("exp_f32"))) void exp_f32(const float *x, float *y, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, exp4(wasm_v128_load(x + i)));
-  for (; i < n; i++) y[i] = wasm_f32x4_extract_lane(exp4(wasm_f32x4_splat(x[i])), 0);
+  map_unary(x, y, n, exp4);
 }

@@ -16,12 +16,17 @@ it('the kernel was compiled from the committed source (rerun scripts/build-wasm-
   expect(kernelSourceSha256(source)).toBe(GAUSSIAN_SAMPLE_KL_SOURCE_SHA256);
 });
 
-/** μ, ρ and ε of one weight: [37, 11] = 407 elements (a tail of 3 past the groups of four). */
-function parameters(seed: number): { mu: tf.Tensor; rho: tf.Tensor; epsilon: tf.Tensor } {
-  const shape = [37, 11];
+/**
+ * μ, ρ and ε of one weight: by default [37, 11] = 407 elements (a tail of 3 past the groups of
+ * four and of sixteen).
+ */
+function parameters(
+  seed: number,
+  shape: [number, number] = [37, 11],
+): { mu: tf.Tensor; rho: tf.Tensor; epsilon: tf.Tensor } {
   const mu = randomNormal(createKey(seed), shape, { stddev: 0.1 });
   // ρ from −7 (σ ≈ 1e-3) to 3 (σ ≈ 3): both branches of softplus and of the sigmoid.
-  const rho = tf.tidy(() => tf.linspace(-7, 3, 407).reshape(shape));
+  const rho = tf.tidy(() => tf.linspace(-7, 3, shape[0] * shape[1]).reshape(shape));
   const epsilon = randomNormal(createKey(seed + 1), shape);
   return { mu, rho, epsilon };
 }
@@ -86,6 +91,20 @@ describe('fused Gaussian sample KL on wasm', () => {
   it.each(priors)('gives the composed ops value and gradients: %s', (_, prior) => {
     const before = tf.memory().numTensors;
     const { mu, rho, epsilon } = parameters(4);
+    const reference = composed(mu, rho, epsilon, prior);
+    const ours = fused(mu, rho, epsilon, prior);
+    expect(Math.abs(ours.value - reference.value)).toBeLessThan(1e-5 * Math.abs(reference.value));
+    expect(scaledError(ours.grads[0] ?? [], reference.grads[0] ?? [])).toBeLessThan(1e-5);
+    expect(scaledError(ours.grads[1] ?? [], reference.grads[1] ?? [])).toBeLessThan(1e-5);
+    tf.dispose([mu, rho, epsilon]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('splits a large weight over the helper threads with the same value and gradients', () => {
+    // 101,437 elements: over 2 × 16,384, so the heap's helpers take a share when there are any.
+    const before = tf.memory().numTensors;
+    const prior = scaleMixturePrior();
+    const { mu, rho, epsilon } = parameters(6, [301, 337]);
     const reference = composed(mu, rho, epsilon, prior);
     const ours = fused(mu, rho, epsilon, prior);
     expect(Math.abs(ours.value - reference.value)).toBeLessThan(1e-5 * Math.abs(reference.value));

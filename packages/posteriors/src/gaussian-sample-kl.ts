@@ -1,11 +1,10 @@
 import {
   isWasmHeapBackend,
-  kernelFunction,
   registerWasmHeapKernel,
+  runHeapKernel,
   type WasmHeapKernelSpec,
   type WasmKernelModule,
   wasmHeapOffset,
-  wasmKernelExports,
 } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { isBuiltInPrior } from './builtin-priors.js';
@@ -56,14 +55,6 @@ export function kernelPrior(config: PriorConfig): QuadraticSoftplusPrior {
 
 type PriorParams = [number, number, number, number, number];
 
-type KlExport = (
-  mu: number,
-  sigma: number,
-  eps: number,
-  size: number,
-  ...prior: PriorParams
-) => number;
-
 /** The tfjs kernel name of the fused gradient (registered for `wasm` on first use). */
 export const GAUSSIAN_SAMPLE_KL_GRAD_KERNEL = 'BayesrnnGaussianSampleKlGrad';
 
@@ -81,7 +72,9 @@ const KL_GRAD_SPEC: WasmHeapKernelSpec = {
  * The single-sample KL `log q(θ) − log p(θ)` of one weight tensor's draw `θ = μ + σε`, with
  * its gradient in `μ` and `σ` (tfjs chains `σ` back to `ρ`): on the wasm backend one fused
  * SIMD pass forward and one backward (`wasm/gaussian-sample-kl.c`) instead of about fifteen
- * element-wise ops; `undefined` elsewhere, where `gaussianWeightKl`'s composed ops run. Same
+ * element-wise ops, each split over the heap's helper threads when it has them (`runHeapKernel`;
+ * the forward's partial sums are added in float64, so the value can differ in the last bits
+ * from one thread's); `undefined` elsewhere, where `gaussianWeightKl`'s composed ops run. Same
  * value and gradients as those ops up to float32 rounding (tested, and against finite
  * differences). `ε` gets a zero gradient: it is noise, not a parameter. Only this package's
  * own priors take it (a user's prior keeps its own `logProb`: `builtin-priors.ts`).
@@ -96,21 +89,21 @@ export function fusedGaussianSampleKl(
   if (!isWasmHeapBackend(backend) || !isBuiltInPrior(prior)) return undefined;
   const { a, b, d, k, m } = kernelPrior(prior.config);
   const params: PriorParams = [a, b, d, k, m];
-  const exports = wasmKernelExports(backend, MODULE, WHERE);
   const offset = (t: tf.Tensor) => wasmHeapOffset(backend, t.dataId, WHERE);
   const klOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [muIn, sigmaIn, epsIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([muIn, sigmaIn, epsIn]);
     const size = muIn.size;
+    const pointers = [offset(muIn), offset(sigmaIn), offset(epsIn)];
     const sum =
       size === 0
         ? 0
-        : kernelFunction<KlExport>(exports, 'gaussian_sample_kl')(
-            offset(muIn),
-            offset(sigmaIn),
-            offset(epsIn),
-            size,
-            ...params,
+        : runHeapKernel(
+            backend,
+            MODULE,
+            'gaussian_sample_kl',
+            { pointers, size, scalars: params },
+            WHERE,
           );
     return {
       value: tf.scalar(sum - size * HALF_LOG_TWO_PI),

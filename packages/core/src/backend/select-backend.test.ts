@@ -18,9 +18,15 @@ function isInstalled(specifier: string): boolean {
 const nativeInstalled =
   isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
 
-/** In Node the wasm backend runs one thread per core (wasm-node-threads.ts), at most 8. */
+/**
+ * In Node the wasm backend runs one thread per core (wasm-node-threads.ts), at most 8, and
+ * with more than one our own kernels split over as many (wasm-kernel-helpers.ts).
+ */
 const CORES = Math.min(availableParallelism(), 8);
-const THREADS = `${CORES} thread${CORES === 1 ? '' : 's'}: one per core`;
+const THREADS =
+  CORES === 1
+    ? '1 thread: one per core'
+    : `${CORES} threads: one per core; bayesrnn kernels: ${CORES} threads`;
 
 /** Real providers that really fail, each in a way a user can meet. */
 const throwingProvider: BackendProvider = {

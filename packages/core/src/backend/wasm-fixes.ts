@@ -1,4 +1,5 @@
 import { registerWasmFastMatMul } from './wasm-fast-matmul.js';
+import { registerWasmSharedIdentity } from './wasm-identity.js';
 import { registerWasmUnarySimd } from './wasm-unary-simd.js';
 import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -8,7 +9,8 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * kernels that stay on wasm's fast path (every matmul gradient is transposed) and add a
  * fused bias of any shape tfjs accepts (`[n]`, `[m, n]`, `[batch, 1, n]`, …) as cpu does;
  * and SIMD `Softplus` and `Exp` (tfjs's are scalar; Bayes by Backprop takes softplus of every
- * weight, the softmax cross-entropy exp of every logit).
+ * weight, the softmax cross-entropy exp of every logit); and an `Identity` that shares data
+ * instead of copying it (the engine clones every tensor a gradient saves).
  * Call after importing `@tensorflow/tfjs-backend-wasm` (so its kernels exist to wrap);
  * `selectBackend` does, whenever it loads wasm. Idempotent.
  */
@@ -16,4 +18,5 @@ export function registerWasmFixes(): void {
   registerWasmUnsortedSegmentSum();
   registerWasmFastMatMul();
   registerWasmUnarySimd();
+  registerWasmSharedIdentity();
 }

@@ -1,17 +1,14 @@
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapFloat32,
-  wasmHeapOffset,
-  wasmKernelExports,
-} from './wasm-heap.js';
+import { type WasmKernelModule, wasmHeapFloat32, wasmHeapOffset } from './wasm-heap.js';
+import { runHeapKernel } from './wasm-heap-run.js';
 
 /**
  * An element-wise kernel of our own on the wasm heap: same-shape float32 inputs and outputs,
  * and a C function called as `f(...inputOffsets, ...outputOffsets, size, ...scalars)`. The
- * shape every fused step in this project has (Softplus, Exp, pSGLD, Adam).
+ * shape every fused step in this project has (Softplus, Exp, pSGLD, Adam). The call is split
+ * over the heap's helper threads when it has them (`runHeapKernel`), so the function must be
+ * element-wise; `prefill` runs first, on the calling thread.
  */
 export interface WasmHeapKernelSpec {
   /** The tfjs kernel name it is registered under, e.g. `BayesrnnAdamStep`. */
@@ -57,11 +54,9 @@ export function wasmHeapKernelFunc(spec: WasmHeapKernelSpec): KernelFunc {
         outputs.map((output) => wasmHeapFloat32(backend, offset(output), size, where)),
         attrs,
       );
-      const run = kernelFunction<(...args: number[]) => void>(
-        wasmKernelExports(backend, spec.module, where),
-        spec.exportName,
-      );
-      run(...tensors.map(offset), ...outputs.map(offset), size, ...(spec.scalars?.(attrs) ?? []));
+      const pointers = [...tensors.map(offset), ...outputs.map(offset)];
+      const scalars = spec.scalars?.(attrs) ?? [];
+      runHeapKernel(backend, spec.module, spec.exportName, { pointers, size, scalars }, where);
     }
     return outputs.length === 1 ? (outputs[0] as TensorInfo) : outputs;
   };

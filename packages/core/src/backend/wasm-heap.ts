@@ -151,8 +151,13 @@ export function instantiateOnMemory(
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
   const shared =
     typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = base64Bytes(shared ? module.shared : module.plain);
-  return new api.Instance(new api.Module(bytes), { env: { memory } }).exports;
+  return new api.Instance(new api.Module(kernelModuleBytes(module, shared)), { env: { memory } })
+    .exports;
+}
+
+/** The compiled bytes of `module` for a shared or a plain memory. */
+export function kernelModuleBytes(module: WasmKernelModule, shared: boolean): Uint8Array {
+  return base64Bytes(shared ? module.shared : module.plain);
 }
 
 /** An exported function, or a clear error when the module lacks it. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendFeatures, BackendProvider } from './backend-provider.js';
 import { registerWasmFixes } from './wasm-fixes.js';
+import { startKernelHelpers } from './wasm-kernel-helpers.js';
 import {
   initWasmWithNodeThreads,
   resolveWasmThreads,
@@ -9,7 +10,7 @@ import {
 
 /** Options of {@link createWasmProvider}. */
 export interface WasmProviderOptions {
-  /** Where `BAYESRNN_WASM_THREADS` is read; defaults to `process.env`. */
+  /** Where `BAYESRNN_WASM_THREADS` and `BAYESRNN_WASM_HELPERS` are read; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -20,24 +21,32 @@ export interface WasmProviderOptions {
  * node_modules (no network). SIMD is used when the runtime has it (Node ≥ 16 does). In Node
  * the threaded SIMD build runs with one thread per core, which tfjs itself leaves off there
  * (tfjs#3830; how it is switched on: `wasm-node-threads.ts`); `BAYESRNN_WASM_THREADS=off`
- * or a count overrides that. `activate` reports SIMD and the thread count. Loading also
+ * or a count overrides that. With threads, `activate` also starts helper threads for this
+ * project's own kernels (`wasm-kernel-helpers.ts`; `BAYESRNN_WASM_HELPERS=off` keeps them on
+ * the calling thread). `activate` reports SIMD and the thread counts. Loading also
  * registers the kernel fixes training needs ({@link registerWasmFixes}) and initialises the
  * backend, since the thread pool is sized at initialisation.
  */
 export function createWasmProvider(options: WasmProviderOptions = {}): BackendProvider {
   let choice: WasmThreadsChoice = { threads: 1, reason: 'not loaded' };
+  const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
   return {
     name: 'wasm',
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
       registerWasmFixes();
-      const env = options.env ?? (typeof process === 'undefined' ? {} : process.env);
       choice = resolveWasmThreads(env, await logicalCores());
       if (choice.threads > 1) {
         await initWasmWithNodeThreads(choice.threads, () => tf.setBackend('wasm'));
       }
     },
-    activate: () => describeWasm(choice),
+    activate: async () => {
+      const features = await describeWasm(choice);
+      if (!features.threads) return features;
+      const helpers = await startKernelHelpers(features.threadCount ?? 1, env);
+      const ours = helpers.threads > 1 ? `${helpers.threads} threads` : `1 (${helpers.reason})`;
+      return { ...features, threadsReason: `${features.threadsReason}; bayesrnn kernels: ${ours}` };
+    },
   };
 }
 

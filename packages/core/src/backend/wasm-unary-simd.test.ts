@@ -112,9 +112,9 @@ describe.each(CASES)('SIMD $kernel.kernelName module', (c) => {
     expect(Array.from(shared)).toEqual(Array.from(plain));
   });
 
-  it('handles every length, including the 1-3 elements past the last group of four', () => {
+  it('handles every length: groups of sixteen, then of four, then the last 1-3 elements', () => {
     const memory = wasmTestMemory(4);
-    for (let length = 0; length <= 9; length++) {
+    for (let length = 0; length <= 40; length++) {
       const x = Float32Array.from({ length }, (_, i) => i - 4.5);
       expect(worstError(c.reference, x, runInMemory(c.kernel, memory, x))).toBeLessThan(
         c.tolerance,

@@ -1,0 +1,144 @@
+import { wasmTestMemory } from '@bayesrnn/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantiateOnMemory, kernelFunction, type LinearMemory } from './wasm-heap.js';
+import {
+  type HeapHelperPool,
+  type HeapKernelCall,
+  MIN_ELEMENTS_PER_THREAD,
+  startHeapHelpers,
+} from './wasm-heap-helpers.js';
+import { SIMD_EXP, SIMD_SOFTPLUS, type UnarySimdKernel } from './wasm-unary-simd.js';
+
+type Unary = (x: number, y: number, n: number) => void;
+
+/** 64 pages (4 MiB), able to grow to 128. */
+const PAGES = 64;
+const INPUT = 4096; // byte offsets
+const OUTPUT = INPUT + 4 * 300_000;
+
+/** A call of `kernel` over `size` floats from {@link INPUT} to `output`. */
+function unaryCall(
+  memory: LinearMemory,
+  kernel: UnarySimdKernel,
+  size: number,
+  output = OUTPUT,
+  input = INPUT,
+): HeapKernelCall {
+  const local = kernelFunction<Unary>(
+    instantiateOnMemory(kernel.module, memory),
+    kernel.exportName,
+  );
+  return {
+    module: kernel.module,
+    exportName: kernel.exportName,
+    local,
+    pointers: [input, output],
+    size,
+    scalars: [],
+    where: 'test',
+  };
+}
+
+/** Fills the input with a sweep through the interesting ranges and the output with a marker. */
+function prepare(memory: LinearMemory, size: number): void {
+  const heap = new Float32Array(memory.buffer);
+  heap.fill(-7.25);
+  for (let i = 0; i < size; i++) heap[INPUT / 4 + i] = Math.sin(i * 0.37) * 60;
+}
+
+const outputOf = (memory: LinearMemory, size: number, at = OUTPUT) =>
+  new Float32Array(memory.buffer).slice(at / 4, at / 4 + size + 16);
+
+describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
+  const memory = wasmTestMemory(PAGES, 'shared');
+  let pool: HeapHelperPool;
+  beforeAll(async () => {
+    pool = await startHeapHelpers(memory, helpers);
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it.each([MIN_ELEMENTS_PER_THREAD - 1, 2 * MIN_ELEMENTS_PER_THREAD, 100_003, 299_999])(
+    'splits a call of %i elements and writes exactly what one thread writes',
+    (size) => {
+      for (const kernel of [SIMD_SOFTPLUS, SIMD_EXP]) {
+        prepare(memory, size);
+        const call = unaryCall(memory, kernel, size);
+        (call.local as Unary)(INPUT, OUTPUT, size);
+        const alone = outputOf(memory, size);
+        prepare(memory, size);
+        expect(pool.run(call)).toBe(0);
+        const split = outputOf(memory, size);
+        // Bit for bit, and the marker after the output is untouched.
+        expect(split.every((v, i) => Object.is(v, alone[i]))).toBe(true);
+        expect(split[size]).toBe(-7.25);
+      }
+    },
+  );
+
+  it('answers a thousand calls in a row', () => {
+    prepare(memory, 40_000);
+    const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
+    for (let i = 0; i < 1000; i++) pool.run(call);
+    expect(outputOf(memory, 40_000)[39_999]).toBeCloseTo(
+      Math.log1p(Math.exp(Math.sin(39_999 * 0.37) * 60)),
+      4,
+    );
+  });
+
+  it('reports a helper that traps, after waiting for every helper', () => {
+    // The caller's chunk lies inside the memory; the last helper's runs past its end.
+    const size = 200_000;
+    const input = memory.buffer.byteLength - 4 * (size - 1000);
+    const call = unaryCall(memory, SIMD_SOFTPLUS, size, input, input);
+    expect(() => pool.run(call)).toThrow(
+      /bayesrnn: test: a wasm helper thread failed: .*memory access out of bounds/,
+    );
+    // The pool still works after a failure.
+    prepare(memory, 50_000);
+    pool.run(unaryCall(memory, SIMD_EXP, 50_000));
+    expect(outputOf(memory, 50_000)[0]).toBe(1);
+  });
+});
+
+describe('HeapHelperPool', () => {
+  it('sees memory the backend grows after the helpers started', async () => {
+    const memory = wasmTestMemory(PAGES, 'shared');
+    const pool = await startHeapHelpers(memory, 1);
+    try {
+      const grown = memory.buffer.byteLength;
+      (memory as unknown as { grow(pages: number): number }).grow(PAGES);
+      const size = 100_000;
+      const heap = new Float32Array(memory.buffer);
+      for (let i = 0; i < size; i++) heap[grown / 4 + i] = i % 7;
+      const output = grown + 4 * size;
+      pool.run(unaryCall(memory, SIMD_EXP, size, output, grown));
+      const out = new Float32Array(memory.buffer, output, size);
+      expect(out[size - 1]).toBeCloseTo(Math.exp((size - 1) % 7), 2);
+      expect(out[size / 2 + 3]).toBeCloseTo(Math.exp((size / 2 + 3) % 7), 2);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs every call on the calling thread once closed', async () => {
+    const memory = wasmTestMemory(PAGES, 'shared');
+    const pool = await startHeapHelpers(memory, 2);
+    expect(pool.parallelism).toBe(3);
+    await pool.close();
+    await pool.close(); // idempotent
+    expect(pool.parallelism).toBe(1);
+    prepare(memory, 100_000);
+    pool.run(unaryCall(memory, SIMD_EXP, 100_000));
+    const last = outputOf(memory, 100_000)[99_999] ?? 0;
+    const exact = Math.exp(Math.fround(Math.sin(99_999 * 0.37) * 60));
+    expect(Math.abs(last / exact - 1)).toBeLessThan(3e-7);
+  });
+
+  it('refuses a plain (unshared) memory, saying why', async () => {
+    await expect(startHeapHelpers(wasmTestMemory(4), 1)).rejects.toThrow(
+      'bayesrnn: wasm helper threads need a shared memory (the threaded build)',
+    );
+  });
+});

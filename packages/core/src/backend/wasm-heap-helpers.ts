@@ -1,0 +1,238 @@
+import { kernelModuleBytes, type LinearMemory, type WasmKernelModule } from './wasm-heap.js';
+import {
+  CLOSE_JOB,
+  CONTROL,
+  CONTROL_ARGUMENTS,
+  CONTROL_BYTES,
+  CONTROL_MAX_ARGUMENTS,
+  CONTROL_RESULT,
+  CONTROL_TEXT_BYTES,
+  CONTROL_TEXT_OFFSET,
+  HELPER_WORKER_SOURCE,
+} from './wasm-heap-helper-worker.js';
+
+/**
+ * Helper threads for our own wasm kernels. tfjs's threaded build splits its kernels over a
+ * pthread pool we cannot reach, so the kernels compiled from this project's C ran on the main
+ * thread alone: on 2 cores, one core idled through every KL, Softplus and optimiser pass.
+ * A pool instantiates the same modules on the same shared memory in Node workers and splits an
+ * element-wise call's range between them and the calling thread.
+ *
+ * The handshake is synchronous, as a tfjs kernel must be: the caller writes a job into a
+ * helper's control block and wakes it (`Atomics.notify`), runs its own chunk, then waits
+ * (`Atomics.wait`) for the helper's answer. An idle helper sleeps in `Atomics.wait` and costs
+ * nothing; it is unref'd, so it never keeps Node alive.
+ */
+
+/** Below this many elements per thread a call stays on the calling thread: waking a helper costs tens of µs. */
+export const MIN_ELEMENTS_PER_THREAD = 16_384;
+
+/** Chunks start on multiples of this many elements (64 bytes of float32: one cache line). */
+const CHUNK_ALIGNMENT = 16;
+
+/** One call of a kernel function `f(...pointers, size, ...scalars)` over float32 arrays. */
+export interface HeapKernelCall {
+  /** The module, so that helpers can instantiate it. */
+  readonly module: WasmKernelModule;
+  /** The exported function's name. */
+  readonly exportName: string;
+  /** That function instantiated on this thread. */
+  readonly local: (...args: number[]) => unknown;
+  /** Byte offsets of float32 arrays of `size` elements each (inputs and outputs). */
+  readonly pointers: readonly number[];
+  /** Elements per array. */
+  readonly size: number;
+  /** The arguments after `size`. */
+  readonly scalars: readonly number[];
+  /** Names the caller in errors. */
+  readonly where: string;
+}
+
+interface HelperThread {
+  readonly worker: import('node:worker_threads').Worker;
+  readonly port: import('node:worker_threads').MessagePort;
+  readonly words: Int32Array;
+  readonly numbers: Float64Array;
+  readonly text: Uint8Array;
+}
+
+/** A pool of helper threads on one shared memory (see the module doc). */
+export class HeapHelperPool {
+  private readonly moduleIds = new Map<WasmKernelModule, number>();
+  private readonly functionIds = new Map<WasmKernelModule, Map<string, number>>();
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    private readonly memory: LinearMemory,
+    private readonly threads: readonly HelperThread[],
+    private readonly waitMs: number,
+  ) {}
+
+  /** Threads that share a call: the helpers and the caller. */
+  get parallelism(): number {
+    return this.closed ? 1 : this.threads.length + 1;
+  }
+
+  /**
+   * Runs `call` with its range split in equal chunks (aligned to 16 elements) over the caller
+   * and as many helpers as keep each chunk at least {@link MIN_ELEMENTS_PER_THREAD} long, and
+   * returns the sum of the chunks' return values (0 for a function that returns nothing).
+   * Each element is computed by the same code whichever thread runs it, so element-wise
+   * results are bit-identical to one call; a returned sum is added chunk by chunk.
+   */
+  run(call: HeapKernelCall): number {
+    const parts = Math.min(this.parallelism, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
+    if (parts <= 1) return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
+    const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
+    const functionId = this.functionId(call.module, call.exportName);
+    const posted: [HelperThread, number][] = [];
+    for (let start = chunk; start < call.size; start += chunk) {
+      const thread = this.threads[posted.length] as HelperThread;
+      const count = Math.min(chunk, call.size - start);
+      const args = [...call.pointers.map((p) => p + 4 * start), count, ...call.scalars];
+      posted.push([thread, post(thread, functionId, args, call.where)]);
+    }
+    let total = 0;
+    let failure: unknown;
+    try {
+      total = resultOf(call.local(...call.pointers, chunk, ...call.scalars));
+    } catch (error) {
+      failure = error;
+    }
+    // Always collect every helper before returning or throwing: they write into tensors.
+    for (const [thread, sequence] of posted) {
+      try {
+        total += this.answer(thread, sequence, call.where);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+    return total;
+  }
+
+  /** Ends the helpers (the pool then runs every call on the caller's thread). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.threads.map(async (thread) => {
+        const exited = new Promise((resolve) => thread.worker.once('exit', resolve));
+        thread.worker.ref(); // so that Node waits for the exit it is asked to await
+        post(thread, CLOSE_JOB, [], 'HeapHelperPool.close');
+        await exited;
+        thread.port.close();
+      }),
+    );
+  }
+
+  private functionId(module: WasmKernelModule, name: string): number {
+    let byName = this.functionIds.get(module);
+    if (byName === undefined) {
+      const moduleId = this.nextId++;
+      const bytes = kernelModuleBytes(module, true);
+      for (const { port } of this.threads)
+        port.postMessage({ kind: 'module', id: moduleId, bytes });
+      this.moduleIds.set(module, moduleId);
+      byName = new Map();
+      this.functionIds.set(module, byName);
+    }
+    let id = byName.get(name);
+    if (id === undefined) {
+      id = this.nextId++;
+      const message = { kind: 'function', id, moduleId: this.moduleIds.get(module), name };
+      for (const { port } of this.threads) port.postMessage(message);
+      byName.set(name, id);
+    }
+    return id;
+  }
+
+  private answer(thread: HelperThread, sequence: number, where: string): number {
+    const { words } = thread;
+    for (;;) {
+      const done = Atomics.load(words, CONTROL.done);
+      if (done === sequence) break;
+      if (Atomics.wait(words, CONTROL.done, done, this.waitMs) === 'timed-out') {
+        throw new Error(
+          `bayesrnn: ${where}: a wasm helper thread did not answer within ${this.waitMs} ms`,
+        );
+      }
+    }
+    if (Atomics.load(words, CONTROL.status) !== 0) {
+      const length = Math.min(words[CONTROL.textBytes] ?? 0, CONTROL_TEXT_BYTES);
+      const message = new TextDecoder().decode(thread.text.slice(0, length));
+      throw new Error(`bayesrnn: ${where}: a wasm helper thread failed: ${message}`);
+    }
+    return thread.numbers[CONTROL_RESULT] ?? 0;
+  }
+
+  /** The shared memory the helpers work on. */
+  get sharedMemory(): LinearMemory {
+    return this.memory;
+  }
+}
+
+/** Writes a job into `thread`'s control block and wakes it; returns the job's sequence number. */
+function post(thread: HelperThread, functionId: number, args: number[], where: string): number {
+  if (args.length > CONTROL_MAX_ARGUMENTS) {
+    throw new Error(`bayesrnn: ${where}: ${args.length} arguments; helpers take at most 32`);
+  }
+  const { words, numbers } = thread;
+  words[CONTROL.functionId] = functionId;
+  words[CONTROL.argumentCount] = args.length;
+  numbers.set(args, CONTROL_ARGUMENTS);
+  const sequence = Atomics.add(words, CONTROL.sequence, 1) + 1;
+  Atomics.notify(words, CONTROL.sequence);
+  return sequence;
+}
+
+function resultOf(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}
+
+/** Options of {@link startHeapHelpers}. */
+export interface HeapHelperOptions {
+  /** How long a call waits for a helper's answer before it throws (ms); default 60 s. */
+  readonly waitMs?: number;
+}
+
+/**
+ * Starts `count` helper threads on `memory`, which must be shared (a `SharedArrayBuffer`
+ * behind it: tfjs's threaded build), and resolves once each is ready. Node only.
+ */
+export async function startHeapHelpers(
+  memory: LinearMemory,
+  count: number,
+  options: HeapHelperOptions = {},
+): Promise<HeapHelperPool> {
+  if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) {
+    throw new Error('bayesrnn: wasm helper threads need a shared memory (the threaded build)');
+  }
+  const { Worker, MessageChannel } = await import('node:worker_threads');
+  const threads = await Promise.all(
+    Array.from({ length: count }, async (): Promise<HelperThread> => {
+      const control = new SharedArrayBuffer(CONTROL_BYTES);
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(HELPER_WORKER_SOURCE, {
+        eval: true,
+        workerData: { memory, control, port: port2 },
+        transferList: [port2],
+      });
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      });
+      worker.unref();
+      port1.unref();
+      return {
+        worker,
+        port: port1,
+        words: new Int32Array(control),
+        numbers: new Float64Array(control),
+        text: new Uint8Array(control, CONTROL_TEXT_OFFSET, CONTROL_TEXT_BYTES),
+      };
+    }),
+  );
+  return new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
+}
