@@ -1,5 +1,6 @@
 import { registerWasmFastMatMul } from './wasm-fast-matmul.js';
 import { registerWasmSharedIdentity } from './wasm-identity.js';
+import { registerWasmSlice } from './wasm-slice.js';
 import { registerWasmUnarySimd } from './wasm-unary-simd.js';
 import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -10,7 +11,8 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * fused bias of any shape tfjs accepts (`[n]`, `[m, n]`, `[batch, 1, n]`, …) as cpu does;
  * and SIMD `Softplus` and `Exp` (tfjs's are scalar; Bayes by Backprop takes softplus of every
  * weight, the softmax cross-entropy exp of every logit); and an `Identity` that shares data
- * instead of copying it (the engine clones every tensor a gradient saves).
+ * instead of copying it (the engine clones every tensor a gradient saves), and `Slice` and
+ * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first).
  * Call after importing `@tensorflow/tfjs-backend-wasm` (so its kernels exist to wrap);
  * `selectBackend` does, whenever it loads wasm. Idempotent.
  */
@@ -19,4 +21,5 @@ export function registerWasmFixes(): void {
   registerWasmFastMatMul();
   registerWasmUnarySimd();
   registerWasmSharedIdentity();
+  registerWasmSlice();
 }
