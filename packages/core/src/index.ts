@@ -27,12 +27,11 @@ export {
   wasmKernelExports,
 } from './backend/wasm-heap.js';
 export {
-  type HeapHelperOptions,
   HeapHelperPool,
   type HeapKernelCall,
   MIN_ELEMENTS_PER_THREAD,
-  startHeapHelpers,
 } from './backend/wasm-heap-helpers.js';
+export { type HeapHelperOptions, startHeapHelpers } from './backend/wasm-heap-helpers-start.js';
 export {
   registerWasmHeapKernel,
   type WasmHeapKernelSpec,
@@ -43,6 +42,7 @@ export {
   type HeapKernelArguments,
   heapHelpersFor,
   runHeapKernel,
+  runHeapKernelBeside,
 } from './backend/wasm-heap-run.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';

@@ -1,6 +1,7 @@
-import { foldIn, initWeights, randomNormal, randomUniform } from '@bayesrnn/core';
+import { foldIn, initWeights, randomUniform } from '@bayesrnn/core';
 import type { Draw, Posterior, RngKey, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { drawGaussianWeight } from './gaussian-draw.js';
 import {
   type GaussianPosteriorConfig,
   gaussianVariableNames,
@@ -10,7 +11,6 @@ import {
   DEFAULT_SIGMA_FLOOR,
   gaussianWeightKl,
   type KlEstimator,
-  reparameterise,
   sigmaOf,
 } from './gaussian-weight.js';
 import type { Prior } from './prior.js';
@@ -54,7 +54,7 @@ export interface GaussianPosterior<Name extends string = string> extends Posteri
  * for any weights (Blundell et al. 2015; Fortunato et al. 2017 §3, papers.md §1.1–1.3).
  *
  * `draw(key)` makes one reparameterised sample `θ = μ + σ ⊙ ε`, `ε = randomNormal(foldIn(key,
- * name))`, for a whole truncated window: every time step and every sequence of the batch use it
+ * name))` (`drawGaussianWeight`: one kernel on wasm), for a whole truncated window: every time step and every sequence of the batch use it
  * (the paper's estimator; drawing per step would be a different, noisier one). Its `kl` is the
  * KL of all Bayesian weights, unscaled: the task divides it by batch × windows per epoch.
  *
@@ -141,9 +141,12 @@ export function createGaussianPosterior<Name extends string>(
             weights[name] = tf.clone(pointOf(name));
             continue;
           }
-          const sigma = sigmaOf(pair.rho, floor);
-          const epsilon = randomNormal(foldIn(key, name), specs[name].shape);
-          const theta = reparameterise(pair.mu, sigma, epsilon);
+          const { sigma, theta, epsilon } = drawGaussianWeight(
+            pair.mu,
+            pair.rho,
+            floor,
+            foldIn(key, name),
+          );
           weights[name] = theta;
           const fused =
             kl === 'sample' ? fusedGaussianSampleKl(pair.mu, sigma, epsilon, prior) : undefined;

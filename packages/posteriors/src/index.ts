@@ -1,5 +1,6 @@
 // Re-exports by name only; see the files beside it.
 export { gaussianKlToZeroMean, gaussianLogDensity } from './gaussian-density.js';
+export { drawGaussianWeight, type GaussianWeightDraw } from './gaussian-draw.js';
 export {
   createGaussianPosterior,
   type GaussianPosterior,

@@ -5,8 +5,8 @@ import {
   type HeapHelperPool,
   type HeapKernelCall,
   MIN_ELEMENTS_PER_THREAD,
-  startHeapHelpers,
 } from './wasm-heap-helpers.js';
+import { startHeapHelpers } from './wasm-heap-helpers-start.js';
 import { SIMD_EXP, SIMD_SOFTPLUS, type UnarySimdKernel } from './wasm-unary-simd.js';
 
 type Unary = (x: number, y: number, n: number) => void;
@@ -76,6 +76,25 @@ describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
       }
     },
   );
+
+  it('runs a call on the helpers alone beside work on the calling thread', () => {
+    const size = 100_003;
+    prepare(memory, size);
+    const call = unaryCall(memory, SIMD_EXP, size);
+    (call.local as Unary)(INPUT, OUTPUT, size);
+    const alone = outputOf(memory, size);
+    prepare(memory, size);
+    const besideAt = OUTPUT + 4 * (size + 64);
+    let besideRan = false;
+    pool.runBeside(call, () => {
+      new Float32Array(memory.buffer, besideAt, 1000).fill(3);
+      besideRan = true;
+    });
+    const split = outputOf(memory, size);
+    expect(besideRan).toBe(true);
+    expect(split.every((v, i) => Object.is(v, alone[i]))).toBe(true);
+    expect(new Float32Array(memory.buffer, besideAt, 1000).every((v) => v === 3)).toBe(true);
+  });
 
   it('answers a thousand calls in a row', () => {
     prepare(memory, 40_000);

@@ -3,12 +3,9 @@ import {
   CLOSE_JOB,
   CONTROL,
   CONTROL_ARGUMENTS,
-  CONTROL_BYTES,
   CONTROL_MAX_ARGUMENTS,
   CONTROL_RESULT,
   CONTROL_TEXT_BYTES,
-  CONTROL_TEXT_OFFSET,
-  HELPER_WORKER_SOURCE,
 } from './wasm-heap-helper-worker.js';
 
 /**
@@ -48,7 +45,8 @@ export interface HeapKernelCall {
   readonly where: string;
 }
 
-interface HelperThread {
+/** One helper: its worker, the port its modules travel on, and views of its control block. */
+export interface HelperThread {
   readonly worker: import('node:worker_threads').Worker;
   readonly port: import('node:worker_threads').MessagePort;
   readonly words: Int32Array;
@@ -85,9 +83,44 @@ export class HeapHelperPool {
     const parts = Math.min(this.parallelism, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
     if (parts <= 1) return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
     const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
+    return this.postAndJoin(call, chunk, chunk, () =>
+      resultOf(call.local(...call.pointers, chunk, ...call.scalars)),
+    );
+  }
+
+  /**
+   * Runs `call` on the helpers alone (split between them) while `beside` runs on the calling
+   * thread, and returns once both are done, with `call`'s summed return value. For work that
+   * cannot be split, such as a sequential random stream, to overlap one that can. Without
+   * helpers (or below {@link MIN_ELEMENTS_PER_THREAD}) `beside` runs first, then `call`.
+   */
+  runBeside(call: HeapKernelCall, beside: () => void): number {
+    const parts = Math.min(this.parallelism - 1, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
+    if (parts < 1) {
+      beside();
+      return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
+    }
+    const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
+    return this.postAndJoin(call, 0, chunk, () => {
+      beside();
+      return 0;
+    });
+  }
+
+  /**
+   * Posts `call`'s elements from `from` on to the helpers, `chunk` each, runs `local`
+   * meanwhile, and collects every helper before returning the sum or throwing the first
+   * failure (helpers write into tensors: none may still run when this returns).
+   */
+  private postAndJoin(
+    call: HeapKernelCall,
+    from: number,
+    chunk: number,
+    local: () => number,
+  ): number {
     const functionId = this.functionId(call.module, call.exportName);
     const posted: [HelperThread, number][] = [];
-    for (let start = chunk; start < call.size; start += chunk) {
+    for (let start = from; start < call.size; start += chunk) {
       const thread = this.threads[posted.length] as HelperThread;
       const count = Math.min(chunk, call.size - start);
       const args = [...call.pointers.map((p) => p + 4 * start), count, ...call.scalars];
@@ -96,11 +129,10 @@ export class HeapHelperPool {
     let total = 0;
     let failure: unknown;
     try {
-      total = resultOf(call.local(...call.pointers, chunk, ...call.scalars));
+      total = local();
     } catch (error) {
       failure = error;
     }
-    // Always collect every helper before returning or throwing: they write into tensors.
     for (const [thread, sequence] of posted) {
       try {
         total += this.answer(thread, sequence, call.where);
@@ -189,50 +221,4 @@ function post(thread: HelperThread, functionId: number, args: number[], where: s
 
 function resultOf(value: unknown): number {
   return typeof value === 'number' ? value : 0;
-}
-
-/** Options of {@link startHeapHelpers}. */
-export interface HeapHelperOptions {
-  /** How long a call waits for a helper's answer before it throws (ms); default 60 s. */
-  readonly waitMs?: number;
-}
-
-/**
- * Starts `count` helper threads on `memory`, which must be shared (a `SharedArrayBuffer`
- * behind it: tfjs's threaded build), and resolves once each is ready. Node only.
- */
-export async function startHeapHelpers(
-  memory: LinearMemory,
-  count: number,
-  options: HeapHelperOptions = {},
-): Promise<HeapHelperPool> {
-  if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) {
-    throw new Error('bayesrnn: wasm helper threads need a shared memory (the threaded build)');
-  }
-  const { Worker, MessageChannel } = await import('node:worker_threads');
-  const threads = await Promise.all(
-    Array.from({ length: count }, async (): Promise<HelperThread> => {
-      const control = new SharedArrayBuffer(CONTROL_BYTES);
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(HELPER_WORKER_SOURCE, {
-        eval: true,
-        workerData: { memory, control, port: port2 },
-        transferList: [port2],
-      });
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-      });
-      worker.unref();
-      port1.unref();
-      return {
-        worker,
-        port: port1,
-        words: new Int32Array(control),
-        numbers: new Float64Array(control),
-        text: new Uint8Array(control, CONTROL_TEXT_OFFSET, CONTROL_TEXT_BYTES),
-      };
-    }),
-  );
-  return new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
 }

@@ -5,7 +5,7 @@ import {
   wasmHeapMemory,
   wasmKernelExports,
 } from './wasm-heap.js';
-import type { HeapHelperPool } from './wasm-heap-helpers.js';
+import type { HeapHelperPool, HeapKernelCall } from './wasm-heap-helpers.js';
 
 const pools = new WeakMap<LinearMemory, HeapHelperPool>();
 
@@ -44,15 +44,47 @@ export function runHeapKernel(
   args: HeapKernelArguments,
   where: string,
 ): number {
+  const { pool, call } = heapCall(backend, module, exportName, args, where);
+  return pool === undefined ? localResult(call) : pool.run(call);
+}
+
+/**
+ * Like {@link runHeapKernel}, but the call runs on the heap's helper threads alone while
+ * `beside` runs on this thread (see `HeapHelperPool.runBeside`): for work that cannot be split,
+ * such as drawing from a sequential random stream, overlapping one that can. Without helpers
+ * `beside` runs first, then the call.
+ */
+export function runHeapKernelBeside(
+  backend: object,
+  module: WasmKernelModule,
+  exportName: string,
+  args: HeapKernelArguments,
+  beside: () => void,
+  where: string,
+): number {
+  const { pool, call } = heapCall(backend, module, exportName, args, where);
+  if (pool !== undefined) return pool.runBeside(call, beside);
+  beside();
+  return localResult(call);
+}
+
+function heapCall(
+  backend: object,
+  module: WasmKernelModule,
+  exportName: string,
+  args: HeapKernelArguments,
+  where: string,
+): { readonly pool: HeapHelperPool | undefined; readonly call: HeapKernelCall } {
   const local = kernelFunction<(...values: number[]) => unknown>(
     wasmKernelExports(backend, module, where),
     exportName,
   );
   const { pointers, size, scalars = [] } = args;
   const pool = heapHelpersFor(wasmHeapMemory(backend, where));
-  if (pool === undefined) {
-    const result = local(...pointers, size, ...scalars);
-    return typeof result === 'number' ? result : 0;
-  }
-  return pool.run({ module, exportName, local, pointers, size, scalars, where });
+  return { pool, call: { module, exportName, local, pointers, size, scalars, where } };
+}
+
+function localResult(call: HeapKernelCall): number {
+  const result = call.local(...call.pointers, call.size, ...call.scalars);
+  return typeof result === 'number' ? result : 0;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeError } from './describe-error.js';
 import { isWasmHeapBackend, wasmHeapMemory } from './wasm-heap.js';
-import { startHeapHelpers } from './wasm-heap-helpers.js';
+import { startHeapHelpers } from './wasm-heap-helpers-start.js';
 import { attachHeapHelpers, heapHelpersFor } from './wasm-heap-run.js';
 
 /** The values of `BAYESRNN_WASM_HELPERS` that keep our kernels on the calling thread. */

@@ -1,0 +1,54 @@
+import type { LinearMemory } from './wasm-heap.js';
+import {
+  CONTROL_BYTES,
+  CONTROL_TEXT_BYTES,
+  CONTROL_TEXT_OFFSET,
+  HELPER_WORKER_SOURCE,
+} from './wasm-heap-helper-worker.js';
+import { HeapHelperPool, type HelperThread } from './wasm-heap-helpers.js';
+
+/** Options of {@link startHeapHelpers}. */
+export interface HeapHelperOptions {
+  /** How long a call waits for a helper's answer before it throws (ms); default 60 s. */
+  readonly waitMs?: number;
+}
+
+/**
+ * Starts `count` helper threads on `memory`, which must be shared (a `SharedArrayBuffer`
+ * behind it: tfjs's threaded build), and resolves once each is ready. Node only.
+ */
+export async function startHeapHelpers(
+  memory: LinearMemory,
+  count: number,
+  options: HeapHelperOptions = {},
+): Promise<HeapHelperPool> {
+  if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) {
+    throw new Error('bayesrnn: wasm helper threads need a shared memory (the threaded build)');
+  }
+  const { Worker, MessageChannel } = await import('node:worker_threads');
+  const threads = await Promise.all(
+    Array.from({ length: count }, async (): Promise<HelperThread> => {
+      const control = new SharedArrayBuffer(CONTROL_BYTES);
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(HELPER_WORKER_SOURCE, {
+        eval: true,
+        workerData: { memory, control, port: port2 },
+        transferList: [port2],
+      });
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      });
+      worker.unref();
+      port1.unref();
+      return {
+        worker,
+        port: port1,
+        words: new Int32Array(control),
+        numbers: new Float64Array(control),
+        text: new Uint8Array(control, CONTROL_TEXT_OFFSET, CONTROL_TEXT_BYTES),
+      };
+    }),
+  );
+  return new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
+}
