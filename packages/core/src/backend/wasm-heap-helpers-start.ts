@@ -26,29 +26,37 @@ export async function startHeapHelpers(
     throw new Error('bayesrnn: wasm helper threads need a shared memory (the threaded build)');
   }
   const { Worker, MessageChannel } = await import('node:worker_threads');
-  const threads = await Promise.all(
-    Array.from({ length: count }, async (): Promise<HelperThread> => {
-      const control = new SharedArrayBuffer(CONTROL_BYTES);
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(HELPER_WORKER_SOURCE, {
-        eval: true,
-        workerData: { memory, control, port: port2 },
-        transferList: [port2],
-      });
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-      });
-      worker.unref();
-      port1.unref();
-      return {
-        worker,
-        port: port1,
-        words: new Int32Array(control),
-        numbers: new Float64Array(control),
-        text: new Uint8Array(control, CONTROL_TEXT_OFFSET, CONTROL_TEXT_BYTES),
-      };
-    }),
-  );
+  const workers: import('node:worker_threads').Worker[] = [];
+  const start = async (): Promise<HelperThread> => {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(HELPER_WORKER_SOURCE, {
+      eval: true,
+      workerData: { memory, control, port: port2 },
+      transferList: [port2],
+    });
+    workers.push(worker);
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    });
+    worker.unref();
+    port1.unref();
+    return {
+      worker,
+      port: port1,
+      words: new Int32Array(control),
+      numbers: new Float64Array(control),
+      text: new Uint8Array(control, CONTROL_TEXT_OFFSET, CONTROL_TEXT_BYTES),
+    };
+  };
+  let threads: HelperThread[];
+  try {
+    threads = await Promise.all(Array.from({ length: count }, start));
+  } catch (error) {
+    // One failed: end the others, which would otherwise wait for jobs forever.
+    await Promise.all(workers.map((worker) => worker.terminate()));
+    throw error;
+  }
   return new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
 }

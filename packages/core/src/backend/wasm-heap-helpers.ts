@@ -56,8 +56,11 @@ export interface HelperThread {
 
 /** A pool of helper threads on one shared memory (see the module doc). */
 export class HeapHelperPool {
-  private readonly moduleIds = new Map<WasmKernelModule, number>();
-  private readonly functionIds = new Map<WasmKernelModule, Map<string, number>>();
+  /** Each module the helpers have instantiated: its id and its functions' ids by name. */
+  private readonly modules = new Map<
+    WasmKernelModule,
+    { id: number; functions: Map<string, number> }
+  >();
   private nextId = 0;
   private closed = false;
 
@@ -81,7 +84,7 @@ export class HeapHelperPool {
    */
   run(call: HeapKernelCall): number {
     const parts = Math.min(this.parallelism, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
-    if (parts <= 1) return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
+    if (parts <= 1) return runLocally(call);
     const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
     return this.postAndJoin(call, chunk, chunk, () =>
       resultOf(call.local(...call.pointers, chunk, ...call.scalars)),
@@ -98,7 +101,7 @@ export class HeapHelperPool {
     const parts = Math.min(this.parallelism - 1, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
     if (parts < 1) {
       beside();
-      return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
+      return runLocally(call);
     }
     const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
     return this.postAndJoin(call, 0, chunk, () => {
@@ -159,23 +162,22 @@ export class HeapHelperPool {
     );
   }
 
+  /** The id helpers know `module`'s `name` by, sending them the module and name the first time. */
   private functionId(module: WasmKernelModule, name: string): number {
-    let byName = this.functionIds.get(module);
-    if (byName === undefined) {
-      const moduleId = this.nextId++;
+    let known = this.modules.get(module);
+    if (known === undefined) {
+      known = { id: this.nextId++, functions: new Map() };
       const bytes = kernelModuleBytes(module, true);
       for (const { port } of this.threads)
-        port.postMessage({ kind: 'module', id: moduleId, bytes });
-      this.moduleIds.set(module, moduleId);
-      byName = new Map();
-      this.functionIds.set(module, byName);
+        port.postMessage({ kind: 'module', id: known.id, bytes });
+      this.modules.set(module, known);
     }
-    let id = byName.get(name);
+    let id = known.functions.get(name);
     if (id === undefined) {
       id = this.nextId++;
-      const message = { kind: 'function', id, moduleId: this.moduleIds.get(module), name };
+      const message = { kind: 'function', id, moduleId: known.id, name };
       for (const { port } of this.threads) port.postMessage(message);
-      byName.set(name, id);
+      known.functions.set(name, id);
     }
     return id;
   }
@@ -217,6 +219,11 @@ function post(thread: HelperThread, functionId: number, args: number[], where: s
   const sequence = Atomics.add(words, CONTROL.sequence, 1) + 1;
   Atomics.notify(words, CONTROL.sequence);
   return sequence;
+}
+
+/** Runs all of `call` on this thread; returns its result (0 for a function that returns nothing). */
+export function runLocally(call: HeapKernelCall): number {
+  return resultOf(call.local(...call.pointers, call.size, ...call.scalars));
 }
 
 function resultOf(value: unknown): number {

@@ -5,7 +5,7 @@ import {
   wasmHeapMemory,
   wasmKernelExports,
 } from './wasm-heap.js';
-import type { HeapHelperPool, HeapKernelCall } from './wasm-heap-helpers.js';
+import { type HeapHelperPool, type HeapKernelCall, runLocally } from './wasm-heap-helpers.js';
 
 const pools = new WeakMap<LinearMemory, HeapHelperPool>();
 
@@ -45,7 +45,7 @@ export function runHeapKernel(
   where: string,
 ): number {
   const { pool, call } = heapCall(backend, module, exportName, args, where);
-  return pool === undefined ? localResult(call) : pool.run(call);
+  return pool === undefined ? runLocally(call) : pool.run(call);
 }
 
 /**
@@ -65,7 +65,7 @@ export function runHeapKernelBeside(
   const { pool, call } = heapCall(backend, module, exportName, args, where);
   if (pool !== undefined) return pool.runBeside(call, beside);
   beside();
-  return localResult(call);
+  return runLocally(call);
 }
 
 function heapCall(
@@ -82,9 +82,4 @@ function heapCall(
   const { pointers, size, scalars = [] } = args;
   const pool = heapHelpersFor(wasmHeapMemory(backend, where));
   return { pool, call: { module, exportName, local, pointers, size, scalars, where } };
-}
-
-function localResult(call: HeapKernelCall): number {
-  const result = call.local(...call.pointers, call.size, ...call.scalars);
-  return typeof result === 'number' ? result : 0;
 }

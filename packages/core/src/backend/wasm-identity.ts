@@ -1,8 +1,10 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** tfjs-wasm's own `Identity`, kept so {@link unregisterWasmSharedIdentity} can restore it. */
-let original: KernelConfig | undefined;
+import {
+  originalWasmKernel,
+  replaceWasmKernel,
+  restoreWasmKernel,
+} from './wasm-kernel-replacement.js';
 
 /**
  * `Identity` that shares its input's data instead of copying it, as tfjs's `cpu` backend and
@@ -13,25 +15,17 @@ let original: KernelConfig | undefined;
  */
 const sharedIdentity: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return (original as KernelConfig).kernelFunc(args);
+  if (x.dtype === 'string') return originalWasmKernel(tf.Identity).kernelFunc(args);
   (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
 /** Replaces tfjs-wasm's copying `Identity` with {@link sharedIdentity}. Idempotent. */
 export function registerWasmSharedIdentity(): void {
-  if (original !== undefined) return;
-  const tfjsKernel = tf.getKernel(tf.Identity, 'wasm');
-  if (tfjsKernel === undefined) return;
-  original = tfjsKernel;
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel({ kernelName: tf.Identity, backendName: 'wasm', kernelFunc: sharedIdentity });
+  replaceWasmKernel(tf.Identity, sharedIdentity);
 }
 
 /** Puts tfjs-wasm's copying `Identity` back (for side-by-side comparisons). */
 export function unregisterWasmSharedIdentity(): void {
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel(original);
-  original = undefined;
+  restoreWasmKernel(tf.Identity);
 }

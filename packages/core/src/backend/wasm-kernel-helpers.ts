@@ -3,6 +3,7 @@ import { describeError } from './describe-error.js';
 import { isWasmHeapBackend, wasmHeapMemory } from './wasm-heap.js';
 import { startHeapHelpers } from './wasm-heap-helpers-start.js';
 import { attachHeapHelpers, heapHelpersFor } from './wasm-heap-run.js';
+import { isNode } from './wasm-node-threads.js';
 
 /** The values of `BAYESRNN_WASM_HELPERS` that keep our kernels on the calling thread. */
 const OFF_VALUES = new Set(['0', 'off', 'false', 'no']);
@@ -25,9 +26,7 @@ export async function startKernelHelpers(
   if (raw !== undefined && OFF_VALUES.has(raw)) {
     return { threads: 1, reason: `BAYESRNN_WASM_HELPERS=${raw}` };
   }
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-    return { threads: 1, reason: 'helpers need Node' };
-  }
+  if (!isNode()) return { threads: 1, reason: 'helpers need Node' };
   const memory = wasmHeapMemory(backend, 'startKernelHelpers');
   const existing = heapHelpersFor(memory);
   if (existing !== undefined) return { threads: existing.parallelism, reason: 'as before' };

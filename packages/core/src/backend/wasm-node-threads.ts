@@ -64,7 +64,8 @@ export function resolveWasmThreads(
   return { threads: Math.min(Math.max(cores, 1), 8), reason: 'one per core' };
 }
 
-function isNode(): boolean {
+/** Whether this runs in Node (where `worker_threads` and these patches exist). */
+export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 

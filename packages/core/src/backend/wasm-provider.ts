@@ -4,6 +4,7 @@ import { registerWasmFixes } from './wasm-fixes.js';
 import { startKernelHelpers } from './wasm-kernel-helpers.js';
 import {
   initWasmWithNodeThreads,
+  isNode,
   resolveWasmThreads,
   type WasmThreadsChoice,
 } from './wasm-node-threads.js';
@@ -51,7 +52,7 @@ export function createWasmProvider(options: WasmProviderOptions = {}): BackendPr
 }
 
 async function logicalCores(): Promise<number> {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') return 1;
+  if (!isNode()) return 1;
   const os = (await import('node:os')).default;
   return os.availableParallelism?.() ?? os.cpus().length;
 }

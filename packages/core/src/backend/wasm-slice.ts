@@ -1,13 +1,19 @@
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  originalWasmKernel,
+  replaceWasmKernel,
+  restoreWasmKernel,
+} from './wasm-kernel-replacement.js';
 
 /**
  * `Slice`, `Unpack` and `SplitV` for tfjs-wasm that copy only what they return. tfjs-wasm's
  * `Slice` starts by reading its whole input back (`readSync` copies the tensor out of the
- * heap), and its `Unpack` and `SplitV` call that `Slice` once per output, so unstacking a `[20, 20, 800]` window of
- * gate pre-activations along time copied the window twenty times: 8.2 ms for 1.3 MB, four
- * times per PTB-small training step (the LSTM's unstack and its stack's gradient). These copy
- * the selected rows straight between heap views. Strings keep tfjs's kernels.
+ * heap), and its `Unpack` and `SplitV` call that `Slice` once per output, so unstacking a
+ * `[20, 20, 800]` window of gate pre-activations along time copied the window twenty times:
+ * 8.2 ms for 1.3 MB, four times per PTB-small training step (the LSTM's unstack and its
+ * stack's gradient). These copy the selected rows straight between heap views. Strings keep
+ * tfjs's kernels.
  */
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
@@ -61,12 +67,9 @@ export function copyBox(
   }
 }
 
-/** tfjs-wasm's own kernels, kept to run strings and for {@link unregisterWasmSlice}. */
-const originals = new Map<string, KernelConfig>();
-
 const fastSlice: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return (originals.get(tf.Slice) as KernelConfig).kernelFunc(args);
+  if (x.dtype === 'string') return originalWasmKernel(tf.Slice).kernelFunc(args);
   const backend = args.backend as unknown as WasmBackendView;
   const [begin, size] = tf.slice_util.parseSliceParams(
     x as tf.Tensor,
@@ -81,7 +84,7 @@ const fastSlice: KernelFunc = (args) => {
 const fastUnpack: KernelFunc = (args) => {
   const value = args.inputs.value as TensorInfo;
   if (value.dtype === 'string') {
-    return (originals.get(tf.Unpack) as KernelConfig).kernelFunc(args);
+    return originalWasmKernel(tf.Unpack).kernelFunc(args);
   }
   const backend = args.backend as unknown as WasmBackendView;
   const rank = value.shape.length;
@@ -101,7 +104,7 @@ const fastUnpack: KernelFunc = (args) => {
 
 const fastSplitV: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return (originals.get(tf.SplitV) as KernelConfig).kernelFunc(args);
+  if (x.dtype === 'string') return originalWasmKernel(tf.SplitV).kernelFunc(args);
   const backend = args.backend as unknown as WasmBackendView;
   const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] as number;
   const sizes = tf.backend_util.prepareSplitSize(
@@ -129,23 +132,10 @@ const KERNELS: readonly [string, KernelFunc][] = [
 
 /** Replaces tfjs-wasm's `Slice`, `Unpack` and `SplitV` with the ones above. Idempotent. */
 export function registerWasmSlice(): void {
-  for (const [kernelName, kernelFunc] of KERNELS) {
-    if (originals.has(kernelName)) continue;
-    const tfjsKernel = tf.getKernel(kernelName, 'wasm');
-    if (tfjsKernel === undefined) continue;
-    originals.set(kernelName, tfjsKernel);
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-  }
+  for (const [kernelName, kernelFunc] of KERNELS) replaceWasmKernel(kernelName, kernelFunc);
 }
 
 /** Puts tfjs-wasm's own kernels back (for side-by-side comparisons). */
 export function unregisterWasmSlice(): void {
-  for (const [kernelName] of KERNELS) {
-    const original = originals.get(kernelName);
-    if (original === undefined) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(original);
-    originals.delete(kernelName);
-  }
+  for (const [kernelName] of KERNELS) restoreWasmKernel(kernelName);
 }

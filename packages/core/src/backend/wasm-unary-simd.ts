@@ -1,9 +1,9 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { EXP_WASM_PLAIN, EXP_WASM_SHARED } from './exp-wasm.generated.js';
 import { SOFTPLUS_WASM_PLAIN, SOFTPLUS_WASM_SHARED } from './softplus-wasm.generated.js';
 import type { WasmKernelModule } from './wasm-heap.js';
 import { wasmHeapKernelFunc } from './wasm-heap-kernel.js';
+import { replaceWasmKernel, restoreWasmKernel } from './wasm-kernel-replacement.js';
 
 /** `f(x, y, n)`: writes `f(x[i])` to `y[i]`; x and y are heap byte offsets. */
 export type UnaryExport = (xOffset: number, yOffset: number, size: number) => void;
@@ -42,9 +42,6 @@ export const SIMD_EXP: UnarySimdKernel = {
 /** Every unary kernel {@link registerWasmUnarySimd} installs. */
 export const SIMD_UNARY_KERNELS: readonly UnarySimdKernel[] = [SIMD_SOFTPLUS, SIMD_EXP];
 
-/** The originals, kept so {@link unregisterWasmUnarySimd} can restore them. */
-const originals = new Map<string, KernelConfig>();
-
 /**
  * Replaces tfjs-backend-wasm's kernels for `kernels` (default: all of
  * {@link SIMD_UNARY_KERNELS}) with this package's SIMD ones: four lanes at a time with
@@ -53,30 +50,12 @@ const originals = new Map<string, KernelConfig>();
  */
 export function registerWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
   for (const kernel of kernels) {
-    if (originals.has(kernel.kernelName)) continue;
-    const tfjsKernel = tf.getKernel(kernel.kernelName, 'wasm');
-    if (tfjsKernel === undefined) continue;
-    originals.set(kernel.kernelName, tfjsKernel);
-    tf.unregisterKernel(kernel.kernelName, 'wasm');
-    tf.registerKernel({
-      kernelName: kernel.kernelName,
-      backendName: 'wasm',
-      kernelFunc: wasmHeapKernelFunc({ ...kernel, inputs: ['x'], outputs: 1 }),
-    });
+    const spec = { ...kernel, inputs: ['x'], outputs: 1 };
+    replaceWasmKernel(kernel.kernelName, wasmHeapKernelFunc(spec));
   }
 }
 
 /** Puts tfjs's own kernels back (for side-by-side comparisons). */
 export function unregisterWasmUnarySimd(kernels = SIMD_UNARY_KERNELS): void {
-  for (const { kernelName } of kernels) {
-    const original = originals.get(kernelName);
-    if (original === undefined) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(original);
-    // tfjs binds its kernel to the module in a setup step that runs when the backend starts;
-    // a backend that started while ours was registered never ran it.
-    const backend = tf.findBackend('wasm');
-    if (backend !== null) original.setupFunc?.(backend);
-    originals.delete(kernelName);
-  }
+  for (const { kernelName } of kernels) restoreWasmKernel(kernelName);
 }
