@@ -2,6 +2,8 @@ import { uniform } from '@bayesrnn/core';
 import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
+import { lstmUntiedWindow } from './lstm-untied-window.js';
+import { lstmUpdate } from './lstm-update.js';
 import { createRecurrentCell } from './recurrent-cell.js';
 import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
@@ -109,24 +111,6 @@ function lstmStep(
   return lstmUpdate(i, f, g, o, state.c);
 }
 
-/** The gates' equations given their pre-activations `[batchSize, hiddenSize]` each. */
-function lstmUpdate(
-  i: tf.Tensor2D,
-  f: tf.Tensor2D,
-  g: tf.Tensor2D,
-  o: tf.Tensor2D,
-  previousC: tf.Tensor2D,
-): LstmState {
-  // c_t = σ(f) ⊙ c_{t−1} + σ(i) ⊙ tanh(g): c is carried unmasked (papers.md §3.5.4).
-  const c = tf.add(
-    tf.mul(tf.sigmoid(f), previousC),
-    tf.mul(tf.sigmoid(i), tf.tanh(g)),
-  ) as tf.Tensor2D;
-  // h_t = σ(o) ⊙ tanh(c_t).
-  const h = tf.mul(tf.sigmoid(o), tf.tanh(c)) as tf.Tensor2D;
-  return { h, c };
-}
-
 /**
  * A whole window with the input projection off the per-step path. The kernel's rows split into
  * `W_x` (the first `inputSize`) and `W_h`, so `[x̃_t; h̃] · kernel + b = x̃_t W_x + b + h̃ W_h`:
@@ -138,7 +122,7 @@ function lstmUpdate(
  *
  * One large matmul replaces half the work of `steps` small ones, and the per-step concat of
  * `[x; h]` disappears (about 20% of an LSTM layer's step time on wasm). Untied masks (one per
- * gate) return `undefined` and are stepped: their input projection differs per gate.
+ * gate) take `lstmUntiedWindow`, the same idea with one projection per gate.
  */
 function lstmWindow(
   weights: Weights<LstmWeightName>,
@@ -147,7 +131,9 @@ function lstmWindow(
   window: RecurrentDropoutWindow,
 ): { outputs: tf.Tensor3D; state: LstmState } | undefined {
   const { inputMask, recurrentMask } = window;
-  if (inputMask?.rank === 3 || recurrentMask?.rank === 3) return undefined;
+  if (inputMask?.rank === 3 || recurrentMask?.rank === 3) {
+    return lstmUntiedWindow(weights, inputs, state, window);
+  }
   const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
   const [hiddenSize = 0] = state.h.shape.slice(1);
   const columns = GATES * hiddenSize;

@@ -28,7 +28,9 @@ export {
 } from './backend/wasm-heap.js';
 export {
   HeapHelperPool,
+  type HeapJob,
   type HeapKernelCall,
+  type HeapPartsCall,
   MIN_ELEMENTS_PER_THREAD,
 } from './backend/wasm-heap-helpers.js';
 export { type HeapHelperOptions, startHeapHelpers } from './backend/wasm-heap-helpers-start.js';
@@ -41,8 +43,10 @@ export {
   attachHeapHelpers,
   type HeapKernelArguments,
   heapHelpersFor,
+  heapKernelParallelism,
   runHeapKernel,
   runHeapKernelBeside,
+  runHeapKernelParts,
 } from './backend/wasm-heap-run.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';

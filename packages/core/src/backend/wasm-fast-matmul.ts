@@ -1,6 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { unfusedMatMul, wasmFusesEpilogue } from './wasm-fused-bias.js';
+import { gemmAccepts, wasmGemm } from './wasm-gemm.js';
 import {
   asWasmBackend,
   disposeIntermediates,
@@ -9,6 +10,14 @@ import {
   singleOutput,
 } from './wasm-kernel-utils.js';
 import { runAsBatchOneMatMuls } from './wasm-matmul-batches.js';
+
+/**
+ * Whether `BatchMatMul` runs on {@link wasmGemm} (`wasm/gemm.c`). `BAYESRNN_WASM_GEMM=off` keeps
+ * XNNPACK (for side-by-side comparisons); read once, when this module loads.
+ */
+const OWN_GEMM =
+  typeof process === 'undefined' ||
+  !['off', '0', 'false'].includes(process.env.BAYESRNN_WASM_GEMM?.trim().toLowerCase() ?? '');
 
 /**
  * Marks a wrapper and holds the kernel it wraps. `Symbol.for` (not a module-local symbol) so
@@ -21,8 +30,17 @@ const ORIGINAL_KERNEL = Symbol.for('bayesrnn.wasm.fastMatMul.original');
 const MATMUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
 
 /**
- * Wraps the wasm `BatchMatMul` and `_FusedMatMul` kernels so that the original kernel only
- * ever runs on its fast path: untransposed, batch 1.
+ * Wraps the wasm `BatchMatMul` and `_FusedMatMul` kernels: `BatchMatMul` runs on this
+ * project's {@link wasmGemm}, and the original kernel only ever runs on its fast path:
+ * untransposed, batch 1.
+ *
+ * Why our own product: XNNPACK packs B into a new layout the first time it sees a B (a
+ * tensor id), and in training nearly every B is new: weights change every step, gradients
+ * every call. Packing cost more than the product itself for the LSTM's per-step gradients
+ * ([20,800]×[800,200]: 0.41 ms with packing, 0.13 ms ours), and ours, split by columns over
+ * the helper threads, also beat XNNPACK's packed product on the softmax's [400,200]×[200,10000]
+ * (13.4 vs 17.4 ms). `Aᵀ·B` is read transposed in place; `A·Bᵀ` transposes B first.
+ * `BAYESRNN_WASM_GEMM=off` keeps XNNPACK for `BatchMatMul` as well.
  *
  * Why: with `transposeA`/`transposeB`, or a batch dimension, tfjs-backend-wasm 4.22 leaves
  * XNNPACK for a loop ~10× slower ([400,200]×[200,800]: ~38 ms transposed vs ~4 ms), and
@@ -68,9 +86,15 @@ function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
         return unfusedMatMul(wasm, inputs, backend, attrs ?? {});
       }
     }
-    if (!transposeA && !transposeB && isUnbatched(a) && isUnbatched(b)) return original(args);
+    const own = OWN_GEMM && kernelName === tf.BatchMatMul && gemmAccepts(a, b);
+    if (!own && !transposeA && !transposeB && isUnbatched(a) && isUnbatched(b))
+      return original(args);
     const made: TensorInfo[] = [];
     try {
+      if (own) {
+        const plainB = transposeB ? swapLastTwoAxes(b, backend, made) : b;
+        return wasmGemm(wasm, a, plainB, transposeA, kernelName);
+      }
       const plainA = transposeA ? swapLastTwoAxes(a, backend, made) : a;
       const plainB = transposeB ? swapLastTwoAxes(b, backend, made) : b;
       const plainAttrs = { ...attrs, transposeA: false, transposeB: false };

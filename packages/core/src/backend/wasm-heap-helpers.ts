@@ -27,22 +27,31 @@ export const MIN_ELEMENTS_PER_THREAD = 16_384;
 /** Chunks start on multiples of this many elements (64 bytes of float32: one cache line). */
 const CHUNK_ALIGNMENT = 16;
 
-/** One call of a kernel function `f(...pointers, size, ...scalars)` over float32 arrays. */
-export interface HeapKernelCall {
+/** A kernel function to run on the pool: which module and export, and the local instance. */
+export interface HeapJob {
   /** The module, so that helpers can instantiate it. */
   readonly module: WasmKernelModule;
   /** The exported function's name. */
   readonly exportName: string;
   /** That function instantiated on this thread. */
   readonly local: (...args: number[]) => unknown;
+  /** Names the caller in errors. */
+  readonly where: string;
+}
+
+/** One call of a kernel function `f(...pointers, size, ...scalars)` over float32 arrays. */
+export interface HeapKernelCall extends HeapJob {
   /** Byte offsets of float32 arrays of `size` elements each (inputs and outputs). */
   readonly pointers: readonly number[];
   /** Elements per array. */
   readonly size: number;
   /** The arguments after `size`. */
   readonly scalars: readonly number[];
-  /** Names the caller in errors. */
-  readonly where: string;
+}
+
+/** A kernel split by its caller: the full argument list of each part (see `runParts`). */
+export interface HeapPartsCall extends HeapJob {
+  readonly parts: readonly number[][];
 }
 
 /** One helper: its worker, the port its modules travel on, and views of its control block. */
@@ -86,7 +95,7 @@ export class HeapHelperPool {
     const parts = Math.min(this.parallelism, Math.floor(call.size / MIN_ELEMENTS_PER_THREAD));
     if (parts <= 1) return runLocally(call);
     const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
-    return this.postAndJoin(call, chunk, chunk, () =>
+    return this.postAndJoin(call, chunkArguments(call, chunk, chunk), () =>
       resultOf(call.local(...call.pointers, chunk, ...call.scalars)),
     );
   }
@@ -104,31 +113,42 @@ export class HeapHelperPool {
       return runLocally(call);
     }
     const chunk = Math.ceil(call.size / parts / CHUNK_ALIGNMENT) * CHUNK_ALIGNMENT;
-    return this.postAndJoin(call, 0, chunk, () => {
+    return this.postAndJoin(call, chunkArguments(call, 0, chunk), () => {
       beside();
       return 0;
     });
   }
 
   /**
-   * Posts `call`'s elements from `from` on to the helpers, `chunk` each, runs `local`
-   * meanwhile, and collects every helper before returning the sum or throwing the first
-   * failure (helpers write into tensors: none may still run when this returns).
+   * Runs a kernel that is split some other way than element by element (a matrix product by
+   * column blocks): one call per entry of `parts`, the first on this thread and the rest on
+   * helpers, and returns the sum of their results. More parts than {@link parallelism} (or a
+   * closed pool) run one after another on this thread.
+   */
+  runParts(call: HeapPartsCall): number {
+    const [first, ...rest] = call.parts;
+    if (first === undefined) return 0;
+    if (rest.length > this.threads.length || this.closed) {
+      return call.parts.reduce((sum, args) => sum + resultOf(call.local(...args)), 0);
+    }
+    return this.postAndJoin(call, rest, () => resultOf(call.local(...first)));
+  }
+
+  /**
+   * Posts one job per entry of `helperArguments` to the helpers, runs `local` meanwhile, and
+   * collects every helper before returning the sum or throwing the first failure (helpers
+   * write into tensors: none may still run when this returns).
    */
   private postAndJoin(
-    call: HeapKernelCall,
-    from: number,
-    chunk: number,
+    call: HeapJob,
+    helperArguments: readonly number[][],
     local: () => number,
   ): number {
     const functionId = this.functionId(call.module, call.exportName);
-    const posted: [HelperThread, number][] = [];
-    for (let start = from; start < call.size; start += chunk) {
-      const thread = this.threads[posted.length] as HelperThread;
-      const count = Math.min(chunk, call.size - start);
-      const args = [...call.pointers.map((p) => p + 4 * start), count, ...call.scalars];
-      posted.push([thread, post(thread, functionId, args, call.where)]);
-    }
+    const posted = helperArguments.map((args, index): [HelperThread, number] => {
+      const thread = this.threads[index] as HelperThread;
+      return [thread, post(thread, functionId, args, call.where)];
+    });
     let total = 0;
     let failure: unknown;
     try {
@@ -219,6 +239,16 @@ function post(thread: HelperThread, functionId: number, args: number[], where: s
   const sequence = Atomics.add(words, CONTROL.sequence, 1) + 1;
   Atomics.notify(words, CONTROL.sequence);
   return sequence;
+}
+
+/** The arguments of `call`'s elements from `from` on, `chunk` per helper. */
+function chunkArguments(call: HeapKernelCall, from: number, chunk: number): number[][] {
+  const parts: number[][] = [];
+  for (let start = from; start < call.size; start += chunk) {
+    const count = Math.min(chunk, call.size - start);
+    parts.push([...call.pointers.map((p) => p + 4 * start), count, ...call.scalars]);
+  }
+  return parts;
 }
 
 /** Runs all of `call` on this thread; returns its result (0 for a function that returns nothing). */

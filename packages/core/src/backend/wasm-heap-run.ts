@@ -68,6 +68,36 @@ export function runHeapKernelBeside(
   return runLocally(call);
 }
 
+/** How many threads a kernel split with {@link runHeapKernelParts} can use on `backend`'s heap. */
+export function heapKernelParallelism(backend: object, where: string): number {
+  return heapHelpersFor(wasmHeapMemory(backend, where))?.parallelism ?? 1;
+}
+
+/**
+ * Calls `module`'s `exportName` once per entry of `parts` (each entry is that call's whole
+ * argument list), split over the heap's helper threads: for kernels that are not element-wise
+ * and are divided by their caller, such as a matrix product by column blocks. Plan at most
+ * {@link heapKernelParallelism} parts; more run one after another. Returns the summed results.
+ */
+export function runHeapKernelParts(
+  backend: object,
+  module: WasmKernelModule,
+  exportName: string,
+  parts: readonly number[][],
+  where: string,
+): number {
+  const local = kernelFunction<(...values: number[]) => unknown>(
+    wasmKernelExports(backend, module, where),
+    exportName,
+  );
+  const pool = heapHelpersFor(wasmHeapMemory(backend, where));
+  if (pool !== undefined) return pool.runParts({ module, exportName, local, parts, where });
+  return parts.reduce((sum, args) => {
+    const value = local(...args);
+    return sum + (typeof value === 'number' ? value : 0);
+  }, 0);
+}
+
 function heapCall(
   backend: object,
   module: WasmKernelModule,

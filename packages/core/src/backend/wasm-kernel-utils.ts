@@ -5,7 +5,7 @@ import { getKernel } from '@tensorflow/tfjs-core';
 /** The parts of the wasm backend this package's kernels use (the engine passes it as `{}`). */
 export type WasmBackend = Pick<
   BackendWasm,
-  'readSync' | 'makeOutput' | 'disposeData' | 'typedArrayFromHeap' | 'dataIdMap'
+  'readSync' | 'makeOutput' | 'disposeData' | 'typedArrayFromHeap' | 'dataIdMap' | 'wasm'
 >;
 
 /**
@@ -14,7 +14,14 @@ export type WasmBackend = Pick<
  * the heap code.
  */
 export function asWasmBackend(backend: object, kernelName: string): WasmBackend {
-  const parts = ['readSync', 'makeOutput', 'disposeData', 'typedArrayFromHeap', 'dataIdMap'];
+  const parts = [
+    'readSync',
+    'makeOutput',
+    'disposeData',
+    'typedArrayFromHeap',
+    'dataIdMap',
+    'wasm',
+  ];
   if (parts.every((part) => part in backend)) {
     return backend as WasmBackend;
   }

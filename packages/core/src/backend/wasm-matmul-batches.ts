@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { heapView, releaseHeapView } from './wasm-heap-view.js';
 import { disposeIntermediates, type WasmBackend } from './wasm-kernel-utils.js';
 
 /** One untransposed product of rank-3 operands `[1, rows, inner] × [1, inner, columns]`. */
@@ -68,7 +69,12 @@ function batchDims(a: TensorInfo, b: TensorInfo): BatchDims {
   };
 }
 
-/** One product per batch entry of `b` (and of `a`, unless `a` is shared), written in place. */
+/**
+ * One product per batch entry of `b` (and of `a`, unless `a` is shared), written in place.
+ * The entries are heap views of the operands, not copies: copying them out through
+ * `readSync` and back cost 3× the products themselves ([4,20,200]×[4,200,200]: 1.0 ms
+ * against 0.3 ms for four plain calls).
+ */
 function splitBatches(
   wasm: WasmBackend,
   a: TensorInfo,
@@ -80,21 +86,21 @@ function splitBatches(
   const out = wasm.makeOutput(dims.outShape, 'float32');
   try {
     for (let entry = 0; entry < bBatch; entry++) {
-      const made: TensorInfo[] = [];
-      const track = (info: TensorInfo) => {
-        made.push(info);
-        return info;
+      const views: TensorInfo[] = [];
+      const view = (x: TensorInfo, shape: number[]) => {
+        const made = heapView(wasm, x, entry * tf.util.sizeFromShape(shape), shape);
+        views.push(made);
+        return made;
       };
       try {
         const aShape = [1, rows, inner];
-        const aEntry =
-          aBatch === 1 ? { ...a, shape: aShape } : track(sliceEntry(wasm, a, entry, aShape));
-        const bEntry = track(sliceEntry(wasm, b, entry, [1, inner, columns]));
-        const product = track(single(aEntry, bEntry));
+        const aEntry = aBatch === 1 ? { ...a, shape: aShape } : view(a, aShape);
+        const product = single(aEntry, view(b, [1, inner, columns]));
         // Views are taken after the kernel ran: a heap growth would detach older ones.
         wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(product), entry * rows * columns);
+        disposeIntermediates(wasm, [product]);
       } finally {
-        disposeIntermediates(wasm, made);
+        for (const made of views) releaseHeapView(wasm, made);
       }
     }
     return out;
@@ -102,11 +108,4 @@ function splitBatches(
     wasm.disposeData(out.dataId);
     throw error;
   }
-}
-
-/** A copy of batch entry `entry` of `x` (row-major), as a new wasm tensor of `shape`. */
-function sliceEntry(wasm: WasmBackend, x: TensorInfo, entry: number, shape: number[]) {
-  const size = tf.util.sizeFromShape(shape);
-  const values = wasm.readSync(x.dataId, entry * size, (entry + 1) * size);
-  return wasm.makeOutput(shape, x.dtype, undefined, values);
 }

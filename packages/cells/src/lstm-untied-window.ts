@@ -1,0 +1,80 @@
+import type { Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LstmState, LstmWeightName } from './lstm-cell.js';
+import { lstmUpdate } from './lstm-update.js';
+import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
+
+/** Gate blocks of the kernel's columns: i, f, g, o. */
+const GATES = 4;
+
+/**
+ * A whole LSTM window under untied variational dropout (Gal & Ghahramani 2016, §3.1: one mask
+ * per gate, `z_x^g` `[batchSize, inputSize]` and `z_h^g` `[batchSize, hiddenSize]`), with the
+ * input projection off the per-step path as in the tied window:
+ *
+ * ```
+ * P^g = (X ⊙ z_x^g) · W_x^g + b^g            all steps, all gates: [4, B·T, in] × [4, in, H], once
+ * a^g_t = P^g_t + (h_{t−1} ⊙ z_h^g) · W_h^g   per step: [4, B, H] × [4, H, H]
+ * ```
+ *
+ * `W^g` is the g-th column block of the kernel. The per-gate view of the kernel
+ * (`[in + H, 4, H]` → `[4, in + H, H]`) is made once per window, where stepping made it once
+ * per step; the multiply-adds are those of the tied path. This is what Monte-Carlo dropout
+ * evaluation and Gal's untied training run.
+ *
+ * @param inputs - `[batchSize, steps, inputSize]`.
+ * @param window - masks of rank 3 (`[4, batchSize, size]`), rank 2 (shared) or none.
+ */
+export function lstmUntiedWindow(
+  weights: Weights<LstmWeightName>,
+  inputs: tf.Tensor3D,
+  state: LstmState,
+  window: RecurrentDropoutWindow,
+): { outputs: tf.Tensor3D; state: LstmState } {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  const [hiddenSize = 0] = state.h.shape.slice(1);
+  const kernelByGate = tf.transpose(
+    tf.reshape(weights.kernel, [inputSize + hiddenSize, GATES, hiddenSize]),
+    [1, 0, 2],
+  );
+  const [inputKernels, recurrentKernels] = tf.split(kernelByGate, [inputSize, hiddenSize], 1) as [
+    tf.Tensor3D,
+    tf.Tensor3D,
+  ];
+  const x = gateInputs(inputs, window.inputMask);
+  const projected = tf.add(
+    tf.matMul(x, inputKernels),
+    tf.reshape(weights.bias, [GATES, 1, hiddenSize]),
+  );
+  const byStep = tf.unstack(tf.reshape(projected, [GATES, batchSize, steps, hiddenSize]), 2);
+  let current = state;
+  const outputs: tf.Tensor2D[] = [];
+  for (const projection of byStep) {
+    const h = perGate(current.h, window.recurrentMask);
+    const pre = tf.add(tf.matMul(h, recurrentKernels), projection);
+    const [i, f, g, o] = tf.unstack(pre, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    current = lstmUpdate(i, f, g, o, current.c);
+    outputs.push(current.h);
+  }
+  return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };
+}
+
+/** `[4, batchSize · steps, inputSize]`: the window's inputs as each gate sees them. */
+function gateInputs(inputs: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  let masked: tf.Tensor;
+  if (mask?.rank === 3) {
+    // [1, B, T, in] ⊙ [4, B, 1, in]: each gate's z_x^g, fixed over the steps.
+    masked = tf.mul(tf.expandDims(inputs, 0), tf.expandDims(mask, 2));
+  } else {
+    const shared = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
+    masked = tf.broadcastTo(shared, [GATES, batchSize, steps, inputSize]);
+  }
+  return tf.reshape(masked, [GATES, batchSize * steps, inputSize]);
+}
+
+/** `[4, batchSize, hiddenSize]`: `h ⊙ z_h^g` for every gate (`h` itself where there is no mask). */
+function perGate(h: tf.Tensor2D, mask: tf.Tensor | undefined): tf.Tensor3D {
+  const masked = mask === undefined ? h : tf.mul(h, mask);
+  return (masked.rank === 3 ? masked : tf.broadcastTo(masked, [GATES, ...h.shape])) as tf.Tensor3D;
+}
