@@ -96,6 +96,33 @@ describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
     expect(new Float32Array(memory.buffer, besideAt, 1000).every((v) => v === 3)).toBe(true);
   });
 
+  it('runs caller-planned parts, on helpers when there are enough, else one after another', () => {
+    const size = 30_000;
+    for (const partCount of [1, helpers + 1, helpers + 2]) {
+      prepare(memory, size);
+      const call = unaryCall(memory, SIMD_SOFTPLUS, size);
+      (call.local as Unary)(INPUT, OUTPUT, size);
+      const alone = outputOf(memory, size);
+      prepare(memory, size);
+      // Uneven parts, as a caller would plan them: [start, end) each.
+      const bounds = Array.from({ length: partCount + 1 }, (_, i) =>
+        Math.round((size * i * i) / (partCount * partCount)),
+      );
+      const parts = bounds
+        .slice(1)
+        .map((end, i) => [
+          INPUT + 4 * (bounds[i] ?? 0),
+          OUTPUT + 4 * (bounds[i] ?? 0),
+          end - (bounds[i] ?? 0),
+        ]);
+      expect(pool.runParts({ ...call, parts })).toBe(0);
+      const split = outputOf(memory, size);
+      expect(split.every((v, i) => Object.is(v, alone[i]))).toBe(true);
+      expect(split[size]).toBe(-7.25);
+    }
+    expect(pool.runParts({ ...unaryCall(memory, SIMD_EXP, 0), parts: [] })).toBe(0);
+  });
+
   it('answers a thousand calls in a row', () => {
     prepare(memory, 40_000);
     const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
