@@ -16,6 +16,7 @@ export {
   type LstmState,
   type LstmWeightName,
 } from './lstm-cell.js';
+export { LSTM_CELL_GRAD_KERNEL, LSTM_CELL_KERNEL, lstmGates } from './lstm-gates.js';
 export {
   disposeRecurrentDropoutWindow,
   NO_DROPOUT,

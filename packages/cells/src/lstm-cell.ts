@@ -2,6 +2,7 @@ import { uniform } from '@bayesrnn/core';
 import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
+import { lstmGates } from './lstm-gates.js';
 import { lstmUntiedWindow } from './lstm-untied-window.js';
 import { lstmUpdate } from './lstm-update.js';
 import { createRecurrentCell } from './recurrent-cell.js';
@@ -152,13 +153,7 @@ function lstmWindow(
   for (const projection of tf.unstack(projected, 1)) {
     const h = recurrentMask === undefined ? current.h : tf.mul(current.h, recurrentMask);
     const pre = tf.add(tf.matMul(h, recurrentKernel as tf.Tensor2D), projection);
-    const [i, f, g, o] = tf.split(pre, GATES, 1) as [
-      tf.Tensor2D,
-      tf.Tensor2D,
-      tf.Tensor2D,
-      tf.Tensor2D,
-    ];
-    current = lstmUpdate(i, f, g, o, current.c);
+    current = lstmGates(pre, current.c);
     outputs.push(current.h);
   }
   return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };

@@ -1,7 +1,7 @@
 import type { Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LstmState, LstmWeightName } from './lstm-cell.js';
-import { lstmUpdate } from './lstm-update.js';
+import { lstmGates } from './lstm-gates.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 
 /** Gate blocks of the kernel's columns: i, f, g, o. */
@@ -52,8 +52,7 @@ export function lstmUntiedWindow(
   for (const projection of byStep) {
     const h = perGate(current.h, window.recurrentMask);
     const pre = tf.add(tf.matMul(h, recurrentKernels), projection);
-    const [i, f, g, o] = tf.unstack(pre, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    current = lstmUpdate(i, f, g, o, current.c);
+    current = lstmGates(pre, current.c);
     outputs.push(current.h);
   }
   return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };

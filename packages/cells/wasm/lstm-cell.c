@@ -1,0 +1,121 @@
+// The LSTM's gate equations for one time step, and their gradient, each one pass over tfjs's
+// wasm heap (WebAssembly SIMD, four units at a time):
+//
+//   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)                       lstm_forward
+//   c = f ⊙ c_prev + i ⊙ g     h = o ⊙ tanh(c)
+//
+//   dc_t   = dc + dh ⊙ o ⊙ (1 − tanh²(c))                                  lstm_backward
+//   da_i = dc_t ⊙ g ⊙ i(1 − i)   da_f = dc_t ⊙ c_prev ⊙ f(1 − f)
+//   da_g = dc_t ⊙ i ⊙ (1 − g²)   da_o = dh ⊙ tanh(c) ⊙ o(1 − o)   dc_prev = dc_t ⊙ f
+//
+// Pre-activations a are read in either layout the cell makes: [B, 4H] (gate blocks side by
+// side in a row: gate_stride H, row_stride 4H) or [4, B, H] (gate_stride B·H, row_stride H);
+// da is written in the same layout. The forward pass keeps (i, f, g, o, tanh c) as `acts`
+// [B, 5H] for the backward pass. Why one kernel: tfjs runs the nine element-wise ops of these
+// equations (and some twenty for their gradient) as separate kernels on [B, H] = [20, 200],
+// where each costs its fixed overhead, not its arithmetic.
+//
+// The module owns no memory, data or stack: it imports tfjs's linear memory and works in
+// place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
+#include "../../core/wasm/simd-math.h"
+
+static inline v128_t sigmoid4(v128_t x) { return sigmoid_from(x, exp_neg(wasm_f32x4_abs(x))); }
+
+// tanh as Cephes' tanhf: x + x³ P(x²) below |x| = 0.625, else sign(x) (1 − e)/(1 + e) with
+// e = exp(−2|x|) (no cancellation there: e ≤ 0.29).
+static inline v128_t tanh4(v128_t x) {
+  const v128_t ax = wasm_f32x4_abs(x);
+  const v128_t e = exp_neg(wasm_f32x4_add(ax, ax));
+  v128_t big = wasm_f32x4_div(wasm_f32x4_sub(F4(1.0f), e), wasm_f32x4_add(F4(1.0f), e));
+  big = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
+  const v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = F4(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(-3.33332819422e-1f));
+  const v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
+  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F4(0.625f)));
+}
+
+// Loads four floats at p, or the n < 4 left (the rest zero) at the end of a row.
+static inline v128_t load(const float *p, int n) {
+  if (n >= 4) return wasm_v128_load(p);
+  v128_t v = F4(0.0f);
+  v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+static inline void store(float *p, v128_t v, int n) {
+  if (n >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+__attribute__((export_name("lstm_forward"))) void lstm_forward(const float *pre,
+                                                               const float *c_prev, float *h,
+                                                               float *c, float *acts, int batch,
+                                                               int hidden, int row_stride,
+                                                               int gate_stride) {
+  for (int b = 0; b < batch; b++) {
+    const float *a = pre + b * row_stride;
+    float *act = acts + b * 5 * hidden;
+    for (int j = 0; j < hidden; j += 4) {
+      const int n = hidden - j;
+      const v128_t i = sigmoid4(load(a + j, n));
+      const v128_t f = sigmoid4(load(a + gate_stride + j, n));
+      const v128_t g = tanh4(load(a + 2 * gate_stride + j, n));
+      const v128_t o = sigmoid4(load(a + 3 * gate_stride + j, n));
+      const v128_t cp = load(c_prev + b * hidden + j, n);
+      const v128_t cn = wasm_f32x4_add(wasm_f32x4_mul(f, cp), wasm_f32x4_mul(i, g));
+      const v128_t tc = tanh4(cn);
+      store(c + b * hidden + j, cn, n);
+      store(h + b * hidden + j, wasm_f32x4_mul(o, tc), n);
+      store(act + j, i, n);
+      store(act + hidden + j, f, n);
+      store(act + 2 * hidden + j, g, n);
+      store(act + 3 * hidden + j, o, n);
+      store(act + 4 * hidden + j, tc, n);
+    }
+  }
+}
+
+__attribute__((export_name("lstm_backward"))) void lstm_backward(
+    const float *dh, const float *dc, const float *acts, const float *c_prev, float *dpre,
+    float *dc_prev, int batch, int hidden, int row_stride, int gate_stride) {
+  const v128_t one = F4(1.0f);
+  for (int b = 0; b < batch; b++) {
+    const float *act = acts + b * 5 * hidden;
+    float *da = dpre + b * row_stride;
+    for (int j = 0; j < hidden; j += 4) {
+      const int n = hidden - j;
+      const int at = b * hidden + j;
+      const v128_t i = load(act + j, n), f = load(act + hidden + j, n);
+      const v128_t g = load(act + 2 * hidden + j, n), o = load(act + 3 * hidden + j, n);
+      const v128_t tc = load(act + 4 * hidden + j, n);
+      const v128_t dho = load(dh + at, n);
+      const v128_t dct = wasm_f32x4_add(
+          load(dc + at, n),
+          wasm_f32x4_mul(wasm_f32x4_mul(dho, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
+      const v128_t di = wasm_f32x4_mul(wasm_f32x4_mul(dct, g),
+                                       wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
+      const v128_t df = wasm_f32x4_mul(wasm_f32x4_mul(dct, load(c_prev + at, n)),
+                                       wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
+      const v128_t dg = wasm_f32x4_mul(wasm_f32x4_mul(dct, i),
+                                       wasm_f32x4_sub(one, wasm_f32x4_mul(g, g)));
+      const v128_t d_o = wasm_f32x4_mul(wasm_f32x4_mul(dho, tc),
+                                        wasm_f32x4_mul(o, wasm_f32x4_sub(one, o)));
+      store(da + j, di, n);
+      store(da + gate_stride + j, df, n);
+      store(da + 2 * gate_stride + j, dg, n);
+      store(da + 3 * gate_stride + j, d_o, n);
+      store(dc_prev + at, wasm_f32x4_mul(dct, f), n);
+    }
+  }
+}
