@@ -90,11 +90,13 @@ export function fusedGaussianSampleKl(
   const { a, b, d, k, m } = kernelPrior(prior.config);
   const params: PriorParams = [a, b, d, k, m];
   const offset = (t: tf.Tensor) => wasmHeapOffset(backend, t.dataId, WHERE);
+  // ε is saved, not an input: the KL's gradient w.r.t. the noise is never wanted, and an input
+  // would need one, a zero-filled tensor the size of the weight on every step.
   const klOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [muIn, sigmaIn, epsIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([muIn, sigmaIn, epsIn]);
+    const [muIn, sigmaIn, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([muIn, sigmaIn, epsilon]);
     const size = muIn.size;
-    const pointers = [offset(muIn), offset(sigmaIn), offset(epsIn)];
+    const pointers = [offset(muIn), offset(sigmaIn), offset(epsilon)];
     const sum =
       size === 0
         ? 0
@@ -112,13 +114,12 @@ export function fusedGaussianSampleKl(
         registerWasmHeapKernel(KL_GRAD_SPEC);
         const attrs = { upstream: dy.dataSync()[0] ?? 0, prior: params };
         const inputs = { mu: m0, sigma: s0, epsilon: e0 };
-        const [dMu, dSigma] = tf.engine().runKernel(KL_GRAD_SPEC.kernelName, inputs, attrs) as [
+        return tf.engine().runKernel(KL_GRAD_SPEC.kernelName, inputs, attrs) as [
           tf.Tensor,
           tf.Tensor,
         ];
-        return [dMu, dSigma, tf.zerosLike(e0)];
       },
     };
   });
-  return klOp(mu, sigma, epsilon) as tf.Scalar;
+  return klOp(mu, sigma) as tf.Scalar;
 }
