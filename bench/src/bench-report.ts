@@ -78,7 +78,7 @@ function interleaving(contenders: readonly ContenderResult[]): string {
   const pytorch = ran.includes('pytorch')
     ? ' PyTorch runs as a child process in serve mode and takes its one step per round between the JS contenders (fully interleaved).'
     : '';
-  return `round-robin in one process, one step per contender per round: ${ran.join(', ')}.${pytorch}`;
+  return `round-robin in one process, one step per contender per round (the order shuffled per round, the same on every run): ${ran.join(', ')}.${pytorch}`;
 }
 
 /** The report: contenders, ratios (from their medians), machine and settings. */

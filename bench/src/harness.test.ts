@@ -33,10 +33,14 @@ function fakes(costs: Record<string, number>, options: { failAt?: number } = {})
 const quiet = { profileMemory: false, log: () => {} } as const;
 
 describe('runHarness', () => {
-  it('interleaves the contenders round-robin through warm-up and timed rounds', async () => {
+  it('interleaves the contenders, each once per round, through warm-up and timed rounds', async () => {
     const { contenders, calls, clock } = fakes({ a: 100, b: 200, c: 300 });
     await runHarness(contenders, PTB_SMALL_SHAPE, { ...quiet, warmup: 2, repetitions: 3, clock });
-    expect(calls).toEqual(Array.from({ length: 5 }, () => ['a', 'b', 'c']).flat());
+    expect(calls).toHaveLength(15);
+    expect(calls.slice(0, 3)).toEqual(['a', 'b', 'c']);
+    for (let round = 0; round < 5; round += 1) {
+      expect(calls.slice(3 * round, 3 * round + 3).sort()).toEqual(['a', 'b', 'c']);
+    }
   });
 
   it('reports medians, extremes, tokens/s and the contender’s own details', async () => {
