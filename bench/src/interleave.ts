@@ -9,7 +9,8 @@ export interface Slot {
  * hits every contender alike: the given order in round 0, then a fixed pseudo-random order per
  * round (the same schedule on every run). Why not the same order every round: a contender then
  * always follows the same one, and PyTorch's OpenBLAS threads keep spinning for a while after
- * its step; our plain step, always next, measured 10–15% slower than RMSprop, which does more.
+ * its step; our plain step, always next, measured 0.156 s against RMSprop's 0.140 s, though
+ * RMSprop does more.
  */
 export function roundRobin(count: number, rounds: number): Slot[] {
   const slots: Slot[] = [];

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  'f7b5a2ae6744db05cd9d042d55f8bbe62e95b616bd59250312e14fa2843df201';
+  '96fca451273a66b8cdd4fb24eeca84830d60c111033bb338857f4b0890b1e41a';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

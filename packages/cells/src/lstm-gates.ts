@@ -32,8 +32,9 @@ const SAVED_PER_UNIT = 5;
  * ```
  *
  * On the wasm backend one kernel computes `h` and `c` and one its gradient
- * (`wasm/lstm-cell.c`), where tfjs would run nine element-wise kernels forward and about twenty
- * backward, each costing its fixed overhead at `[20, 200]`. Other backends compose tfjs ops.
+ * (`wasm/lstm-cell.c`), where tfjs would run ten element-wise kernels forward (the gate split,
+ * three σ, two tanh, three products, a sum) and their gradients backward, each costing its fixed
+ * overhead at `[20, 200]`. Other backends compose tfjs ops.
  * Values agree to float32 rounding (σ and tanh are polynomial, as XNNPACK's are).
  *
  * @param pre - `[batchSize, 4 · hiddenSize]` (gate blocks i, f, g, o side by side) or

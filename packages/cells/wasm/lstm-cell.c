@@ -11,9 +11,9 @@
 // Pre-activations a are read in either layout the cell makes: [B, 4H] (gate blocks side by
 // side in a row: gate_stride H, row_stride 4H) or [4, B, H] (gate_stride B·H, row_stride H);
 // da is written in the same layout. The forward pass keeps (i, f, g, o, tanh c) as `acts`
-// [B, 5H] for the backward pass. Why one kernel: tfjs runs the nine element-wise ops of these
-// equations (and some twenty for their gradient) as separate kernels on [B, H] = [20, 200],
-// where each costs its fixed overhead, not its arithmetic.
+// [B, 5H] for the backward pass. Why one kernel: tfjs runs these equations as ten element-wise
+// kernels (the gate split, three σ, two tanh, three products, a sum), and their gradients as
+// more, on [B, H] = [20, 200], where each costs its fixed overhead, not its arithmetic.
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).

@@ -24,6 +24,16 @@ typedef struct {
   int a_row, a_inner;
 } operand_a;
 
+// Eight floats of one C row: written (first inner block) or added to what earlier blocks wrote.
+static inline void store_row(float *r, v128_t low, v128_t high, int first) {
+  if (!first) {
+    low = wasm_f32x4_add(wasm_v128_load(r), low);
+    high = wasm_f32x4_add(wasm_v128_load(r + 4), high);
+  }
+  wasm_v128_store(r, low);
+  wasm_v128_store(r + 4, high);
+}
+
 // Four rows i..i+3 of C, eight columns at j, over p in [p0, p1): C += A B (or C = A B when
 // first). rows < 4 repeats the last row's loads (its results are not stored).
 static inline void block_4x8(operand_a A, const float *b, int ldb, float *c, int ldc, int i,
@@ -52,36 +62,10 @@ static inline void block_4x8(operand_a A, const float *b, int ldb, float *c, int
     c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(s, b1));
   }
   float *r = c + i * ldc + j;
-  if (!first) {
-    c00 = wasm_f32x4_add(wasm_v128_load(r), c00);
-    c01 = wasm_f32x4_add(wasm_v128_load(r + 4), c01);
-  }
-  wasm_v128_store(r, c00);
-  wasm_v128_store(r + 4, c01);
-  if (rows < 2) return;
-  r += ldc;
-  if (!first) {
-    c10 = wasm_f32x4_add(wasm_v128_load(r), c10);
-    c11 = wasm_f32x4_add(wasm_v128_load(r + 4), c11);
-  }
-  wasm_v128_store(r, c10);
-  wasm_v128_store(r + 4, c11);
-  if (rows < 3) return;
-  r += ldc;
-  if (!first) {
-    c20 = wasm_f32x4_add(wasm_v128_load(r), c20);
-    c21 = wasm_f32x4_add(wasm_v128_load(r + 4), c21);
-  }
-  wasm_v128_store(r, c20);
-  wasm_v128_store(r + 4, c21);
-  if (rows < 4) return;
-  r += ldc;
-  if (!first) {
-    c30 = wasm_f32x4_add(wasm_v128_load(r), c30);
-    c31 = wasm_f32x4_add(wasm_v128_load(r + 4), c31);
-  }
-  wasm_v128_store(r, c30);
-  wasm_v128_store(r + 4, c31);
+  store_row(r, c00, c01, first);
+  if (rows > 1) store_row(r + ldc, c10, c11, first);
+  if (rows > 2) store_row(r + 2 * ldc, c20, c21, first);
+  if (rows > 3) store_row(r + 3 * ldc, c30, c31, first);
 }
 
 // One column j of C for all m rows, over p in [p0, p1): the columns past the last panel of 8.

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MatMulProduct } from './__fixtures__/matmul-product.js';
 import { selectBackend } from './select-backend.js';
 import { originalKernelFunc } from './wasm-fast-matmul.js';
 import { registerWasmFixes } from './wasm-fixes.js';
@@ -16,14 +17,7 @@ function expectAllClose(actual: Float32Array, expected: Float32Array) {
   });
 }
 
-interface Product {
-  readonly name: string;
-  readonly aOuter: number[];
-  readonly bOuter: number[];
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-}
+type Product = MatMulProduct;
 
 /** The operands of `[...aOuter, m, k] × [...bOuter, k, n]`, stored transposed when asked. */
 function operands(product: Product, transposeA: boolean, transposeB: boolean) {

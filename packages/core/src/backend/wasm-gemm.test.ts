@@ -1,23 +1,17 @@
 import { kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MatMulProduct } from './__fixtures__/matmul-product.js';
 import { GEMM_SOURCE_SHA256 } from './gemm-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
 import { columnParts, GEMM_MODULE } from './wasm-gemm.js';
-import { kernelFunction, wasmHeapOffset, wasmKernelExports } from './wasm-heap.js';
-import { heapKernelParallelism } from './wasm-heap-run.js';
+import { wasmHeapOffset } from './wasm-heap.js';
+import { runHeapKernelParts } from './wasm-heap-run.js';
 
 /** float32 unit roundoff. */
 const EPSILON = 2 ** -24;
 
-interface Case {
-  readonly name: string;
-  readonly aOuter: number[];
-  readonly bOuter: number[];
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-}
+type Case = MatMulProduct;
 
 /**
  * Every branch of wasm/gemm.c: row blocks of 4 with 1–3 left over, panels of 8 columns with a
@@ -149,27 +143,57 @@ describe('wasm/gemm.c as the wasm BatchMatMul', () => {
     expect(columnParts({ batch: 1, rows: 4096, inner: 4096, columns: 8 }, 2)).toEqual([[0, 8]]);
   });
 
-  it('gives the same bits split over threads as in one call on this thread', () => {
+  it('gives the same bits over any panel-aligned column split as in one call', () => {
+    const before = tf.memory().numTensors;
     const [m, k, n] = [64, 300, 203];
-    expect(heapKernelParallelism(tf.backend(), 'test')).toBeGreaterThanOrEqual(1);
     const a = tf.tensor2d(values(m * k, 3), [m, k]);
     const b = tf.tensor2d(values(k * n, 5), [k, n]);
-    const split = tf.matMul(a, b);
     const whole = tf.zeros([m, n]);
+    const split = tf.zeros([m, n]);
     const backend = tf.backend();
     const offset = (t: tf.Tensor) => wasmHeapOffset(backend, t.dataId, 'test');
-    const gemm = kernelFunction<(...args: number[]) => void>(
-      wasmKernelExports(backend, GEMM_MODULE, 'test'),
+    const args = (out: tf.Tensor, [begin, end]: [number, number]) => [
+      offset(a),
+      offset(b),
+      offset(out),
+      m,
+      k,
+      n,
+      begin,
+      end,
+      k,
+      1,
+      0,
+      0,
+      1,
+    ];
+    runHeapKernelParts(backend, GEMM_MODULE, 'gemm', [args(whole, [0, n])], 'test');
+    // Uneven parts, on the helper threads when there are any: the panel grid stays the same.
+    const parts: [number, number][] = [
+      [0, 8],
+      [8, 104],
+      [104, 203],
+    ];
+    runHeapKernelParts(
+      backend,
+      GEMM_MODULE,
       'gemm',
+      parts.map((p) => args(split, p)),
+      'test',
     );
-    gemm(offset(a), offset(b), offset(whole), m, k, n, 0, n, k, 1, 0, 0, 1);
     expect(Array.from(split.dataSync())).toEqual(Array.from(whole.dataSync()));
-    tf.dispose([a, b, split, whole]);
+    // And tf.matMul, split by columnParts, gives the same bits.
+    const product = tf.matMul(a, b);
+    expect(Array.from(product.dataSync())).toEqual(Array.from(whole.dataSync()));
+    tf.dispose([a, b, whole, split, product]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('multiplies an empty inner dimension to zeros', () => {
+    const before = tf.memory().numTensors;
     const product = tf.tidy(() => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 5])));
     expect(Array.from(product.dataSync())).toEqual(new Array(15).fill(0));
     product.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
