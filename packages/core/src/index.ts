@@ -82,13 +82,27 @@ export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';
 export { orthogonal } from './init/orthogonal.js';
 export {
+  fillStandardNormalBlocks,
+  NORMAL_BLOCK,
+  normalBlockCount,
+  normalBlockParts,
+} from './random/normal-blocks.js';
+export {
   bernoulliMask,
   fillStandardNormalArray,
   randomNormal,
   randomUniform,
   standardNormalArray,
 } from './random/random-ops.js';
-export { assertKey, createKey, foldIn, keyToSeed, splitKey } from './random/rng-key.js';
+export {
+  assertKey,
+  blockKey,
+  createKey,
+  foldIn,
+  keyToSeed,
+  splitKey,
+} from './random/rng-key.js';
+export { ZIGGURAT_MODULE, zigguratTables } from './random/ziggurat-wasm.js';
 export {
   countTree,
   disposeTree,

@@ -1,12 +1,12 @@
 import { foldIn, initWeights, randomUniform } from '@bayesrnn/core';
 import type { Draw, Posterior, RngKey, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedGaussianDraw } from './fused-gaussian-draw.js';
 import { drawGaussianWeight } from './gaussian-draw.js';
 import {
   type GaussianPosteriorConfig,
   gaussianVariableNames,
 } from './gaussian-posterior-config.js';
-import { fusedGaussianSampleKl } from './gaussian-sample-kl.js';
 import {
   DEFAULT_SIGMA_FLOOR,
   gaussianWeightKl,
@@ -54,8 +54,10 @@ export interface GaussianPosterior<Name extends string = string> extends Posteri
  * for any weights (Blundell et al. 2015; Fortunato et al. 2017 §3, papers.md §1.1–1.3).
  *
  * `draw(key)` makes one reparameterised sample `θ = μ + σ ⊙ ε`, `ε = randomNormal(foldIn(key,
- * name))` (`drawGaussianWeight`: one kernel on wasm), for a whole truncated window: every time step and every sequence of the batch use it
- * (the paper's estimator; drawing per step would be a different, noisier one). Its `kl` is the
+ * name))`, for a whole truncated window: every time step and every sequence of the batch use
+ * it (the paper's estimator; drawing per step would be a different, noisier one). On wasm one
+ * kernel per weight draws θ and its sampled KL (`fusedGaussianDraw`), one more gives both
+ * gradients. Its `kl` is the
  * KL of all Bayesian weights, unscaled: the task divides it by batch × windows per epoch.
  *
  * Variables: `<name>/mu`, `<name>/rho` for Bayesian weights, `<name>` for point ones.
@@ -141,21 +143,37 @@ export function createGaussianPosterior<Name extends string>(
             weights[name] = tf.clone(pointOf(name));
             continue;
           }
-          const { sigma, theta, epsilon } = drawGaussianWeight(
-            pair.mu,
-            pair.rho,
-            floor,
-            foldIn(key, name),
-          );
-          weights[name] = theta;
-          const fused =
-            kl === 'sample' ? fusedGaussianSampleKl(pair.mu, sigma, epsilon, prior) : undefined;
-          terms.push(fused ?? gaussianWeightKl({ mu: pair.mu, sigma, theta, epsilon }, prior, kl));
+          const drawn = drawWeightWithKl(pair, prior, kl, floor, foldIn(key, name));
+          weights[name] = drawn.theta;
+          terms.push(drawn.kl);
         }
         const total = terms.length === 0 ? tf.scalar(0) : (tf.addN(terms) as tf.Scalar);
         return { weights: weights as Weights<Name>, kl: total };
       }),
   };
+}
+
+/**
+ * One Bayesian weight's draw θ and its KL term: the fused kernel where it runs (wasm; for a
+ * sampled KL, a built-in prior), else tfjs ops. A closed-form KL needs σ, not the draw.
+ */
+function drawWeightWithKl(
+  pair: { readonly mu: tf.Variable; readonly rho: tf.Variable },
+  prior: Prior,
+  kl: KlEstimator,
+  floor: number,
+  key: RngKey,
+): { readonly theta: tf.Tensor; readonly kl: tf.Scalar } {
+  const { mu, rho } = pair;
+  const fused = fusedGaussianDraw(mu, rho, floor, key, kl === 'sample' ? prior : undefined);
+  if (fused?.kl !== undefined) return { theta: fused.theta, kl: fused.kl };
+  if (fused !== undefined && kl === 'closed-form') {
+    const sigma = sigmaOf(rho, floor);
+    return { theta: fused.theta, kl: gaussianWeightKl({ mu, sigma }, prior, kl) };
+  }
+  fused?.theta.dispose();
+  const draw = drawGaussianWeight(mu, rho, floor, key);
+  return { theta: draw.theta, kl: gaussianWeightKl({ mu, ...draw }, prior, kl) };
 }
 
 function checkSigmaRange(name: string, low: number, high: number, floor: number): void {

@@ -43,9 +43,10 @@ export function gaussianWeightKl(
   q: {
     readonly mu: tf.Tensor;
     readonly sigma: tf.Tensor;
-    readonly theta: tf.Tensor;
-    /** The standard-normal noise of the draw, `(θ − μ)/σ`. */
-    readonly epsilon: tf.Tensor;
+    /** The draw; needed by `'sample'` only. */
+    readonly theta?: tf.Tensor;
+    /** The standard-normal noise of the draw, `(θ − μ)/σ`; needed by `'sample'` only. */
+    readonly epsilon?: tf.Tensor;
   },
   prior: Prior,
   estimator: KlEstimator,
@@ -56,13 +57,17 @@ export function gaussianWeightKl(
     }
     return prior.klFromGaussian(q.mu, q.sigma);
   }
+  const { theta, epsilon } = q;
+  if (theta === undefined || epsilon === undefined) {
+    throw new Error("gaussianWeightKl: kl: 'sample' needs the draw's theta and epsilon");
+  }
   return tf.tidy(() => {
     // −½ Σ ε² − n ½ log 2π does not depend on (μ, ρ): one constant, no gradient.
     const constant = tf.add(
-      tf.mul(tf.sum(tf.square(q.epsilon)), -0.5),
-      -q.theta.size * HALF_LOG_TWO_PI,
+      tf.mul(tf.sum(tf.square(epsilon)), -0.5),
+      -theta.size * HALF_LOG_TWO_PI,
     );
     const logQ = tf.sub(constant, tf.sum(tf.log(q.sigma)));
-    return tf.sub(logQ, prior.logProb(q.theta)) as tf.Scalar;
+    return tf.sub(logQ, prior.logProb(theta)) as tf.Scalar;
   });
 }

@@ -1,4 +1,9 @@
 // Re-exports by name only; see the files beside it.
+
+export {
+  type FusedGaussianDraw,
+  fusedGaussianDraw,
+} from './fused-gaussian-draw.js';
 export { gaussianKlToZeroMean, gaussianLogDensity } from './gaussian-density.js';
 export { drawGaussianWeight, type GaussianWeightDraw } from './gaussian-draw.js';
 export {
@@ -11,7 +16,6 @@ export {
   gaussianVariableNames,
 } from './gaussian-posterior-config.js';
 export { gaussianPrior } from './gaussian-prior.js';
-export { fusedGaussianSampleKl } from './gaussian-sample-kl.js';
 export {
   DEFAULT_SIGMA_FLOOR,
   gaussianWeightKl,

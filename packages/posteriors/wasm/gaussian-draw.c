@@ -1,80 +1,216 @@
-// The reparameterised draw of a diagonal Gaussian posterior and its ρ-gradient, one SIMD pass
-// each over tfjs's wasm heap (Blundell et al. 2015; Fortunato et al. 2017 §3):
+// The reparameterised draw of a diagonal Gaussian posterior with its single-sample KL, and
+// their gradient, in one pass each over tfjs's wasm heap (Blundell et al. 2015 eq. 2;
+// Fortunato et al. 2017 §3). Per element j, with ε_j drawn here (ziggurat.h's block streams):
 //
-//   σ  = softplus(ρ) + floor                  gaussian_sigma
-//   θ  = μ + σ ε                              gaussian_theta
-//   dρ = (dθ ε + dσ) · sigmoid(ρ)             gaussian_rho_grad   (dμ = dθ needs no pass)
+//   σ    = softplus(ρ) + floor
+//   θ    = μ + σ ε
+//   kl_j = −log σ − ε²/2 − log p(θ)                (−½ log 2π per element is added in JS)
+//   log p(θ) = A − B θ² + M · softplus(D − K θ²)   (a Gaussian prior: M = 0; the scale mixture:
+//                                                  A, B its wide component, D, K the narrow
+//                                                  one relative to it)
+//
+// and backward, for the upstream dθ and the KL's upstream scalar dkl:
+//
+//   g  = d log p / dθ = −2θ (B + M K sigmoid(D − K θ²))
+//   dμ = dθ − dkl · g
+//   dρ = (dμ ε − dkl / σ) · sigmoid(ρ)
+//
+// The forward pass keeps ε, σ and sigmoid(ρ) for the backward one: recomputing softplus(ρ)
+// there (an exp and a log1p per element) tripled its time.
 //
 // σ and θ are the float32 operations of the composed tfjs ops (softplus, add; mul, add) in the
-// same order, so they are bit-identical to them; dρ matches tfjs's gradient to rounding (its
-// sigmoid is XNNPACK's). Four vectors per iteration, as in simd-math.h's map_unary.
+// same order, so θ is bit-identical to them; kl sums in float64 lanes. The noise is drawn a
+// slice at a time, just before the slice is used, so it is still in the cache when it is read.
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
+#include "../../core/wasm/fdlibm.h"
 #include "../../core/wasm/simd-math.h"
+#include "../../core/wasm/ziggurat.h"
 
-static inline v128_t sigma4(v128_t rho, v128_t floor) {
-  return wasm_f32x4_add(softplus4(rho), floor);
+// Noise drawn ahead of its use: 8 KiB, well inside the L1 cache with the slices it meets.
+#define SLICE 2048
+
+typedef struct {
+  v128_t a, b, d, k, m;
+} prior_t;
+
+static inline prior_t prior_of(float a, float b, float d, float k, float m) {
+  const prior_t p = {F4(a), F4(b), F4(d), F4(k), F4(m)};
+  return p;
 }
 
-// sigma[i] = softplus(rho[i]) + floor.
-__attribute__((export_name("gaussian_sigma"))) void gaussian_sigma(const float *rho,
-                                                                    float *sigma, int n,
-                                                                    float floor) {
+static inline v128_t add_lanes(v128_t sum, v128_t x) {  // two float64 lanes += four float32
+  sum = wasm_f64x2_add(sum, wasm_f64x2_promote_low_f32x4(x));
+  return wasm_f64x2_add(sum, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
+}
+
+// The first `count` (1–3) floats at x, zero-padded to a vector.
+static inline v128_t load_tail(const float *x, int count) {
+  return wasm_f32x4_make(x[0], count > 1 ? x[1] : 0.0f, count > 2 ? x[2] : 0.0f, 0.0f);
+}
+
+// Stores the first `count` (1–3) lanes of v at y.
+static inline void store_tail(float *y, v128_t v, int count) {
+  y[0] = wasm_f32x4_extract_lane(v, 0);
+  if (count > 1) y[1] = wasm_f32x4_extract_lane(v, 1);
+  if (count > 2) y[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+// The draw of four elements: θ, σ and sigmoid(ρ) out.
+typedef struct {
+  v128_t theta, sigma, slope;
+} draw_t;
+
+// The draw of four elements into *out, and their kl (zeros when !with_kl).
+static inline v128_t draw4(v128_t mu, v128_t rho, v128_t e, draw_t *out, v128_t floor,
+                           int with_kl, prior_t p) {
+  v128_t exp_rho;
+  const v128_t sigma = wasm_f32x4_add(softplus_e(rho, &exp_rho), floor);
+  const v128_t t = wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e));
+  out->theta = t;
+  out->sigma = sigma;
+  out->slope = sigmoid_from(rho, exp_rho);
+  if (!with_kl) return F4(0.0f);
+  const v128_t t2 = wasm_f32x4_mul(t, t);
+  const v128_t narrow = softplus4(wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2)));
+  const v128_t log_p =
+      wasm_f32x4_add(wasm_f32x4_sub(p.a, wasm_f32x4_mul(p.b, t2)), wasm_f32x4_mul(p.m, narrow));
+  const v128_t half_e2 = wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f));
+  return wasm_f32x4_sub(wasm_f32x4_sub(wasm_f32x4_neg(log4(sigma)), half_e2), log_p);
+}
+
+// The arrays of one pass: μ and ρ in; ε (drawn beforehand), θ, σ and sigmoid(ρ) out.
+typedef struct {
+  const float *mu, *rho;
+  float *eps, *theta, *sigma, *slope;
+} draw_arrays;
+
+static inline draw_arrays offset_arrays(draw_arrays a, int by) {
+  const draw_arrays b = {a.mu + by,    a.rho + by,   a.eps + by,
+                         a.theta + by, a.sigma + by, a.slope + by};
+  return b;
+}
+
+// draw4 of the four elements from i, stored.
+static inline v128_t draw_at(draw_arrays a, int i, v128_t floor, int with_kl, prior_t p) {
+  draw_t d;
+  const v128_t kl = draw4(wasm_v128_load(a.mu + i), wasm_v128_load(a.rho + i),
+                          wasm_v128_load(a.eps + i), &d, floor, with_kl, p);
+  wasm_v128_store(a.theta + i, d.theta);
+  wasm_v128_store(a.sigma + i, d.sigma);
+  wasm_v128_store(a.slope + i, d.slope);
+  return kl;
+}
+
+// θ over elements [0, n) of the arrays, and sum + their kl. Inlined with a constant with_kl,
+// so each caller gets a loop without the branch (a branch per vector would keep the engine
+// from interleaving the four chains).
+static inline __attribute__((always_inline)) v128_t draw_slice(draw_arrays a, int n,
+                                                               v128_t floor, int with_kl,
+                                                               prior_t p, v128_t sum) {
+  int i = 0;
+  // Four vectors per iteration hide the latency of the serial polynomial chains; they are
+  // summed in element order, as one vector at a time would.
+  for (; i + 16 <= n; i += 16) {
+    const v128_t k0 = draw_at(a, i, floor, with_kl, p);
+    const v128_t k1 = draw_at(a, i + 4, floor, with_kl, p);
+    const v128_t k2 = draw_at(a, i + 8, floor, with_kl, p);
+    const v128_t k3 = draw_at(a, i + 12, floor, with_kl, p);
+    sum = add_lanes(add_lanes(add_lanes(add_lanes(sum, k0), k1), k2), k3);
+  }
+  for (; i + 4 <= n; i += 4) sum = add_lanes(sum, draw_at(a, i, floor, with_kl, p));
+  if (i < n) {
+    const int count = n - i;
+    draw_t d;
+    const v128_t kl = draw4(load_tail(a.mu + i, count), load_tail(a.rho + i, count),
+                            load_tail(a.eps + i, count), &d, floor, with_kl, p);
+    store_tail(a.theta + i, d.theta, count);
+    store_tail(a.sigma + i, d.sigma, count);
+    store_tail(a.slope + i, d.slope, count);
+    const v128_t kept = wasm_i32x4_make(-1, count > 1 ? -1 : 0, count > 2 ? -1 : 0, 0);
+    sum = add_lanes(sum, wasm_v128_and(kl, kept));
+  }
+  return sum;
+}
+
+// The blocks [first, end) of an n-element weight: ε drawn from the key (w0, w1), θ = μ + σε,
+// σ and sigmoid(ρ) (kept for the gradient), and the returned Σ kl over those blocks (0 when
+// !with_kl).
+__attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
+    const float *mu, const float *rho, float *theta, float *eps, float *sigma, float *slope,
+    int n, const char *tables, int w0, int w1, int first, int end, float floor, int with_kl,
+    float a, float b, float d, float k, float m) {
+  const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope};
+  const ziggurat_tables t = tables_at(tables);
+  const prior_t p = prior_of(a, b, d, k, m);
   const v128_t f = F4(floor);
-  int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const v128_t a = sigma4(wasm_v128_load(rho + i), f);
-    const v128_t b = sigma4(wasm_v128_load(rho + i + 4), f);
-    const v128_t c = sigma4(wasm_v128_load(rho + i + 8), f);
-    const v128_t d = sigma4(wasm_v128_load(rho + i + 12), f);
-    wasm_v128_store(sigma + i, a);
-    wasm_v128_store(sigma + i + 4, b);
-    wasm_v128_store(sigma + i + 8, c);
-    wasm_v128_store(sigma + i + 12, d);
+  v128_t sum = wasm_f64x2_splat(0.0);
+  for (int block = first; block < end; block++) {
+    const int start = block * NORMAL_BLOCK;
+    const int stop = n - start < NORMAL_BLOCK ? n : start + NORMAL_BLOCK;
+    xoshiro128 state = block_stream((unsigned)w0, (unsigned)w1, (unsigned)block);
+    for (int s = start; s < stop; s += SLICE) {
+      const int count = stop - s < SLICE ? stop - s : SLICE;
+      fill_normal(&state, eps + s, count, t);
+      const draw_arrays slice = offset_arrays(arrays, s);
+      sum = with_kl ? draw_slice(slice, count, f, 1, p, sum) : draw_slice(slice, count, f, 0, p, sum);
+    }
   }
-  for (; i + 4 <= n; i += 4) wasm_v128_store(sigma + i, sigma4(wasm_v128_load(rho + i), f));
-  for (; i < n; i++) sigma[i] = wasm_f32x4_extract_lane(sigma4(wasm_f32x4_splat(rho[i]), f), 0);
+  return wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1);
 }
 
-// theta[i] = mu[i] + sigma[i] * eps[i] (memory-bound: one vector at a time is enough).
-__attribute__((export_name("gaussian_theta"))) void gaussian_theta(const float *mu,
-                                                                    const float *sigma,
-                                                                    const float *eps,
-                                                                    float *theta, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t scaled = wasm_f32x4_mul(wasm_v128_load(sigma + i), wasm_v128_load(eps + i));
-    wasm_v128_store(theta + i, wasm_f32x4_add(wasm_v128_load(mu + i), scaled));
-  }
-  for (; i < n; i++) theta[i] = mu[i] + sigma[i] * eps[i];
+// dμ and dρ of four elements, from the forward pass's σ and sigmoid(ρ).
+static inline void grad4(v128_t dtheta, v128_t mu, v128_t sigma, v128_t e, v128_t slope,
+                         v128_t dkl, prior_t p, v128_t *dmu, v128_t *drho) {
+  const v128_t t = wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e));
+  const v128_t z = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, wasm_f32x4_mul(t, t)));
+  const v128_t s = sigmoid_from(z, exp_neg(wasm_f32x4_abs(z)));
+  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(wasm_f32x4_mul(p.m, p.k), s));
+  const v128_t g = wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
+  const v128_t d_mu = wasm_f32x4_sub(dtheta, wasm_f32x4_mul(dkl, g));
+  const v128_t d_sigma = wasm_f32x4_sub(wasm_f32x4_mul(d_mu, e), wasm_f32x4_div(dkl, sigma));
+  *dmu = d_mu;
+  *drho = wasm_f32x4_mul(d_sigma, slope);
 }
 
-static inline v128_t rho_grad4(v128_t dtheta, v128_t dsigma, v128_t eps, v128_t rho) {
-  const v128_t total = wasm_f32x4_add(wasm_f32x4_mul(dtheta, eps), dsigma);
-  return wasm_f32x4_mul(total, sigmoid_from(rho, exp_neg(wasm_f32x4_abs(rho))));
+// The arrays of the backward pass: dθ, μ, σ, ε, sigmoid(ρ) in; dμ, dρ out.
+typedef struct {
+  const float *dtheta, *mu, *sigma, *eps, *slope;
+  float *dmu, *drho;
+} grad_arrays;
+
+// grad4 of the four elements from i, stored.
+static inline void grad_at(grad_arrays a, int i, v128_t dkl, prior_t p) {
+  v128_t d_mu, d_rho;
+  grad4(wasm_v128_load(a.dtheta + i), wasm_v128_load(a.mu + i), wasm_v128_load(a.sigma + i),
+        wasm_v128_load(a.eps + i), wasm_v128_load(a.slope + i), dkl, p, &d_mu, &d_rho);
+  wasm_v128_store(a.dmu + i, d_mu);
+  wasm_v128_store(a.drho + i, d_rho);
 }
 
-// drho[i] = (dtheta[i] * eps[i] + dsigma[i]) * sigmoid(rho[i]).
-__attribute__((export_name("gaussian_rho_grad"))) void gaussian_rho_grad(
-    const float *dtheta, const float *dsigma, const float *eps, const float *rho, float *drho,
-    int n) {
+// dμ and dρ of θ and of dkl · Σ kl, element-wise over [0, n).
+__attribute__((export_name("gaussian_draw_kl_grad"))) void gaussian_draw_kl_grad(
+    const float *dtheta, const float *mu, const float *sigma, const float *eps,
+    const float *slope, float *dmu, float *drho, int n, float dkl, float a, float b, float d,
+    float k, float m) {
+  const grad_arrays arrays = {dtheta, mu, sigma, eps, slope, dmu, drho};
+  const prior_t p = prior_of(a, b, d, k, m);
+  const v128_t upstream = F4(dkl);
   int i = 0;
-#define RHO_GRAD_AT(j)                                                                   \
-  rho_grad4(wasm_v128_load(dtheta + i + (j)), wasm_v128_load(dsigma + i + (j)),         \
-            wasm_v128_load(eps + i + (j)), wasm_v128_load(rho + i + (j)))
-  for (; i + 16 <= n; i += 16) {
-    const v128_t a = RHO_GRAD_AT(0), b = RHO_GRAD_AT(4), c = RHO_GRAD_AT(8), d = RHO_GRAD_AT(12);
-    wasm_v128_store(drho + i, a);
-    wasm_v128_store(drho + i + 4, b);
-    wasm_v128_store(drho + i + 8, c);
-    wasm_v128_store(drho + i + 12, d);
+  for (; i + 16 <= n; i += 16) {  // four vectors in flight, as in draw_slice
+    grad_at(arrays, i, upstream, p);
+    grad_at(arrays, i + 4, upstream, p);
+    grad_at(arrays, i + 8, upstream, p);
+    grad_at(arrays, i + 12, upstream, p);
   }
-  for (; i + 4 <= n; i += 4) wasm_v128_store(drho + i, RHO_GRAD_AT(0));
-#undef RHO_GRAD_AT
-  for (; i < n; i++) {
-    const v128_t one = rho_grad4(wasm_f32x4_splat(dtheta[i]), wasm_f32x4_splat(dsigma[i]),
-                                 wasm_f32x4_splat(eps[i]), wasm_f32x4_splat(rho[i]));
-    drho[i] = wasm_f32x4_extract_lane(one, 0);
+  for (; i + 4 <= n; i += 4) grad_at(arrays, i, upstream, p);
+  if (i < n) {
+    const int count = n - i;
+    v128_t d_mu, d_rho;
+    grad4(load_tail(dtheta + i, count), load_tail(mu + i, count), load_tail(sigma + i, count),
+          load_tail(eps + i, count), load_tail(slope + i, count), upstream, p, &d_mu, &d_rho);
+    store_tail(dmu + i, d_mu, count);
+    store_tail(drho + i, d_rho, count);
   }
 }

@@ -81,6 +81,21 @@ export function foldIn(key: RngKey, data: number | string): RngKey {
   return makeKey(mixWords(key.words, datum, 4), mixWords(key.words, datum, 5));
 }
 
+/**
+ * The key of block `block` of a long random array (`normal-blocks.ts`): the key itself for
+ * block 0, so an array of up to one block holds the key's own stream; for the others a
+ * derivation (lanes 6 and 7 of the mix) that no `splitKey` or `foldIn` reaches, so no block
+ * repeats another key's stream. `wasm/ziggurat.h`'s `block_stream` computes the same.
+ */
+export function blockKey(key: RngKey, block: number): RngKey {
+  assertKey(key, 'blockKey');
+  if (!Number.isInteger(block) || block < 0 || block > 0xffffffff) {
+    throw new RangeError(`blockKey: block must be an integer in [0, 2^32), got ${block}`);
+  }
+  if (block === 0) return key;
+  return makeKey(mixWords(key.words, block, 6), mixWords(key.words, block, 7));
+}
+
 function checkedWord(data: number): number {
   if (!Number.isInteger(data) || data < 0 || data > 0xffffffff) {
     throw new RangeError(`foldIn: data must be an integer in [0, 2^32) or a string, got ${data}`);

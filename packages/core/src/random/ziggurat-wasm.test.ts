@@ -9,12 +9,13 @@ import {
   wasmHeapBlock,
   wasmHeapMemory,
 } from '../backend/wasm-heap.js';
+import { normalBlockCount, normalBlockParts } from './normal-blocks.js';
 import { randomNormal, standardNormalArray } from './random-ops.js';
 import { createKey } from './rng-key.js';
 import { wordStream } from './xoshiro128.js';
 import { ZIGGURAT_SOURCE_SHA256 } from './ziggurat-wasm.generated.js';
 import {
-  type FillStandardNormalExport,
+  type FillStandardNormalBlocksExport,
   isHeapView,
   writeZigguratTables,
   ZIGGURAT_MODULE,
@@ -77,19 +78,27 @@ describe('ziggurat.c (fdlibm exp and log)', () => {
   });
 });
 
-/** Runs the kernel in `memory`: tables, then `count` draws, with sentinels around them. */
-function drawInMemory(memory: TestLinearMemory, seed: number, count: number): Float32Array {
+/**
+ * Runs the kernel in `memory`: tables, then `count` draws of `seed`'s key with sentinels
+ * around them, the blocks drawn in the calls `[first, end)` of `parts` (default: one call).
+ */
+function drawInMemory(
+  memory: TestLinearMemory,
+  seed: number,
+  count: number,
+  parts: ReadonlyArray<readonly [number, number]> = [[0, normalBlockCount(count)]],
+): Float32Array {
   const tablesAt = 64; // bytes
   const outAt = (tablesAt + ZIGGURAT_TABLE_BYTES) / 4 + 16; // floats
   const heap = new Float32Array(memory.buffer);
   heap.fill(-7.25, outAt - 16, outAt + count + 16);
   writeZigguratTables(memory.buffer, tablesAt);
-  const fill = kernelFunction<FillStandardNormalExport>(
+  const fill = kernelFunction<FillStandardNormalBlocksExport>(
     instantiateOnMemory(ZIGGURAT_MODULE, memory),
-    'fill_standard_normal',
+    'fill_standard_normal_blocks',
   );
-  const state = wordStream(createKey(seed)).state;
-  fill(outAt * 4, count, tablesAt, state[0] ?? 0, state[1] ?? 0, state[2] ?? 0, state[3] ?? 0);
+  const [w0, w1] = createKey(seed).words;
+  for (const [first, end] of parts) fill(outAt * 4, count, tablesAt, w0, w1, first, end);
   const untouched = (from: number, to: number) => heap.subarray(from, to).every((v) => v === -7.25);
   expect(untouched(outAt - 16, outAt) && untouched(outAt + count, outAt + count + 16)).toBe(true);
   return heap.slice(outAt, outAt + count);
@@ -103,7 +112,7 @@ function differences(a: Float32Array, b: Float32Array): number[] {
 }
 
 describe.each(['plain', 'shared'] as const)('the ziggurat kernel in %s memory', (kind) => {
-  it('draws exactly the JavaScript numbers, writing nothing outside its output', () => {
+  it('draws exactly the JavaScript numbers in any split of its blocks, writing nothing outside', () => {
     const memory = wasmTestMemory(80, kind);
     for (const [seed, count] of [
       [1, 0],
@@ -112,7 +121,9 @@ describe.each(['plain', 'shared'] as const)('the ziggurat kernel in %s memory', 
       [4, 1_000_003],
     ] as const) {
       const draws = drawInMemory(memory, seed, count);
+      const inParts = drawInMemory(memory, seed, count, normalBlockParts(count, 3).reverse());
       expect(differences(draws, standardNormalArray(createKey(seed), count))).toEqual([]);
+      expect(differences(inParts, draws)).toEqual([]);
       if (count > 1000) {
         // A million draws take the slow paths: wedges, and about 580 tails beyond R ≈ 3.44.
         const tails = draws.filter((x) => Math.abs(x) > 3.442619855899).length;

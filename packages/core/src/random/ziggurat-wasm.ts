@@ -2,21 +2,21 @@ import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   isWasmHeapBackend,
-  kernelFunction,
   type WasmKernelModule,
   wasmHeapBlock,
   wasmHeapMemory,
-  wasmKernelExports,
 } from '../backend/wasm-heap.js';
-import { wordStream } from './xoshiro128.js';
+import { heapKernelParallelism, runHeapKernelParts } from '../backend/wasm-heap-run.js';
+import { normalBlockParts } from './normal-blocks.js';
 import { ZIGGURAT_TABLES } from './ziggurat.js';
 import { ZIGGURAT_WASM_PLAIN, ZIGGURAT_WASM_SHARED } from './ziggurat-wasm.generated.js';
 
 /**
- * `wasm/ziggurat.c`: xoshiro128** and the 128-layer ziggurat in C, drawing bit for bit the
- * numbers of `ziggurat.ts` (its slow path calls fdlibm's exp and log, which are V8's
- * `Math.exp` and `Math.log`), about 1.8× faster (4.6M draws: 10.6 against 19.4 ms,
- * `random-normal.bench.ts`).
+ * `wasm/ziggurat.c` (with `ziggurat.h`): xoshiro128** and the 128-layer ziggurat in C, drawing
+ * bit for bit the numbers of `normal-blocks.ts` (its slow path calls fdlibm's exp and log,
+ * which are V8's `Math.exp` and `Math.log`), about 1.8× faster than the JavaScript on one
+ * thread (4.6M draws: 10.6 against 19.4 ms, `random-normal.bench.ts`), and split by blocks
+ * over the heap's helper threads.
  */
 export const ZIGGURAT_MODULE: WasmKernelModule = {
   plain: ZIGGURAT_WASM_PLAIN,
@@ -26,15 +26,18 @@ export const ZIGGURAT_MODULE: WasmKernelModule = {
 /** Bytes of the tables the kernel reads: wn (128 doubles), fn (128 doubles), kn (128 int32). */
 export const ZIGGURAT_TABLE_BYTES = 2560;
 
-/** The kernel's signature: a float32 output offset, its length, the tables' offset, the state. */
-export type FillStandardNormalExport = (
+/**
+ * The kernel's signature: a float32 array's offset and length, the tables' offset, the key's
+ * two words, and the blocks `[first, end)` to draw.
+ */
+export type FillStandardNormalBlocksExport = (
   out: number,
   count: number,
   tables: number,
-  s0: number,
-  s1: number,
-  s2: number,
-  s3: number,
+  w0: number,
+  w1: number,
+  first: number,
+  end: number,
 ) => void;
 
 /** Writes the layer tables at `byteOffset` of `buffer` in the layout `ziggurat.c` reads. */
@@ -61,32 +64,28 @@ export function isHeapView(out: Float32Array): boolean {
 }
 
 /**
+ * The heap offset of the ziggurat's layer tables on `backend` (written once), for kernels of
+ * other modules that include `wasm/ziggurat.h` and draw their noise where they use it.
+ */
+export function zigguratTables(backend: object, where: string): number {
+  return wasmHeapBlock(backend, ZIGGURAT_MODULE, ZIGGURAT_TABLE_BYTES, writeZigguratTables, where);
+}
+
+/**
  * Fills `out` with the N(0, 1) draws of `key` by the C kernel when `out` lies in the wasm
- * backend's heap (a tensor's memory, a kernel's output); returns false, writing nothing,
- * otherwise. The numbers are those of the JavaScript ziggurat either way.
+ * backend's heap (a tensor's memory, a kernel's output), its blocks split over the heap's
+ * helper threads; returns false, writing nothing, otherwise. The numbers are those of
+ * `fillStandardNormalBlocks` either way, whatever the number of threads.
  */
 export function fillStandardNormalInHeap(key: RngKey, out: Float32Array): boolean {
   const backend = heapBackendHolding(out);
   if (backend === undefined) return false;
   const where = 'fillStandardNormalArray';
-  const tables = wasmHeapBlock(
-    backend,
-    ZIGGURAT_MODULE,
-    ZIGGURAT_TABLE_BYTES,
-    writeZigguratTables,
-    where,
+  const tables = zigguratTables(backend, where);
+  const [w0, w1] = key.words;
+  const parts = normalBlockParts(out.length, heapKernelParallelism(backend, where)).map(
+    ([first, end]) => [out.byteOffset, out.length, tables, w0, w1, first, end],
   );
-  const exports = wasmKernelExports(backend, ZIGGURAT_MODULE, where);
-  const fill = kernelFunction<FillStandardNormalExport>(exports, 'fill_standard_normal');
-  const state = wordStream(key).state;
-  fill(
-    out.byteOffset,
-    out.length,
-    tables,
-    state[0] ?? 0,
-    state[1] ?? 0,
-    state[2] ?? 0,
-    state[3] ?? 0,
-  );
+  runHeapKernelParts(backend, ZIGGURAT_MODULE, 'fill_standard_normal_blocks', parts, where);
   return true;
 }
