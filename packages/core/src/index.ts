@@ -81,6 +81,7 @@ export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';
 export { orthogonal } from './init/orthogonal.js';
+export { type NoiseKernelArguments, runNoiseKernel } from './random/noise-kernel.js';
 export {
   fillStandardNormalBlocks,
   NORMAL_BLOCK,

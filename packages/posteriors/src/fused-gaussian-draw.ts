@@ -1,15 +1,12 @@
 import {
-  heapKernelParallelism,
   isWasmHeapBackend,
-  normalBlockParts,
   registerWasmHeapKernel,
-  runHeapKernelParts,
+  runNoiseKernel,
   tensorFilledInPlace,
   type WasmHeapKernelSpec,
   type WasmKernelModule,
   wasmHeapFloat32,
   wasmHeapOffset,
-  zigguratTables,
 } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -106,6 +103,7 @@ const drawKernel: KernelFunc = ({ inputs, backend, attrs }) => {
     );
   }
   const { floor, words, prior } = attrs as unknown as DrawAttrs;
+  const key = { kind: 'RngKey', words } as RngKey;
   const wasm = backend as unknown as { makeOutput(shape: number[], dtype: 'float32'): TensorInfo };
   const theta = wasm.makeOutput([...mu.shape], 'float32');
   const kl = wasm.makeOutput([], 'float32');
@@ -113,16 +111,13 @@ const drawKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const size = tf.util.sizeFromShape(mu.shape);
   const withKl = prior.length === 0 ? 0 : 1;
   const params = withKl === 1 ? prior : [0, 0, 0, 0, 0];
-  let sum = 0;
-  if (size > 0) {
-    const tables = zigguratTables(backend, WHERE);
-    const arrays = [mu, rho, theta, noise, sigma, slope].map(at);
-    const head = [...arrays, size, tables, words[0], words[1]];
-    const parts = normalBlockParts(size, heapKernelParallelism(backend, WHERE)).map(
-      ([first, end]) => [...head, first, end, floor, withKl, ...params],
-    );
-    sum = runHeapKernelParts(backend, MODULE, 'gaussian_draw_kl', parts, WHERE);
-  }
+  const args = {
+    pointers: [mu, rho, theta, noise, sigma, slope].map(at),
+    size,
+    key,
+    scalars: [floor, withKl, ...params],
+  };
+  const sum = size === 0 ? 0 : runNoiseKernel(backend, MODULE, 'gaussian_draw_kl', args, WHERE);
   wasmHeapFloat32(backend, at(kl), 1, WHERE)[0] = withKl * (sum - size * HALF_LOG_TWO_PI);
   return [theta, kl];
 };

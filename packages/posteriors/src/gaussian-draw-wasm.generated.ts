@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '705250b6a9798993fa9f01be21e86434bd8075993f2c476f50d118a6a4f98302';
+  '457643761cc491671d2ee8e134a8d5cac052b495299c7ea0f99cddb6fd88d229';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

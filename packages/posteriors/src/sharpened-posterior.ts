@@ -1,6 +1,7 @@
 import { detach, foldIn, randomNormal, splitKey } from '@bayesrnn/core';
 import type { Draw, DrawContext, Posterior, RngKey, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedSharpenWeight } from './fused-sharpen.js';
 import type { GaussianPosterior } from './gaussian-posterior.js';
 import { sharpenWeight } from './sharpening.js';
 import { tidyDraw } from './tidy-draw.js';
@@ -87,13 +88,12 @@ export function createSharpenedPosterior<Name extends string>(
     const weights: Partial<Record<Name, tf.Tensor>> = { ...phi.weights };
     const terms: tf.Scalar[] = [];
     sharpenedNames.forEach((name, index) => {
-      const epsilon = randomNormal(foldIn(key, name), phi.weights[name].shape);
       const eta = etas.get(name) as tf.Variable;
-      const { theta, kl } = sharpenWeight(
+      const { theta, kl } = sharpenOne(
         phi.weights[name],
         eta,
         gradients[index] as tf.Tensor,
-        epsilon,
+        foldIn(key, name),
         sigma0,
       );
       weights[name] = theta;
@@ -116,6 +116,19 @@ export function createSharpenedPosterior<Name extends string>(
       return tidyDraw(() => sharpen(noiseKey, base.draw(phiKey, context), context.lossOf));
     },
   };
+}
+
+/** One weight's sharpened draw: one fused kernel on wasm, else `sharpenWeight`'s tfjs ops. */
+function sharpenOne(
+  phi: tf.Tensor,
+  eta: tf.Tensor,
+  gradient: tf.Tensor,
+  key: RngKey,
+  sigma0: number,
+): { theta: tf.Tensor; kl: tf.Scalar } {
+  const fused = fusedSharpenWeight(phi, eta, gradient, key, sigma0);
+  if (fused !== undefined) return fused;
+  return sharpenWeight(phi, eta, gradient, randomNormal(key, phi.shape), sigma0);
 }
 
 /**

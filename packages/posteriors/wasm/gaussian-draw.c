@@ -27,6 +27,7 @@
 #include "../../core/wasm/fdlibm.h"
 #include "../../core/wasm/simd-math.h"
 #include "../../core/wasm/ziggurat.h"
+#include "lanes.h"
 
 // Noise drawn ahead of its use: 8 KiB, well inside the L1 cache with the slices it meets.
 #define SLICE 2048
@@ -38,23 +39,6 @@ typedef struct {
 static inline prior_t prior_of(float a, float b, float d, float k, float m) {
   const prior_t p = {F4(a), F4(b), F4(d), F4(k), F4(m)};
   return p;
-}
-
-static inline v128_t add_lanes(v128_t sum, v128_t x) {  // two float64 lanes += four float32
-  sum = wasm_f64x2_add(sum, wasm_f64x2_promote_low_f32x4(x));
-  return wasm_f64x2_add(sum, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)));
-}
-
-// The first `count` (1–3) floats at x, zero-padded to a vector.
-static inline v128_t load_tail(const float *x, int count) {
-  return wasm_f32x4_make(x[0], count > 1 ? x[1] : 0.0f, count > 2 ? x[2] : 0.0f, 0.0f);
-}
-
-// Stores the first `count` (1–3) lanes of v at y.
-static inline void store_tail(float *y, v128_t v, int count) {
-  y[0] = wasm_f32x4_extract_lane(v, 0);
-  if (count > 1) y[1] = wasm_f32x4_extract_lane(v, 1);
-  if (count > 2) y[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
 // The draw of four elements: θ, σ and sigmoid(ρ) out.
@@ -128,8 +112,7 @@ static inline __attribute__((always_inline)) v128_t draw_slice(draw_arrays a, in
     store_tail(a.theta + i, d.theta, count);
     store_tail(a.sigma + i, d.sigma, count);
     store_tail(a.slope + i, d.slope, count);
-    const v128_t kept = wasm_i32x4_make(-1, count > 1 ? -1 : 0, count > 2 ? -1 : 0, 0);
-    sum = add_lanes(sum, wasm_v128_and(kl, kept));
+    sum = add_lanes(sum, first_lanes(kl, count));
   }
   return sum;
 }

@@ -1,9 +1,9 @@
 import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorFilledInPlace } from '../backend/wasm-heap.js';
+import { fillStandardNormalInHeap } from './noise-kernel.js';
 import { fillStandardNormalBlocks } from './normal-blocks.js';
 import { wordStream } from './xoshiro128.js';
-import { fillStandardNormalInHeap } from './ziggurat-wasm.js';
 
 function elementCount(shape: readonly number[], where: string): number {
   let count = 1;

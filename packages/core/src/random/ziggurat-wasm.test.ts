@@ -9,6 +9,7 @@ import {
   wasmHeapBlock,
   wasmHeapMemory,
 } from '../backend/wasm-heap.js';
+import { isHeapView } from './noise-kernel.js';
 import { normalBlockCount, normalBlockParts } from './normal-blocks.js';
 import { randomNormal, standardNormalArray } from './random-ops.js';
 import { createKey } from './rng-key.js';
@@ -16,7 +17,6 @@ import { wordStream } from './xoshiro128.js';
 import { ZIGGURAT_SOURCE_SHA256 } from './ziggurat-wasm.generated.js';
 import {
   type FillStandardNormalBlocksExport,
-  isHeapView,
   writeZigguratTables,
   ZIGGURAT_MODULE,
   ZIGGURAT_TABLE_BYTES,

@@ -1,13 +1,4 @@
-import type { RngKey } from '@bayesrnn/spec';
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  isWasmHeapBackend,
-  type WasmKernelModule,
-  wasmHeapBlock,
-  wasmHeapMemory,
-} from '../backend/wasm-heap.js';
-import { heapKernelParallelism, runHeapKernelParts } from '../backend/wasm-heap-run.js';
-import { normalBlockParts } from './normal-blocks.js';
+import { type WasmKernelModule, wasmHeapBlock } from '../backend/wasm-heap.js';
 import { ZIGGURAT_TABLES } from './ziggurat.js';
 import { ZIGGURAT_WASM_PLAIN, ZIGGURAT_WASM_SHARED } from './ziggurat-wasm.generated.js';
 
@@ -48,44 +39,9 @@ export function writeZigguratTables(buffer: ArrayBufferLike, byteOffset: number)
 }
 
 /**
- * The wasm backend whose heap `out` is a view of, if the current backend is one. Reads the
- * engine's backend without starting one: a plain array must not initialise a backend.
- */
-function heapBackendHolding(out: Float32Array): object | undefined {
-  const backend = (tf.engine() as unknown as { backendInstance?: object | null }).backendInstance;
-  if (backend == null || !isWasmHeapBackend(backend)) return undefined;
-  const memory = wasmHeapMemory(backend, 'fillStandardNormalArray');
-  return memory.buffer === out.buffer ? backend : undefined;
-}
-
-/** Whether {@link fillStandardNormalInHeap} would run the C kernel for `out`. */
-export function isHeapView(out: Float32Array): boolean {
-  return heapBackendHolding(out) !== undefined;
-}
-
-/**
  * The heap offset of the ziggurat's layer tables on `backend` (written once), for kernels of
  * other modules that include `wasm/ziggurat.h` and draw their noise where they use it.
  */
 export function zigguratTables(backend: object, where: string): number {
   return wasmHeapBlock(backend, ZIGGURAT_MODULE, ZIGGURAT_TABLE_BYTES, writeZigguratTables, where);
-}
-
-/**
- * Fills `out` with the N(0, 1) draws of `key` by the C kernel when `out` lies in the wasm
- * backend's heap (a tensor's memory, a kernel's output), its blocks split over the heap's
- * helper threads; returns false, writing nothing, otherwise. The numbers are those of
- * `fillStandardNormalBlocks` either way, whatever the number of threads.
- */
-export function fillStandardNormalInHeap(key: RngKey, out: Float32Array): boolean {
-  const backend = heapBackendHolding(out);
-  if (backend === undefined) return false;
-  const where = 'fillStandardNormalArray';
-  const tables = zigguratTables(backend, where);
-  const [w0, w1] = key.words;
-  const parts = normalBlockParts(out.length, heapKernelParallelism(backend, where)).map(
-    ([first, end]) => [out.byteOffset, out.length, tables, w0, w1, first, end],
-  );
-  runHeapKernelParts(backend, ZIGGURAT_MODULE, 'fill_standard_normal_blocks', parts, where);
-  return true;
 }
