@@ -83,6 +83,7 @@ describe('runHarness', () => {
   });
 
   it('attributes the tfjs bytes an in-process contender keeps, and profiles one step', async () => {
+    const before = tf.memory().numTensors;
     const kept: tf.Tensor[] = [];
     const contender: Contender = {
       name: 'grows',
@@ -106,5 +107,7 @@ describe('runHarness', () => {
     expect(result?.memory?.tfResidentBytes).toBe(64);
     expect(result?.memory?.tfPeakBytes).toBeGreaterThan(0);
     expect(result?.memory?.rssAfterStepBytes).toBeGreaterThan(0);
+    // The harness disposed the contender: what its steps kept is gone.
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -11,7 +11,9 @@
 // Blocks [first, end) of the n-element array at out, drawn from the key (w0, w1).
 __attribute__((export_name("fill_standard_normal_blocks"))) void fill_standard_normal_blocks(
     float *out, int n, const char *tables, int w0, int w1, int first, int end) {
-  fill_normal_blocks(out, n, tables_at(tables), (unsigned)w0, (unsigned)w1, first, end);
+  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  int start;
+  while (next_noise_slice(&slices, out, &start) > 0) continue;  // each call draws one slice
 }
 
 // The two fdlibm functions, exported for the test that compares them with Math.exp/Math.log.

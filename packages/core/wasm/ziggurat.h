@@ -139,17 +139,43 @@ static inline void fill_normal(xoshiro128 *state, float *out, int n, ziggurat_ta
   *state = s;
 }
 
-// The blocks [first, end) of an n-element array drawn from the key (w0, w1): block b holds
-// elements [b·NORMAL_BLOCK, min(n, (b + 1)·NORMAL_BLOCK)), each from its own stream.
-static inline void fill_normal_blocks(float *out, int n, ziggurat_tables t, unsigned w0,
-                                      unsigned w1, int first, int end) {
-  for (int b = first; b < end; b++) {
-    const int start = b * NORMAL_BLOCK;
-    const int count = n - start < NORMAL_BLOCK ? n - start : NORMAL_BLOCK;
-    if (count <= 0) break;
-    xoshiro128 state = block_stream(w0, w1, (unsigned)b);
-    fill_normal(&state, out + start, count, t);
+// Noise drawn ahead of its use, a slice at a time: 8 KiB, inside the L1 cache with the slices
+// of the arrays a kernel reads beside it.
+#define NOISE_SLICE 2048
+
+// A walk over the blocks [first, end) of an n-element array of noise drawn from the key
+// (w0, w1): block b holds elements [b·NORMAL_BLOCK, min(n, (b + 1)·NORMAL_BLOCK)), each from
+// its own stream, and is drawn NOISE_SLICE elements at a time by next_noise_slice.
+typedef struct {
+  xoshiro128 state;
+  ziggurat_tables tables;
+  unsigned w0, w1;
+  int n, block, end, next, stop;
+} noise_slices;
+
+static inline noise_slices noise_slices_of(int n, const char *tables, int w0, int w1, int first,
+                                           int end) {
+  // block starts before first: the first next_noise_slice call moves to it and seeds it.
+  const noise_slices c = {.tables = tables_at(tables), .w0 = (unsigned)w0, .w1 = (unsigned)w1,
+                          .n = n, .block = first - 1, .end = end};
+  return c;
+}
+
+// Draws the next slice of noise into eps (the array's element 0) and sets *start to where it
+// begins; returns its length, 0 once the blocks are done.
+static inline int next_noise_slice(noise_slices *c, float *eps, int *start) {
+  if (c->next >= c->stop) {
+    c->block++;
+    c->next = c->block * NORMAL_BLOCK;
+    if (c->block >= c->end || c->next >= c->n) return 0;
+    c->stop = c->n - c->next < NORMAL_BLOCK ? c->n : c->next + NORMAL_BLOCK;
+    c->state = block_stream(c->w0, c->w1, (unsigned)c->block);
   }
+  const int count = c->stop - c->next < NOISE_SLICE ? c->stop - c->next : NOISE_SLICE;
+  fill_normal(&c->state, eps + c->next, count, c->tables);
+  *start = c->next;
+  c->next += count;
+  return count;
 }
 
 #endif

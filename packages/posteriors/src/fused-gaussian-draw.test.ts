@@ -2,6 +2,7 @@ import { createKey, randomNormal, selectBackend } from '@bayesrnn/core';
 import { kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaledError } from './__fixtures__/scaled-error.js';
 import {
   fusedGaussianDraw,
   GAUSSIAN_DRAW_GRAD_KERNEL,
@@ -68,17 +69,6 @@ function run(draw: Drawer, mu: tf.Tensor, rho: tf.Tensor, c = 2.5, withTheta = t
   const numbers = { theta, kl, value: value.dataSync()[0], grads: grads.map((t) => t.dataSync()) };
   tf.dispose([g, value, ...grads]);
   return numbers;
-}
-
-/** max |a − b| over max |b|: the error relative to the gradient's scale. */
-function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let error = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    error = Math.max(error, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-    scale = Math.max(scale, Math.abs(b[i] ?? 0));
-  }
-  return error / scale;
 }
 
 describe('the fused Gaussian draw on wasm', () => {

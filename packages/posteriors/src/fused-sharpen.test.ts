@@ -2,6 +2,7 @@ import { createKey, randomNormal, selectBackend } from '@bayesrnn/core';
 import { kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scaledError } from './__fixtures__/scaled-error.js';
 import { fusedSharpenWeight, SHARPEN_ETA_GRAD_KERNEL, SHARPEN_KERNEL } from './fused-sharpen.js';
 import { SHARPEN_SOURCE_SHA256 } from './sharpen-wasm.generated.js';
 import { sharpenWeight } from './sharpening.js';
@@ -48,17 +49,6 @@ function run(sharpen: Sharpen, phi: tf.Tensor, eta: tf.Tensor, g: tf.Tensor) {
   };
   tf.dispose([weights, value, ...grads]);
   return numbers;
-}
-
-/** max |a − b| over max |b|. */
-function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let error = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    error = Math.max(error, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-    scale = Math.max(scale, Math.abs(b[i] ?? 0));
-  }
-  return error / scale;
 }
 
 /** φ near a trained weight, η around its initial 1e-3, and a data gradient g. */

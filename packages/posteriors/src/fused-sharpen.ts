@@ -118,6 +118,7 @@ function registerFusedSharpen(): void {
       const [eta, gradient] = saved as [tf.Tensor, tf.Tensor];
       const { sigma0 } = attrs as unknown as SharpenAttrs;
       const c = (dKl.dataSync()[0] ?? 0) / (sigma0 * sigma0);
+      // The noise buffer needs no entry: no parameter made it, so the tape never asks for it.
       return {
         phi: () => tf.clone(dTheta),
         eta: () =>
@@ -127,8 +128,6 @@ function registerFusedSharpen(): void {
         // g_φ is a constant of the sharpened draw (no Hessian term, papers.md §1.4); its
         // gradient is written out only for a caller who passes one that is not.
         gradient: () => tf.mul(eta, tf.sub(tf.mul(tf.mul(eta, gradient), c), dTheta)),
-        // The noise buffer is no function of any parameter: the tape never asks for it.
-        noise: () => tf.zerosLike(dTheta),
       };
     },
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+/** ½ log 2π: the normal density's constant, per element. */
+export const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * Element-wise `log N(x | μ, σ²) = −½ log 2π − log σ − (x − μ)² / (2σ²)`.

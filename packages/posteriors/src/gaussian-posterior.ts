@@ -165,13 +165,13 @@ function drawWeightWithKl(
   key: RngKey,
 ): { readonly theta: tf.Tensor; readonly kl: tf.Scalar } {
   const { mu, rho } = pair;
+  // With a sampled KL the kernel computes it, or returns undefined for a user's prior; without
+  // one it draws θ alone, and the closed form takes σ.
   const fused = fusedGaussianDraw(mu, rho, floor, key, kl === 'sample' ? prior : undefined);
-  if (fused?.kl !== undefined) return { theta: fused.theta, kl: fused.kl };
-  if (fused !== undefined && kl === 'closed-form') {
-    const sigma = sigmaOf(rho, floor);
-    return { theta: fused.theta, kl: gaussianWeightKl({ mu, sigma }, prior, kl) };
+  if (fused !== undefined) {
+    const closedForm = () => gaussianWeightKl({ mu, sigma: sigmaOf(rho, floor) }, prior, kl);
+    return { theta: fused.theta, kl: fused.kl ?? closedForm() };
   }
-  fused?.theta.dispose();
   const draw = drawGaussianWeight(mu, rho, floor, key);
   return { theta: draw.theta, kl: gaussianWeightKl({ mu, ...draw }, prior, kl) };
 }

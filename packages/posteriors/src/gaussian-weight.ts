@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { HALF_LOG_TWO_PI } from './gaussian-density.js';
 import type { Prior } from './prior.js';
 
 /** σ's floor, as in the official BBB-RNN example (papers.md §1.1): `σ = softplus(ρ) + 1e-5`. */
@@ -25,8 +26,6 @@ export function reparameterise(mu: tf.Tensor, sigma: tf.Tensor, epsilon: tf.Tens
 
 /** How the KL of a Gaussian posterior to its prior is computed. */
 export type KlEstimator = 'closed-form' | 'sample';
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * `KL(q ‖ p)` for one weight tensor with `q = N(μ, σ²)` element-wise:

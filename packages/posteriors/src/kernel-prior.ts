@@ -1,6 +1,5 @@
+import { HALF_LOG_TWO_PI } from './gaussian-density.js';
 import type { PriorConfig } from './prior.js';
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * A built-in prior's log density in the form the fused draw kernel takes

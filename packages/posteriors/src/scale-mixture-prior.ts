@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { markBuiltInPrior } from './builtin-priors.js';
+import { HALF_LOG_TWO_PI } from './gaussian-density.js';
 import { checkPositive, type Prior } from './prior.js';
 
 /** The mixture's settings (Blundell et al. 2015, eq. 7). */
@@ -18,8 +19,6 @@ export const FORTUNATO_SCALE_MIXTURE: ScaleMixtureConfig = {
   sigma1: Math.exp(-1),
   sigma2: Math.exp(-7),
 };
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
  * The two-component scale mixture `p(θ_j) = π N(θ_j | 0, σ1²) + (1 − π) N(θ_j | 0, σ2²)`,

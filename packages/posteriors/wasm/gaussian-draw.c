@@ -29,9 +29,6 @@
 #include "../../core/wasm/ziggurat.h"
 #include "lanes.h"
 
-// Noise drawn ahead of its use: 8 KiB, well inside the L1 cache with the slices it meets.
-#define SLICE 2048
-
 typedef struct {
   v128_t a, b, d, k, m;
 } prior_t;
@@ -125,20 +122,14 @@ __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
     int n, const char *tables, int w0, int w1, int first, int end, float floor, int with_kl,
     float a, float b, float d, float k, float m) {
   const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope};
-  const ziggurat_tables t = tables_at(tables);
   const prior_t p = prior_of(a, b, d, k, m);
   const v128_t f = F4(floor);
   v128_t sum = wasm_f64x2_splat(0.0);
-  for (int block = first; block < end; block++) {
-    const int start = block * NORMAL_BLOCK;
-    const int stop = n - start < NORMAL_BLOCK ? n : start + NORMAL_BLOCK;
-    xoshiro128 state = block_stream((unsigned)w0, (unsigned)w1, (unsigned)block);
-    for (int s = start; s < stop; s += SLICE) {
-      const int count = stop - s < SLICE ? stop - s : SLICE;
-      fill_normal(&state, eps + s, count, t);
-      const draw_arrays slice = offset_arrays(arrays, s);
-      sum = with_kl ? draw_slice(slice, count, f, 1, p, sum) : draw_slice(slice, count, f, 0, p, sum);
-    }
+  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  int s, count;
+  while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
+    const draw_arrays slice = offset_arrays(arrays, s);
+    sum = with_kl ? draw_slice(slice, count, f, 1, p, sum) : draw_slice(slice, count, f, 0, p, sum);
   }
   return wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1);
 }

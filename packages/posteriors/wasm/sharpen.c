@@ -16,9 +16,6 @@
 #include "../../core/wasm/ziggurat.h"
 #include "lanes.h"
 
-// Noise drawn ahead of its use: 8 KiB, inside the L1 cache with the slices it meets.
-#define SLICE 2048
-
 // θ of four elements into *theta; returns their step².
 static inline v128_t sharpen4(v128_t phi, v128_t eta, v128_t g, v128_t e, v128_t sigma0,
                               v128_t *theta) {
@@ -53,18 +50,12 @@ static v128_t sharpen_slice(const float *phi, const float *eta, const float *g, 
 __attribute__((export_name("sharpen_draw"))) double sharpen_draw(
     const float *phi, const float *eta, const float *g, float *theta, float *eps, int n,
     const char *tables, int w0, int w1, int first, int end, float sigma0) {
-  const ziggurat_tables t = tables_at(tables);
   const v128_t s0 = wasm_f32x4_splat(sigma0);
   v128_t sum = wasm_f64x2_splat(0.0);
-  for (int block = first; block < end; block++) {
-    const int start = block * NORMAL_BLOCK;
-    const int stop = n - start < NORMAL_BLOCK ? n : start + NORMAL_BLOCK;
-    xoshiro128 state = block_stream((unsigned)w0, (unsigned)w1, (unsigned)block);
-    for (int s = start; s < stop; s += SLICE) {
-      const int count = stop - s < SLICE ? stop - s : SLICE;
-      fill_normal(&state, eps + s, count, t);
-      sum = sharpen_slice(phi + s, eta + s, g + s, eps + s, theta + s, count, s0, sum);
-    }
+  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  int s, count;
+  while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
+    sum = sharpen_slice(phi + s, eta + s, g + s, eps + s, theta + s, count, s0, sum);
   }
   return wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1);
 }
