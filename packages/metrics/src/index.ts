@@ -1,6 +1,13 @@
 // Re-exports by name only; see the files beside it.
 export { accuracy } from './accuracy.js';
 export {
+  fusedSoftmaxCrossEntropy,
+  fusedSoftmaxCrossEntropyGrad,
+  SOFTMAX_XENT_GRAD_KERNEL,
+  SOFTMAX_XENT_KERNEL,
+  type SoftmaxCrossEntropyParts,
+} from './fused-softmax-cross-entropy.js';
+export {
   averageProbabilities,
   createProbabilityAverager,
   logAddExp,

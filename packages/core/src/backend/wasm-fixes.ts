@@ -1,6 +1,8 @@
 import { registerWasmFastMatMul } from './wasm-fast-matmul.js';
+import { registerWasmGather } from './wasm-gather.js';
 import { registerWasmSharedIdentity } from './wasm-identity.js';
 import { registerWasmSlice } from './wasm-slice.js';
+import { registerWasmSum } from './wasm-sum.js';
 import { registerWasmUnarySimd } from './wasm-unary-simd.js';
 import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -12,7 +14,10 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * and SIMD `Softplus` and `Exp` (tfjs's are scalar; Bayes by Backprop takes softplus of every
  * weight, the softmax cross-entropy exp of every logit); and an `Identity` that shares data
  * instead of copying it (the engine clones every tensor a gradient saves), and `Slice` and
- * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first).
+ * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first);
+ * and a SIMD `Sum` over leading or trailing axes, split over the helper threads (tfjs-wasm's
+ * adds one element at a time, and transposes first to sum columns); and a `GatherV2` that
+ * copies whole slices (tfjs-wasm's took 2.9 ms for an embedding lookup of 400 rows).
  * Call after importing `@tensorflow/tfjs-backend-wasm` (so its kernels exist to wrap);
  * `selectBackend` does, whenever it loads wasm. Idempotent.
  */
@@ -22,4 +27,6 @@ export function registerWasmFixes(): void {
   registerWasmUnarySimd();
   registerWasmSharedIdentity();
   registerWasmSlice();
+  registerWasmSum();
+  registerWasmGather();
 }

@@ -1,7 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  originalWasmKernel,
+  callOriginalWasmKernel,
   replaceWasmKernel,
   restoreWasmKernel,
 } from './wasm-kernel-replacement.js';
@@ -15,7 +15,7 @@ import {
  */
 const sharedIdentity: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return originalWasmKernel(tf.Identity).kernelFunc(args);
+  if (x.dtype === 'string') return callOriginalWasmKernel(tf.Identity, args);
   (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };

@@ -27,6 +27,29 @@ export function originalWasmKernel(kernelName: string): KernelConfig {
   return original;
 }
 
+/** Backends on which an original kernel's setup ran, by kernel name. */
+const setUp = new Map<string, WeakSet<object>>();
+
+/**
+ * Calls tfjs-wasm's own kernel `kernelName` (replaced by {@link replaceWasmKernel}) with a
+ * kernel's arguments, first running its setup on `args.backend` once: tfjs binds a kernel to
+ * the module in that setup, when the backend starts, and a backend that started while the
+ * replacement was registered never ran it.
+ */
+export function callOriginalWasmKernel(
+  kernelName: string,
+  args: Parameters<KernelFunc>[0],
+): ReturnType<KernelFunc> {
+  const original = originalWasmKernel(kernelName);
+  const backends = setUp.get(kernelName) ?? new WeakSet<object>();
+  setUp.set(kernelName, backends);
+  if (!backends.has(args.backend)) {
+    original.setupFunc?.(args.backend);
+    backends.add(args.backend);
+  }
+  return original.kernelFunc(args);
+}
+
 /** Puts tfjs-wasm's own kernel `kernelName` back (for side-by-side comparisons). */
 export function restoreWasmKernel(kernelName: string): void {
   const original = originals.get(kernelName);

@@ -1,7 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  originalWasmKernel,
+  callOriginalWasmKernel,
   replaceWasmKernel,
   restoreWasmKernel,
 } from './wasm-kernel-replacement.js';
@@ -69,7 +69,7 @@ export function copyBox(
 
 const fastSlice: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return originalWasmKernel(tf.Slice).kernelFunc(args);
+  if (x.dtype === 'string') return callOriginalWasmKernel(tf.Slice, args);
   const backend = args.backend as unknown as WasmBackendView;
   const [begin, size] = tf.slice_util.parseSliceParams(
     x as tf.Tensor,
@@ -84,7 +84,7 @@ const fastSlice: KernelFunc = (args) => {
 const fastUnpack: KernelFunc = (args) => {
   const value = args.inputs.value as TensorInfo;
   if (value.dtype === 'string') {
-    return originalWasmKernel(tf.Unpack).kernelFunc(args);
+    return callOriginalWasmKernel(tf.Unpack, args);
   }
   const backend = args.backend as unknown as WasmBackendView;
   const rank = value.shape.length;
@@ -104,7 +104,7 @@ const fastUnpack: KernelFunc = (args) => {
 
 const fastSplitV: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return originalWasmKernel(tf.SplitV).kernelFunc(args);
+  if (x.dtype === 'string') return callOriginalWasmKernel(tf.SplitV, args);
   const backend = args.backend as unknown as WasmBackendView;
   const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] as number;
   const sizes = tf.backend_util.prepareSplitSize(

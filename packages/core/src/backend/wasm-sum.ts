@@ -1,0 +1,116 @@
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { SUM_WASM_PLAIN, SUM_WASM_SHARED } from './sum-wasm.generated.js';
+import type { WasmKernelModule } from './wasm-heap.js';
+import { wasmHeapOffset } from './wasm-heap.js';
+import { heapKernelParallelism, runHeapKernelParts } from './wasm-heap-run.js';
+import {
+  callOriginalWasmKernel,
+  replaceWasmKernel,
+  restoreWasmKernel,
+} from './wasm-kernel-replacement.js';
+import { asWasmBackend } from './wasm-kernel-utils.js';
+
+/** `wasm/sum.c`: SIMD sums over the rows or the columns of a row-major matrix. */
+export const SUM_MODULE: WasmKernelModule = Object.freeze({
+  plain: SUM_WASM_PLAIN,
+  shared: SUM_WASM_SHARED,
+});
+
+/** Elements per thread below which a sum stays on one thread (waking a helper costs ~50 µs). */
+const MIN_ELEMENTS_PER_THREAD = 1 << 18;
+
+/**
+ * A float32 sum seen as a row-major `[rows, columns]` matrix: over its trailing axes it sums
+ * each row (`'rows'`), over its leading axes each column (`'columns'`).
+ */
+export interface SumPlan {
+  readonly reduce: 'rows' | 'columns';
+  readonly rows: number;
+  readonly columns: number;
+  /** The output's shape, with `keepDims`' ones where asked. */
+  readonly outShape: number[];
+}
+
+/**
+ * How {@link wasmSum} sums `axis` of `shape`: `undefined` when the reduced axes are neither
+ * the trailing nor the leading ones (or none, or the input is empty), which tfjs's own kernel
+ * keeps.
+ */
+export function sumPlan(
+  shape: readonly number[],
+  axis: number | number[] | null | undefined,
+  keepDims: boolean,
+): SumPlan | undefined {
+  const axes = [...new Set(tf.util.parseAxisParam(axis ?? [...shape.keys()], [...shape]))].sort(
+    (a, b) => a - b,
+  );
+  const rank = shape.length;
+  const size = tf.util.sizeFromShape([...shape]);
+  if (axes.length === 0 || size === 0) return undefined;
+  const trailing = axes.every((a, i) => a === rank - axes.length + i);
+  const leading = axes.every((a, i) => a === i);
+  if (!trailing && !leading) return undefined;
+  const outShape = keepDims
+    ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : shape.filter((_, i) => !axes.includes(i));
+  // A sum over every axis is both; it goes by rows: one row of everything.
+  const kept = trailing ? rank - axes.length : axes.length;
+  const rows = tf.util.sizeFromShape(shape.slice(0, kept));
+  return { reduce: trailing ? 'rows' : 'columns', rows, columns: size / rows, outShape };
+}
+
+/**
+ * `Sum` on wasm by `wasm/sum.c` for float32 sums over trailing or leading axes (every sum a
+ * training step takes: softmax denominators, bias gradients, squared norms), split over the
+ * heap's helper threads when large; tfjs's own kernel for everything else.
+ */
+const wasmSum: KernelFunc = (args) => {
+  const x = args.inputs.x as TensorInfo;
+  const attrs = args.attrs as { axis?: number | number[]; keepDims?: boolean } | undefined;
+  const plan =
+    x.dtype === 'float32' ? sumPlan(x.shape, attrs?.axis, attrs?.keepDims === true) : undefined;
+  if (plan === undefined) return callOriginalWasmKernel(tf.Sum, args);
+  const where = 'Sum';
+  const wasm = asWasmBackend(args.backend, where);
+  const out = wasm.makeOutput(plan.outShape, 'float32');
+  const xAt = wasmHeapOffset(wasm, x.dataId, where);
+  const outAt = wasmHeapOffset(wasm, out.dataId, where);
+  const { rows, columns } = plan;
+  const threads = Math.min(
+    heapKernelParallelism(wasm, where),
+    Math.max(1, Math.floor((rows * columns) / MIN_ELEMENTS_PER_THREAD)),
+  );
+  if (plan.reduce === 'columns') {
+    const parts = ranges(columns, threads, 4).map(([b, e]) => [xAt, outAt, rows, columns, b, e]);
+    runHeapKernelParts(wasm, SUM_MODULE, 'sum_columns', parts, where);
+  } else if (rows === 1) {
+    // One sum: the parts return theirs, added here in float64.
+    const parts = ranges(columns, threads, 4).map(([b, e]) => [xAt + 4 * b, e - b]);
+    const total = runHeapKernelParts(wasm, SUM_MODULE, 'sum_span', parts, where);
+    wasm.typedArrayFromHeap(out).set([total]);
+  } else {
+    const parts = ranges(rows, threads, 1).map(([b, e]) => [xAt, outAt, columns, b, e]);
+    runHeapKernelParts(wasm, SUM_MODULE, 'sum_rows', parts, where);
+  }
+  return out;
+};
+
+/** `[begin, end)` ranges of `[0, n)` for up to `count` parts, split on multiples of `step`. */
+function ranges(n: number, count: number, step: number): [number, number][] {
+  const perPart = Math.max(step, Math.ceil(n / count / step) * step);
+  const parts: [number, number][] = [];
+  for (let begin = 0; begin < n; begin += perPart)
+    parts.push([begin, Math.min(n, begin + perPart)]);
+  return parts;
+}
+
+/** Replaces tfjs-wasm's `Sum` with {@link wasmSum}. Idempotent. */
+export function registerWasmSum(): void {
+  replaceWasmKernel(tf.Sum, wasmSum);
+}
+
+/** Puts tfjs-wasm's own `Sum` back (for side-by-side comparisons). */
+export function unregisterWasmSum(): void {
+  restoreWasmKernel(tf.Sum);
+}
