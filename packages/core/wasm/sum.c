@@ -74,3 +74,27 @@ __attribute__((export_name("sum_columns"))) void sum_columns(const float *x, flo
     out[c] = a;
   }
 }
+
+// Σ x[i]² over [0, n) in float32 (16 partial sums, as span_sum), for one part of a squared
+// norm (the caller adds the parts): one pass, where Square then Sum were two and a tensor.
+__attribute__((export_name("sum_squares"))) double sum_squares(const float *x, int n) {
+  v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t x0 = wasm_v128_load(x + i), x1 = wasm_v128_load(x + i + 4);
+    const v128_t x2 = wasm_v128_load(x + i + 8), x3 = wasm_v128_load(x + i + 12);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, x0));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x1, x1));
+    a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x2, x2));
+    a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x3, x3));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const v128_t x0 = wasm_v128_load(x + i);
+    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, x0));
+  }
+  const v128_t a = wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3));
+  float sum = (wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 1)) +
+              (wasm_f32x4_extract_lane(a, 2) + wasm_f32x4_extract_lane(a, 3));
+  for (; i < n; i++) sum += x[i] * x[i];
+  return sum;
+}

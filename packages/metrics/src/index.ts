@@ -1,18 +1,18 @@
 // Re-exports by name only; see the files beside it.
 export { accuracy } from './accuracy.js';
 export {
+  averageProbabilities,
+  createProbabilityAverager,
+  logAddExp,
+  type ProbabilityAverager,
+} from './average-probabilities.js';
+export {
   fusedSoftmaxCrossEntropy,
   fusedSoftmaxCrossEntropyGrad,
   SOFTMAX_XENT_GRAD_KERNEL,
   SOFTMAX_XENT_KERNEL,
   type SoftmaxCrossEntropyParts,
 } from './fused-softmax-cross-entropy.js';
-export {
-  averageProbabilities,
-  createProbabilityAverager,
-  logAddExp,
-  type ProbabilityAverager,
-} from './average-probabilities.js';
 export { meanNll, type NllOptions, type ScoreKind, sumNll, tokenNll } from './nll.js';
 export { createNllAccumulator, type NllAccumulator } from './nll-accumulator.js';
 export { type NllStatistics, nllStatistics } from './nll-statistics.js';

@@ -2,7 +2,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { SUM_WASM_PLAIN, SUM_WASM_SHARED } from './sum-wasm.generated.js';
 import type { WasmKernelModule } from './wasm-heap.js';
-import { wasmHeapOffset } from './wasm-heap.js';
+import { isWasmHeapBackend, wasmHeapOffset } from './wasm-heap.js';
 import { heapKernelParallelism, runHeapKernelParts } from './wasm-heap-run.js';
 import {
   callOriginalWasmKernel,
@@ -77,10 +77,7 @@ const wasmSum: KernelFunc = (args) => {
   const xAt = wasmHeapOffset(wasm, x.dataId, where);
   const outAt = wasmHeapOffset(wasm, out.dataId, where);
   const { rows, columns } = plan;
-  const threads = Math.min(
-    heapKernelParallelism(wasm, where),
-    Math.max(1, Math.floor((rows * columns) / MIN_ELEMENTS_PER_THREAD)),
-  );
+  const threads = threadsFor(wasm, rows * columns, where);
   if (plan.reduce === 'columns') {
     const parts = ranges(columns, threads, 4).map(([b, e]) => [xAt, outAt, rows, columns, b, e]);
     runHeapKernelParts(wasm, SUM_MODULE, 'sum_columns', parts, where);
@@ -95,6 +92,32 @@ const wasmSum: KernelFunc = (args) => {
   }
   return out;
 };
+
+/**
+ * `Σ x²` of a float32 tensor on the wasm heap in one pass (`sum_squares` in `wasm/sum.c`; Square
+ * then Sum were two passes and a tensor), split over the helper threads when large and added in
+ * float64: the squared norms of gradient clipping. `undefined` on other backends or dtypes.
+ */
+export function wasmSumOfSquares(x: tf.Tensor): number | undefined {
+  const backend = tf.backend();
+  if (!isWasmHeapBackend(backend) || x.dtype !== 'float32') return undefined;
+  if (x.size === 0) return 0;
+  const where = 'sumOfSquares';
+  const at = wasmHeapOffset(backend, x.dataId, where);
+  const parts = ranges(x.size, threadsFor(backend, x.size, where), 4).map(([b, e]) => [
+    at + 4 * b,
+    e - b,
+  ]);
+  return runHeapKernelParts(backend, SUM_MODULE, 'sum_squares', parts, where);
+}
+
+/** Threads for a pass over `size` elements: at most one per {@link MIN_ELEMENTS_PER_THREAD}. */
+function threadsFor(backend: object, size: number, where: string): number {
+  return Math.min(
+    heapKernelParallelism(backend, where),
+    Math.max(1, Math.floor(size / MIN_ELEMENTS_PER_THREAD)),
+  );
+}
 
 /** `[begin, end)` ranges of `[0, n)` for up to `count` parts, split on multiples of `step`. */
 function ranges(n: number, count: number, step: number): [number, number][] {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmSumOfSquares } from '../backend/wasm-sum.js';
 
 /** Clipped gradients and the global norm measured before clipping. */
 export interface ClippedGradients<Name extends string> {
@@ -13,6 +14,10 @@ export interface ClippedGradients<Name extends string> {
  * the direction is kept. A non-finite norm propagates to every gradient (NaN), so the
  * training loop's NaN guard sees it rather than a silently zeroed update.
  *
+ * On the wasm backend each squared norm is one fused pass read back as a number (free there),
+ * summed in float64; when the norm is within `maxNorm` the scale is exactly 1, so the gradients
+ * are returned as clones (shared data) instead of multiplied by 1.
+ *
  * Returns new tensors (the caller owns them, and the norm); inputs are not disposed.
  */
 export function clipByGlobalNorm<Name extends string>(
@@ -24,11 +29,25 @@ export function clipByGlobalNorm<Name extends string>(
   }
   const names = Object.keys(gradients) as Name[];
   return tf.tidy(() => {
-    const squares = names.map((name) => tf.sum(tf.square(gradients[name])));
-    const globalNorm = squares.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(squares));
+    const onHost = names.map((name) => wasmSumOfSquares(gradients[name]));
+    const hostNorm = onHost.every((s) => s !== undefined)
+      ? Math.sqrt(onHost.reduce((sum: number, s) => sum + (s ?? 0), 0))
+      : undefined;
+    const globalNorm =
+      hostNorm !== undefined
+        ? tf.scalar(hostNorm)
+        : names.length === 0
+          ? tf.scalar(0)
+          : tf.sqrt(tf.addN(names.map((name) => tf.sum(tf.square(gradients[name])))));
     const scale = tf.div(maxNorm, tf.maximum(globalNorm, maxNorm));
     const clipped: Partial<Record<Name, tf.Tensor>> = {};
-    for (const name of names) clipped[name] = tf.mul(gradients[name], scale);
+    for (const name of names) {
+      // A norm within maxNorm scales by exactly 1 (maxNorm / maxNorm): g · 1 is g, bit for bit.
+      clipped[name] =
+        hostNorm !== undefined && hostNorm <= maxNorm
+          ? tf.clone(gradients[name])
+          : tf.mul(gradients[name], scale);
+    }
     return {
       gradients: clipped as { readonly [K in Name]: tf.Tensor },
       globalNorm: globalNorm as tf.Scalar,
