@@ -90,6 +90,7 @@ describe('fusedSoftmaxCrossEntropy on wasm (wasm/softmax-cross-entropy.c)', () =
   });
 
   it('runs one kernel forward and one backward', async () => {
+    const before = tf.memory().numTensors;
     const { logits, targets, dy } = fixtures(20, 300);
     const profile = await tf.profile(() =>
       tf.tidy(() => {
@@ -103,9 +104,11 @@ describe('fusedSoftmaxCrossEntropy on wasm (wasm/softmax-cross-entropy.c)', () =
     expect(names.filter((n) => n === SOFTMAX_XENT_GRAD_KERNEL)).toHaveLength(1);
     for (const composed of ['Exp', 'Max', 'OneHot', 'Log']) expect(names).not.toContain(composed);
     tf.dispose([logits, targets, dy]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('gives a NaN NLL for a target outside the vocabulary, and refuses mismatched shapes', () => {
+    const before = tf.memory().numTensors;
     const logits = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const targets = tf.tensor1d([1, 5], 'int32');
     const nll = sparseSoftmaxCrossEntropy(logits, targets);
@@ -117,6 +120,7 @@ describe('fusedSoftmaxCrossEntropy on wasm (wasm/softmax-cross-entropy.c)', () =
       /\[rows\] targets, got \[2,2\] and \[3\]/,
     );
     tf.dispose([logits, targets, nll, three]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('was built from the committed wasm/softmax-cross-entropy.c', () => {

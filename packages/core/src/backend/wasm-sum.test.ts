@@ -133,11 +133,13 @@ describe('Sum on wasm (wasm/sum.c)', () => {
   });
 
   it('sums 2²⁴ + 16 ones exactly, where one running float32 stops at 2²⁴', () => {
+    const before = tf.memory().numTensors;
     const n = 2 ** 24 + 16;
     const ones = tf.ones([n]);
     const total = tf.sum(ones);
     expect(total.dataSync()[0]).toBe(n);
     tf.dispose([ones, total]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('was built from the committed wasm/sum.c', () => {
