@@ -5,13 +5,7 @@ import {
   replaceWasmKernel,
   restoreWasmKernel,
 } from './wasm-kernel-replacement.js';
-
-type HeapArray = Float32Array | Int32Array | Uint8Array;
-
-interface WasmBackendView {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): HeapArray;
-}
+import type { WasmBackendView } from './wasm-slice.js';
 
 /**
  * `GatherV2` that copies each selected slice straight between heap views. tfjs-wasm's took

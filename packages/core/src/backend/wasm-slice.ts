@@ -16,9 +16,11 @@ import {
  * tfjs's kernels.
  */
 
-type HeapArray = Float32Array | Int32Array | Uint8Array;
+/** A tensor's data as a view of the wasm heap, by dtype. */
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
-interface WasmBackendView {
+/** What the copying kernels need of the wasm backend. */
+export interface WasmBackendView {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): HeapArray;
 }
