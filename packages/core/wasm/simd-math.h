@@ -5,6 +5,12 @@
 // as an odd series to s^15 (the next term is below 2^-26 relative), so small e keeps its full
 // precision (tfjs-wasm's own Log1p is naive there: log1p(1e-5) is 0.14% off); log4 is Cephes'
 // logf for normal positive inputs. Everything is inline and touches no memory.
+//
+// Clamps use pmin/pmax and float-to-int conversions the magic-number add: V8 lowers wasm's
+// f32x4.min/max (NaN- and ±0-exact) to eight x86 instructions each and i32x4.trunc_sat to five,
+// against one each here. Both give the same bits on every input these functions see (NaN
+// lanes are masked or passed through as before), and cut the fused draw's forward pass by
+// about 8% and its gradient by 19%.
 #ifndef BAYESRNN_SIMD_MATH_H
 #define BAYESRNN_SIMD_MATH_H
 #include <wasm_simd128.h>
@@ -28,6 +34,12 @@ static inline v128_t exp_reduced(v128_t x, v128_t *k_out) {
   return wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), F4(1.0f));
 }
 
+// An integral float k with |k| < 2^22 as int32 lanes: k + 1.5·2^23 is exact and holds k in
+// its low mantissa bits.
+static inline v128_t int_of(v128_t k) {
+  return wasm_i32x4_sub(wasm_f32x4_add(k, F4(12582912.0f)), wasm_i32x4_splat(0x4b400000));
+}
+
 // 2^k as float bits for integral k in [-126, 127].
 static inline v128_t pow2(v128_t k) {
   return wasm_i32x4_shl(wasm_i32x4_add(k, wasm_i32x4_splat(127)), 23);
@@ -37,8 +49,8 @@ static inline v128_t pow2(v128_t k) {
 static inline v128_t exp_neg(v128_t a) {
   const v128_t x0 = wasm_f32x4_neg(a);
   v128_t k;
-  const v128_t p = exp_reduced(wasm_f32x4_max(x0, F4(-87.33654f)), &k);
-  const v128_t e = wasm_f32x4_mul(p, pow2(wasm_i32x4_trunc_sat_f32x4(k)));
+  const v128_t p = exp_reduced(wasm_f32x4_pmax(x0, F4(-87.33654f)), &k);  // NaN stays NaN
+  const v128_t e = wasm_f32x4_mul(p, pow2(int_of(k)));
   return wasm_v128_and(e, wasm_f32x4_ge(x0, F4(-87.33654f)));
 }
 
@@ -46,9 +58,9 @@ static inline v128_t exp_neg(v128_t a) {
 // the true value would be denormal (< 1.2e-38; std::exp would return the denormal).
 static inline v128_t exp4(v128_t x) {
   v128_t k;
-  const v128_t p = exp_reduced(wasm_f32x4_min(x, F4(88.72283f)), &k);
+  const v128_t p = exp_reduced(wasm_f32x4_pmin(x, F4(88.72283f)), &k);  // NaN stays NaN
   // 2^k in two factors, so that k up to 128 (x just below the overflow) stays representable.
-  const v128_t ki = wasm_i32x4_trunc_sat_f32x4(k);
+  const v128_t ki = int_of(k);
   const v128_t half = wasm_i32x4_shr(ki, 1);
   v128_t y = wasm_f32x4_mul(wasm_f32x4_mul(p, pow2(half)), pow2(wasm_i32x4_sub(ki, half)));
   y = wasm_v128_bitselect(F4(__builtin_inff()), y, wasm_f32x4_gt(x, F4(88.72283f)));
@@ -75,7 +87,7 @@ static inline v128_t log1p_unit(v128_t e) {
 static inline v128_t softplus_e(v128_t x, v128_t *e_out) {
   const v128_t e = exp_neg(wasm_f32x4_abs(x));
   *e_out = e;
-  return wasm_f32x4_add(wasm_f32x4_max(x, F4(0.0f)), log1p_unit(e));
+  return wasm_f32x4_add(wasm_f32x4_pmax(x, F4(0.0f)), log1p_unit(e));
 }
 
 static inline v128_t softplus4(v128_t x) {

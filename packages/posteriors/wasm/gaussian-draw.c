@@ -20,7 +20,8 @@
 //
 // σ and θ are the float32 operations of the composed tfjs ops (softplus, add; mul, add) in the
 // same order, so θ is bit-identical to them; kl sums in float64 lanes. The noise is drawn a
-// slice at a time, just before the slice is used, so it is still in the cache when it is read.
+// slice at a time, just before the slice is used, so it is still in the cache when it is read,
+// and the kl is a second pass over the slice (kl_slice says why).
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
@@ -43,16 +44,16 @@ typedef struct {
   v128_t theta, sigma, slope;
 } draw_t;
 
-// The draw of four elements into *out, and their kl (zeros when !with_kl).
-static inline v128_t draw4(v128_t mu, v128_t rho, v128_t e, draw_t *out, v128_t floor,
-                           int with_kl, prior_t p) {
+static inline draw_t draw4(v128_t mu, v128_t rho, v128_t e, v128_t floor) {
   v128_t exp_rho;
   const v128_t sigma = wasm_f32x4_add(softplus_e(rho, &exp_rho), floor);
-  const v128_t t = wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e));
-  out->theta = t;
-  out->sigma = sigma;
-  out->slope = sigmoid_from(rho, exp_rho);
-  if (!with_kl) return F4(0.0f);
+  const draw_t d = {wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e)), sigma,
+                    sigmoid_from(rho, exp_rho)};
+  return d;
+}
+
+// The kl of four elements from their θ, σ and ε.
+static inline v128_t kl4(v128_t t, v128_t sigma, v128_t e, prior_t p) {
   const v128_t t2 = wasm_f32x4_mul(t, t);
   const v128_t narrow = softplus4(wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2)));
   const v128_t log_p =
@@ -74,41 +75,58 @@ static inline draw_arrays offset_arrays(draw_arrays a, int by) {
 }
 
 // draw4 of the four elements from i, stored.
-static inline v128_t draw_at(draw_arrays a, int i, v128_t floor, int with_kl, prior_t p) {
-  draw_t d;
-  const v128_t kl = draw4(wasm_v128_load(a.mu + i), wasm_v128_load(a.rho + i),
-                          wasm_v128_load(a.eps + i), &d, floor, with_kl, p);
+static inline void draw_at(draw_arrays a, int i, v128_t floor) {
+  const draw_t d =
+      draw4(wasm_v128_load(a.mu + i), wasm_v128_load(a.rho + i), wasm_v128_load(a.eps + i), floor);
   wasm_v128_store(a.theta + i, d.theta);
   wasm_v128_store(a.sigma + i, d.sigma);
   wasm_v128_store(a.slope + i, d.slope);
-  return kl;
 }
 
-// θ over elements [0, n) of the arrays, and sum + their kl. Inlined with a constant with_kl,
-// so each caller gets a loop without the branch (a branch per vector would keep the engine
-// from interleaving the four chains).
-static inline __attribute__((always_inline)) v128_t draw_slice(draw_arrays a, int n,
-                                                               v128_t floor, int with_kl,
-                                                               prior_t p, v128_t sum) {
+// θ, σ and sigmoid(ρ) over elements [0, n) of the arrays. Four vectors per iteration hide the
+// latency of the serial polynomial chains.
+static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
   int i = 0;
-  // Four vectors per iteration hide the latency of the serial polynomial chains; they are
-  // summed in element order, as one vector at a time would.
   for (; i + 16 <= n; i += 16) {
-    const v128_t k0 = draw_at(a, i, floor, with_kl, p);
-    const v128_t k1 = draw_at(a, i + 4, floor, with_kl, p);
-    const v128_t k2 = draw_at(a, i + 8, floor, with_kl, p);
-    const v128_t k3 = draw_at(a, i + 12, floor, with_kl, p);
-    sum = add_lanes(add_lanes(add_lanes(add_lanes(sum, k0), k1), k2), k3);
+    draw_at(a, i, floor);
+    draw_at(a, i + 4, floor);
+    draw_at(a, i + 8, floor);
+    draw_at(a, i + 12, floor);
   }
-  for (; i + 4 <= n; i += 4) sum = add_lanes(sum, draw_at(a, i, floor, with_kl, p));
+  for (; i + 4 <= n; i += 4) draw_at(a, i, floor);
   if (i < n) {
     const int count = n - i;
-    draw_t d;
-    const v128_t kl = draw4(load_tail(a.mu + i, count), load_tail(a.rho + i, count),
-                            load_tail(a.eps + i, count), &d, floor, with_kl, p);
+    const draw_t d = draw4(load_tail(a.mu + i, count), load_tail(a.rho + i, count),
+                           load_tail(a.eps + i, count), floor);
     store_tail(a.theta + i, d.theta, count);
     store_tail(a.sigma + i, d.sigma, count);
     store_tail(a.slope + i, d.slope, count);
+  }
+}
+
+static inline v128_t kl_at(draw_arrays a, int i, prior_t p) {
+  return kl4(wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
+             wasm_v128_load(a.eps + i), p);
+}
+
+// sum + the kl of elements [0, n), from the θ, σ and ε draw_slice just wrote (still in the
+// cache). A second pass rather than a longer loop body: the chain ρ → σ → θ → log p is too
+// long for four vectors in flight to hide, and the fused loop spilled a third of its
+// instructions to the stack (10% slower). Summed in element order in float64 lanes.
+static inline v128_t kl_slice(draw_arrays a, int n, prior_t p, v128_t sum) {
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t k0 = kl_at(a, i, p);
+    const v128_t k1 = kl_at(a, i + 4, p);
+    const v128_t k2 = kl_at(a, i + 8, p);
+    const v128_t k3 = kl_at(a, i + 12, p);
+    sum = add_lanes(add_lanes(add_lanes(add_lanes(sum, k0), k1), k2), k3);
+  }
+  for (; i + 4 <= n; i += 4) sum = add_lanes(sum, kl_at(a, i, p));
+  if (i < n) {
+    const int count = n - i;
+    const v128_t kl = kl4(load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
+                          load_tail(a.eps + i, count), p);
     sum = add_lanes(sum, first_lanes(kl, count));
   }
   return sum;
@@ -129,7 +147,8 @@ __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
   int s, count;
   while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
     const draw_arrays slice = offset_arrays(arrays, s);
-    sum = with_kl ? draw_slice(slice, count, f, 1, p, sum) : draw_slice(slice, count, f, 0, p, sum);
+    draw_slice(slice, count, f);
+    if (with_kl) sum = kl_slice(slice, count, p, sum);
   }
   return wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1);
 }
