@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch on the CPU: the same PTB-small LM training step as the TypeScript contenders.
 
-Embedding -> num_layers x LSTM -> linear softmax, cross-entropy summed over the window's steps
+Embedding -> num_layers x LSTM -> linear softmax (or, with --model bbb, the same with Bayes by
+Backprop: bbb_model.py), cross-entropy summed over the window's steps
 and averaged over the batch (Zaremba's scale, as ours), global-norm clipping at 5, Adam
 (lr 1e-3), the state carried from window to window (detached), synthetic token ids from a fixed
 seed.
@@ -29,6 +30,8 @@ import time
 import torch
 from torch import nn
 
+from bbb_model import BayesianLanguageModel
+
 TRAINING_WINDOWS = 8
 CLIP_NORM = 5.0
 
@@ -54,6 +57,8 @@ def parse_args(argv):
     parser.add_argument("--batch", type=int, default=20)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    # plain: nn.LSTM with point weights; bbb: Bayes by Backprop (bbb_model.py).
+    parser.add_argument("--model", choices=("plain", "bbb"), default="plain")
     # Default: torch's own choice (Debian's build picks 1 here; 2 OpenMP threads beside
     # OpenBLAS's own pthreads oversubscribe a 2-core machine and run ~10x slower).
     parser.add_argument("--threads", type=int, default=None)
@@ -127,9 +132,13 @@ class Trainer:
     def __init__(self, args):
         torch.manual_seed(args.seed)
         self.args = args
-        self.model = LanguageModel(args.vocab, args.embedding, args.hidden, args.layers)
-        for parameter in self.model.parameters():
-            nn.init.uniform_(parameter, -0.1, 0.1)
+        sizes = (args.vocab, args.embedding, args.hidden, args.layers)
+        if args.model == "bbb":
+            self.model = BayesianLanguageModel(*sizes)
+        else:
+            self.model = LanguageModel(*sizes)
+            for parameter in self.model.parameters():
+                nn.init.uniform_(parameter, -0.1, 0.1)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.windows = make_windows(args)
         shape = (args.layers, args.batch, args.hidden)
@@ -142,9 +151,17 @@ class Trainer:
         inputs, targets = self.windows[self.count % len(self.windows)]
         self.count += 1
         self.optimizer.zero_grad(set_to_none=True)
-        logits, state = self.model(inputs, self.state)
+        if self.args.model == "bbb":
+            thetas, kl = self.model.draw()
+            logits, state = self.model(inputs, self.state, thetas)
+        else:
+            kl = None
+            logits, state = self.model(inputs, self.state)
         nll = nn.functional.cross_entropy(logits.reshape(-1, self.args.vocab), targets.reshape(-1))
         loss = nll * self.args.steps
+        if kl is not None:
+            # KL / (C B): batch x windows per epoch, as ours (language-model-task.ts).
+            loss = loss + kl / (self.args.batch * TRAINING_WINDOWS)
         loss.backward()
         nn.utils.clip_grad_norm_(self.model.parameters(), CLIP_NORM)
         self.optimizer.step()

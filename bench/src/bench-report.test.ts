@@ -64,6 +64,7 @@ describe('buildReport', () => {
         'oursOverPytorch',
         'oursOverTfjsLayers',
         'psgldOverRmsprop',
+        'pytorchBbbOverPlain',
         'sharpenedOverPlain',
       ].sort(),
     );

@@ -34,6 +34,12 @@ export interface Contender {
    * records the tfjs memory figures for it. `false` for an external program (PyTorch).
    */
   readonly inProcess: boolean;
+  /**
+   * Milliseconds to wait after each of its steps before the next contender's, so that work it
+   * leaves running is not timed as another contender's: OpenBLAS's threads spin for about
+   * 2^28 cycles (~0.1 s) after PyTorch's last matrix product before they sleep.
+   */
+  readonly settleMs?: number;
   /** Why it cannot run here (e.g. no PyTorch), or `undefined` when it can. */
   unavailable?(): Promise<string | undefined>;
   setup(shape: BenchShape): Promise<PreparedContender>;

@@ -60,6 +60,33 @@ describe('runHarness', () => {
     expect(disposed).toEqual(['a', 'b']);
   });
 
+  it('waits a contender’s settleMs after each of its steps, outside any step’s time', async () => {
+    const starts: { name: string; at: number }[] = [];
+    const contender = (name: string, settleMs?: number): Contender => ({
+      name,
+      description: name,
+      inProcess: false,
+      ...(settleMs === undefined ? {} : { settleMs }),
+      setup: async () => ({
+        tokensPerStep: 1,
+        step: async () => {
+          starts.push({ name, at: performance.now() });
+        },
+        dispose: () => {},
+      }),
+    });
+    const [settling, next] = await runHarness(
+      [contender('settling', 40), contender('next')],
+      PTB_SMALL_SHAPE,
+      { ...quiet, warmup: 0, repetitions: 1 },
+    );
+    const [first, second] = starts;
+    expect([first?.name, second?.name]).toEqual(['settling', 'next']);
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(39);
+    expect(settling?.stepSeconds?.median).toBeLessThan(0.03);
+    expect(next?.stepSeconds?.median).toBeLessThan(0.03);
+  });
+
   it('marks unavailable and failing contenders and goes on with the others', async () => {
     const { contenders, calls, clock, disposed } = fakes({ a: 100, broken: 100 }, { failAt: 2 });
     const missing: Contender = {

@@ -71,6 +71,8 @@ async function runRounds(
     const runner = runners[index];
     const milliseconds = runner === undefined ? undefined : await step(runner, clock);
     if (runner !== undefined && milliseconds !== undefined) onStep(runner, milliseconds);
+    const settle = runner?.contender.settleMs ?? 0;
+    if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
   }
 }
 

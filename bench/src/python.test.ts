@@ -21,34 +21,40 @@ describe('pythonCandidates', () => {
 const python = findTorchPython();
 
 describe.skipIf(python === undefined)('bench/pytorch/lm_step.py (serve mode, tiny shape)', () => {
-  it('answers steps and ends with a summary naming torch, threads and BLAS', async () => {
-    const tiny = [
-      '--vocab',
-      '50',
-      '--embedding',
-      '8',
-      '--hidden',
-      '8',
-      '--batch',
-      '2',
-      '--steps',
-      '3',
-    ];
-    const child = startLineProcess(python ?? 'python3', [pytorchScript(), '--serve', ...tiny]);
-    try {
-      expect((await child.next()).event).toBe('ready');
-      child.send('step');
-      const step = await child.next();
-      expect(step.event).toBe('step');
-      expect(typeof step.seconds).toBe('number');
-      child.send('done');
-      const summary = await child.next();
-      expect(summary).toMatchObject({ event: 'summary', repetitions: 1, tokensPerStep: 6 });
-      expect(summary).toHaveProperty('torchVersion');
-      expect(summary).toHaveProperty('threads');
-      expect(summary).toHaveProperty('blas.kind');
-    } finally {
-      child.close();
-    }
-  }, 60_000);
+  it.each(['plain', 'bbb'])(
+    '%s: answers steps and ends with a summary naming torch, threads and BLAS',
+    async (model) => {
+      const tiny = [
+        '--vocab',
+        '50',
+        '--embedding',
+        '8',
+        '--hidden',
+        '8',
+        '--batch',
+        '2',
+        '--steps',
+        '3',
+        '--model',
+        model,
+      ];
+      const child = startLineProcess(python ?? 'python3', [pytorchScript(), '--serve', ...tiny]);
+      try {
+        expect((await child.next()).event).toBe('ready');
+        child.send('step');
+        const step = await child.next();
+        expect(step.event).toBe('step');
+        expect(typeof step.seconds).toBe('number');
+        child.send('done');
+        const summary = await child.next();
+        expect(summary).toMatchObject({ event: 'summary', repetitions: 1, tokensPerStep: 6 });
+        expect(summary).toHaveProperty('torchVersion');
+        expect(summary).toHaveProperty('threads');
+        expect(summary).toHaveProperty('blas.kind');
+      } finally {
+        child.close();
+      }
+    },
+    60_000,
+  );
 });

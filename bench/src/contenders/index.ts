@@ -3,7 +3,7 @@ import { bbb } from './bbb.js';
 import { bbbSharpened } from './bbb-sharpened.js';
 import { plain } from './plain.js';
 import { psgld } from './psgld.js';
-import { pytorch } from './pytorch.js';
+import { pytorch, pytorchBbb } from './pytorch.js';
 import { rmsprop } from './rmsprop.js';
 import { tfjsLayers } from './tfjs-layers.js';
 import { variational } from './variational.js';
@@ -22,4 +22,5 @@ export const CONTENDERS: readonly Contender[] = [
   psgld,
   tfjsLayers,
   pytorch,
+  pytorchBbb,
 ];
