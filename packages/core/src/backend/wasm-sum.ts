@@ -3,22 +3,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SUM_WASM_PLAIN, SUM_WASM_SHARED } from './sum-wasm.generated.js';
 import type { WasmKernelModule } from './wasm-heap.js';
 import { isWasmHeapBackend, wasmHeapOffset } from './wasm-heap.js';
-import { heapKernelParallelism, runHeapKernelParts } from './wasm-heap-run.js';
+import { runHeapKernelParts } from './wasm-heap-run.js';
 import {
   callOriginalWasmKernel,
   replaceWasmKernel,
   restoreWasmKernel,
 } from './wasm-kernel-replacement.js';
 import { asWasmBackend } from './wasm-kernel-utils.js';
+import { ranges, threadsFor } from './wasm-parts.js';
 
 /** `wasm/sum.c`: SIMD sums over the rows or the columns of a row-major matrix. */
 export const SUM_MODULE: WasmKernelModule = Object.freeze({
   plain: SUM_WASM_PLAIN,
   shared: SUM_WASM_SHARED,
 });
-
-/** Elements per thread below which a sum stays on one thread (waking a helper costs ~50 µs). */
-const MIN_ELEMENTS_PER_THREAD = 1 << 18;
 
 /**
  * A float32 sum seen as a row-major `[rows, columns]` matrix: over its trailing axes it sums
@@ -109,23 +107,6 @@ export function wasmSumOfSquares(x: tf.Tensor): number | undefined {
     e - b,
   ]);
   return runHeapKernelParts(backend, SUM_MODULE, 'sum_squares', parts, where);
-}
-
-/** Threads for a pass over `size` elements: at most one per {@link MIN_ELEMENTS_PER_THREAD}. */
-function threadsFor(backend: object, size: number, where: string): number {
-  return Math.min(
-    heapKernelParallelism(backend, where),
-    Math.max(1, Math.floor(size / MIN_ELEMENTS_PER_THREAD)),
-  );
-}
-
-/** `[begin, end)` ranges of `[0, n)` for up to `count` parts, split on multiples of `step`. */
-function ranges(n: number, count: number, step: number): [number, number][] {
-  const perPart = Math.max(step, Math.ceil(n / count / step) * step);
-  const parts: [number, number][] = [];
-  for (let begin = 0; begin < n; begin += perPart)
-    parts.push([begin, Math.min(n, begin + perPart)]);
-  return parts;
 }
 
 /** Replaces tfjs-wasm's `Sum` with {@link wasmSum}. Idempotent. */

@@ -1,5 +1,7 @@
+import { kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEGMENT_SUM_SOURCE_SHA256 } from './segment-sum-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
 
 /** Runs `compute` on `backend` and returns its values and shape, leaving nothing behind. */
@@ -57,6 +59,15 @@ describe('UnsortedSegmentSum on wasm', () => {
     // ids outside [0, numSegments) are dropped, as on cpu
     { name: 'out-of-range ids', shape: [4, 3], ids: [-1, 2, 5, 0], segments: 3 },
     { name: 'zero rows', shape: [0, 3], ids: [], segments: 2 },
+    // 3 × 5 rows: the C kernel's vector loop and its 1–3 float tail
+    { name: 'row tails', shape: [5, 3, 5], ids: [4, 1, 4, 0, 2], segments: 6 },
+    // 1,024 × 600 outputs: the segments split over two threads, ids on both sides and repeated
+    {
+      name: 'two threads',
+      shape: [64, 600],
+      ids: Array.from({ length: 64 }, (_, r) => (r * 389) % 1030) /* some ≥ 1,024: dropped */,
+      segments: 1024,
+    },
   ];
 
   for (const { name, shape, ids, segments } of cases) {
@@ -83,6 +94,21 @@ describe('UnsortedSegmentSum on wasm', () => {
     expect(wasm.shape).toEqual(cpu.shape);
     // TF and the webgl kernel keep x's dtype; the cpu kernel casts its mask to float32.
     expect(wasm.dtype).toBe('int32');
+  });
+
+  it('zeroes the segments no id names, even in heap memory a freed tensor left dirty', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    // The output takes heap memory just freed by a tensor of sevens.
+    tf.fill([4096], 7).dispose();
+    const sums = tf.tidy(() =>
+      tf.unsortedSegmentSum(tf.ones([2, 4]), tf.tensor1d([1, 1], 'int32'), 1024),
+    );
+    const values = sums.dataSync();
+    sums.dispose();
+    expect(Array.from(values.subarray(4, 8))).toEqual([2, 2, 2, 2]);
+    expect(values.every((value, index) => value === (index >= 4 && index < 8 ? 2 : 0))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('handles zero segments (where the cpu kernel throws)', async () => {
@@ -125,5 +151,11 @@ describe('UnsortedSegmentSum on wasm', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(tf.engine().backend.numDataIds()).toBe(buffersBefore);
     tf.dispose([x, ids]);
+  });
+
+  it('was compiled from the committed source (rerun scripts/build-wasm-kernel.sh)', () => {
+    expect(kernelSourceSha256(new URL('../../wasm/segment-sum.c', import.meta.url))).toBe(
+      SEGMENT_SUM_SOURCE_SHA256,
+    );
   });
 });
