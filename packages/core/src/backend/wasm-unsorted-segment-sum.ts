@@ -34,9 +34,10 @@ export function registerWasmUnsortedSegmentSum(): void {
  * and the webgl kernel; tfjs's cpu kernel alone returns float32 for int32 x, with equal
  * values). Ids outside `[0, numSegments)` are dropped, as on cpu. float32 (every embedding's
  * gradient) runs `wasm/segment-sum.c` in the output's heap memory, its segments split over the
- * helper threads: the JavaScript scatter-add it replaces filled an array the size of the output
- * (8 MB for PTB-small) and copied it in, 1.4 ms a call, 7–12 ms when the garbage collector ran.
- * int32 keeps a JavaScript scatter-add over the heap views.
+ * helper threads: 0.12 ms a call for PTB-small's embedding. The JavaScript scatter-add it
+ * replaces filled an array the size of the output (8 MB) and copied it in: 1.37 ms, and up to
+ * 8.8 ms when the garbage collector ran (docs/results.md). int32 keeps a JavaScript
+ * scatter-add over the heap views.
  */
 const unsortedSegmentSumWasm: KernelFunc = ({ inputs, backend, attrs }) => {
   const kernelName = tf.UnsortedSegmentSum;
