@@ -49,6 +49,7 @@ export {
   runHeapKernelParts,
 } from './backend/wasm-heap-run.js';
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
+export { heapKernelThreads, splitRange } from './backend/wasm-parts.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';
 export { CheckpointError, type CheckpointErrorCode } from './checkpoint/checkpoint-error.js';

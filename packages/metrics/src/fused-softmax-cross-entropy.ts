@@ -1,7 +1,8 @@
 import {
-  heapKernelParallelism,
+  heapKernelThreads,
   isWasmHeapBackend,
   runHeapKernelParts,
+  splitRange,
   type WasmKernelModule,
   wasmHeapOffset,
 } from '@bayesrnn/core';
@@ -76,22 +77,8 @@ export function fusedSoftmaxCrossEntropyGrad(
 }
 
 /** Row ranges `[begin, end)` of a `[rows, columns]` pass for the heap's threads. */
-function rowParts(backend: object, rows: number, columns: number, where: string): number[][] {
-  const threads = Math.max(
-    1,
-    Math.min(
-      heapKernelParallelism(backend, where),
-      rows,
-      Math.floor((rows * columns) / MIN_ELEMENTS_PER_THREAD),
-    ),
-  );
-  const perPart = Math.ceil(rows / threads);
-  const parts: number[][] = [];
-  for (let begin = 0; begin < rows; begin += perPart) {
-    parts.push([begin, Math.min(rows, begin + perPart)]);
-  }
-  return parts;
-}
+const rowParts = (backend: object, rows: number, columns: number, where: string) =>
+  splitRange(rows, heapKernelThreads(backend, rows * columns, where, MIN_ELEMENTS_PER_THREAD));
 
 type MakeOutput = { makeOutput(shape: number[], dtype: 'float32'): TensorInfo };
 

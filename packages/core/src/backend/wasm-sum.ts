@@ -10,7 +10,7 @@ import {
   restoreWasmKernel,
 } from './wasm-kernel-replacement.js';
 import { asWasmBackend } from './wasm-kernel-utils.js';
-import { ranges, threadsFor } from './wasm-parts.js';
+import { heapKernelThreads, splitRange } from './wasm-parts.js';
 
 /** `wasm/sum.c`: SIMD sums over the rows or the columns of a row-major matrix. */
 export const SUM_MODULE: WasmKernelModule = Object.freeze({
@@ -75,17 +75,24 @@ const wasmSum: KernelFunc = (args) => {
   const xAt = wasmHeapOffset(wasm, x.dataId, where);
   const outAt = wasmHeapOffset(wasm, out.dataId, where);
   const { rows, columns } = plan;
-  const threads = threadsFor(wasm, rows * columns, where);
+  const threads = heapKernelThreads(wasm, rows * columns, where);
   if (plan.reduce === 'columns') {
-    const parts = ranges(columns, threads, 4).map(([b, e]) => [xAt, outAt, rows, columns, b, e]);
+    const parts = splitRange(columns, threads, 4).map(([b, e]) => [
+      xAt,
+      outAt,
+      rows,
+      columns,
+      b,
+      e,
+    ]);
     runHeapKernelParts(wasm, SUM_MODULE, 'sum_columns', parts, where);
   } else if (rows === 1) {
     // One sum: the parts return theirs, added here in float64.
-    const parts = ranges(columns, threads, 4).map(([b, e]) => [xAt + 4 * b, e - b]);
+    const parts = splitRange(columns, threads, 4).map(([b, e]) => [xAt + 4 * b, e - b]);
     const total = runHeapKernelParts(wasm, SUM_MODULE, 'sum_span', parts, where);
     wasm.typedArrayFromHeap(out).set([total]);
   } else {
-    const parts = ranges(rows, threads, 1).map(([b, e]) => [xAt, outAt, columns, b, e]);
+    const parts = splitRange(rows, threads, 1).map(([b, e]) => [xAt, outAt, columns, b, e]);
     runHeapKernelParts(wasm, SUM_MODULE, 'sum_rows', parts, where);
   }
   return out;
@@ -102,7 +109,7 @@ export function wasmSumOfSquares(x: tf.Tensor): number | undefined {
   if (x.size === 0) return 0;
   const where = 'sumOfSquares';
   const at = wasmHeapOffset(backend, x.dataId, where);
-  const parts = ranges(x.size, threadsFor(backend, x.size, where), 4).map(([b, e]) => [
+  const parts = splitRange(x.size, heapKernelThreads(backend, x.size, where), 4).map(([b, e]) => [
     at + 4 * b,
     e - b,
   ]);

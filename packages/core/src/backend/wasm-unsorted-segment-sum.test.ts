@@ -4,12 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEGMENT_SUM_SOURCE_SHA256 } from './segment-sum-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
 
-/** Runs `compute` on `backend` and returns its values and shape, leaving nothing behind. */
+/** Runs `compute` on `backend` and returns its values and shape, checking it left no tensor. */
 async function runOn(backend: string, compute: () => tf.Tensor) {
   await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
   const result = tf.tidy(compute);
   const out = { values: Array.from(result.dataSync()), shape: result.shape, dtype: result.dtype };
   result.dispose();
+  expect(tf.memory().numTensors).toBe(before);
   return out;
 }
 

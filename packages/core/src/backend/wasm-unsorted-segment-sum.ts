@@ -4,7 +4,7 @@ import { SEGMENT_SUM_WASM_PLAIN, SEGMENT_SUM_WASM_SHARED } from './segment-sum-w
 import { type WasmKernelModule, wasmHeapOffset } from './wasm-heap.js';
 import { runHeapKernelParts } from './wasm-heap-run.js';
 import { asWasmBackend, requireInput, type WasmBackend } from './wasm-kernel-utils.js';
-import { ranges, threadsFor } from './wasm-parts.js';
+import { heapKernelThreads, splitRange } from './wasm-parts.js';
 
 /** `wasm/segment-sum.c`, both memory flavours. */
 const SEGMENT_SUM_MODULE: WasmKernelModule = {
@@ -79,8 +79,8 @@ function segmentSumInHeap(
   const rows = x.shape[0] ?? 0;
   const at = (info: TensorInfo) => (rows === 0 ? 0 : wasmHeapOffset(wasm, info.dataId, where));
   const [xAt, idsAt, outAt] = [at(x), at(segmentIds), wasmHeapOffset(wasm, out.dataId, where)];
-  const threads = threadsFor(wasm, numSegments * rowSize, where);
-  const parts = ranges(numSegments, threads, 1).map(([first, end]) => [
+  const threads = heapKernelThreads(wasm, numSegments * rowSize, where);
+  const parts = splitRange(numSegments, threads, 1).map(([first, end]) => [
     xAt,
     idsAt,
     outAt,
