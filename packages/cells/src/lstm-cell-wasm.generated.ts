@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  '99b6691ff08510da7134a2dcfaf26aa0870f15fe7b2ad810aa5616b1b7c639a9';
+  'affc1ad17d4b27ab72a995de582de54dfe349f6e90325ee01fe52c1d9c5ad2f5';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

@@ -8,9 +8,8 @@
 //
 // Clamps use pmin/pmax and float-to-int conversions the magic-number add: V8 lowers wasm's
 // f32x4.min/max (NaN- and ±0-exact) to eight x86 instructions each and i32x4.trunc_sat to five,
-// against one each here. Both give the same bits on every input these functions see (NaN
-// lanes are masked or passed through as before), and cut the fused draw's forward pass by
-// about 8% and its gradient by 19%.
+// against one each here. Exp gives the same bits on all 2^32 inputs and Softplus too except a
+// NaN's payload, both 17% faster (scripts/compare-unary-kernels.mjs; docs/results.md).
 #ifndef BAYESRNN_SIMD_MATH_H
 #define BAYESRNN_SIMD_MATH_H
 #include <wasm_simd128.h>

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softmax-cross-entropy.c (and its local headers) these modules were compiled from. */
 export const SOFTMAX_XENT_SOURCE_SHA256 =
-  '41e3c702f34913a882bec8739999c40e0e5e649015cba348ef1dde1e978fbbf3';
+  '8ab6c775e2e42c0213a12bd3aaf76d3cb52554ba8b0bdb6fa59f7a112c57469c';
 
 /** softmax-cross-entropy.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTMAX_XENT_WASM_PLAIN =

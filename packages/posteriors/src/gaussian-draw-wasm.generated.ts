@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '76e5b4f7c1132bc0c3cf0e38fc44db16cb7a47ca2521b995e47965655b9ffe86';
+  '4be54d7bd6bfa2e9fcb1b82af341d110e8c12b96d1be531d8ab304d130270a3c';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = '5a471e0c72e0b4c7637b8d06521d01dde2f668c3a5da4f15996de097910e8433';
+export const EXP_SOURCE_SHA256 = '7bb097fb8855c0a3110fcad90712766be35b75223215010a91fa8b081646820f';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  '33e0963b82ea586b19443a6d08266efe9de50dbecaece0fe1c5e9cac2fac7934';
+  '65b53187d303dd8c09263d406d48bb90099744db99ab982943b54b94a5b082db';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =
