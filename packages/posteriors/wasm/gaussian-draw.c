@@ -15,13 +15,15 @@
 //   dμ = dθ − dkl · g
 //   dρ = (dμ ε − dkl / σ) · sigmoid(ρ)
 //
-// The forward pass keeps ε, σ and sigmoid(ρ) for the backward one: recomputing softplus(ρ)
-// there (an exp and a log1p per element) tripled its time.
+// The forward pass keeps ε, σ, sigmoid(ρ) and g for the backward one, which is then arithmetic
+// alone: recomputing softplus(ρ) there (an exp and a log1p per element) tripled its time, and
+// g shares θ² and an exp with the kl, where the forward pass computes it anyway.
 //
 // σ and θ are the float32 operations of the composed tfjs ops (softplus, add; mul, add) in the
-// same order, so θ is bit-identical to them; kl sums in float64 lanes. The noise is drawn a
-// slice at a time, just before the slice is used, so it is still in the cache when it is read,
-// and the kl is a second pass over the slice (kl_slice says why).
+// same order, so θ is bit-identical to them; the kl sums in float64 lanes, its logarithms as
+// one log of a float64 product (kl_acc says how). The noise is drawn a slice at a time, just
+// before the slice is used, so it is still in the cache when it is read, and the kl is a
+// second pass over the slice (kl_slice says why).
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
@@ -29,6 +31,7 @@
 #include "../../core/wasm/simd-math.h"
 #include "../../core/wasm/ziggurat.h"
 #include "lanes.h"
+#include "log-product.h"
 
 typedef struct {
   v128_t a, b, d, k, m;
@@ -52,25 +55,70 @@ static inline draw_t draw4(v128_t mu, v128_t rho, v128_t e, v128_t floor) {
   return d;
 }
 
-// The kl of four elements from their θ, σ and ε.
-static inline v128_t kl4(v128_t t, v128_t sigma, v128_t e, prior_t p) {
+// The running kl of a call, in two parts that need no logarithm per element:
+//
+//   Σ kl_j = Σ (B θ² − ε²/2 − A − M max(x, 0)) − log Π σ_j (1 + M e^{−|x|}),  x = D − K θ²
+//
+// since −log σ − M softplus(x) = −log σ − M max(x, 0) − M log1p(e^{−|x|}) and M is 0 or 1. One
+// log of a float64 product (log-product.h) replaces a log and a log1p per element: the kl pass
+// takes half the time, and its sum is more exact than before.
+typedef struct {
+  v128_t sum;  // f64x2: Σ (B θ² − ε²/2 − M max(x, 0)), element by element
+  log_product logs;
+} kl_acc;
+
+static inline kl_acc kl_acc_zero(void) {
+  const kl_acc acc = {wasm_f64x2_splat(0.0), log_product_one()};
+  return acc;
+}
+
+static inline kl_acc renormalise(kl_acc acc) {
+  const kl_acc next = {acc.sum, log_product_renormalise(acc.logs)};
+  return next;
+}
+
+// Σ kl_j of a call from its accumulator and the number of elements it saw.
+static inline double kl_total(kl_acc acc, double elements, float a) {
+  const double sum = wasm_f64x2_extract_lane(acc.sum, 0) + wasm_f64x2_extract_lane(acc.sum, 1);
+  return sum - log_product_value(acc.logs) - elements * (double)a;
+}
+
+// d log p / dθ of four elements from θ, x = D − K θ² and e = exp(−|x|): −2θ (B + M K sigmoid(x)).
+static inline v128_t prior_grad4(v128_t t, v128_t x, v128_t e, prior_t p) {
+  const v128_t s = sigmoid_from(x, e);
+  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(wasm_f32x4_mul(p.m, p.k), s));
+  return wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
+}
+
+// Four elements' terms into the accumulator (not renormalised), from their θ, σ and ε; lanes
+// where `live` is 0 add nothing (the 1–3 element tail). *g receives d log p / dθ, which the
+// gradient needs and which shares θ² and the exp with the kl.
+static inline kl_acc kl4(kl_acc acc, v128_t t, v128_t sigma, v128_t e, prior_t p, v128_t live,
+                         v128_t *g) {
   const v128_t t2 = wasm_f32x4_mul(t, t);
-  const v128_t narrow = softplus4(wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2)));
-  const v128_t log_p =
-      wasm_f32x4_add(wasm_f32x4_sub(p.a, wasm_f32x4_mul(p.b, t2)), wasm_f32x4_mul(p.m, narrow));
-  const v128_t half_e2 = wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f));
-  return wasm_f32x4_sub(wasm_f32x4_sub(wasm_f32x4_neg(log4(sigma)), half_e2), log_p);
+  const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
+  const v128_t ex = exp_neg(wasm_f32x4_abs(x));
+  *g = prior_grad4(t, x, ex, p);
+  const v128_t factor = wasm_f32x4_add(F4(1.0f), wasm_f32x4_mul(p.m, ex));
+  const v128_t terms = wasm_f32x4_sub(
+      wasm_f32x4_sub(wasm_f32x4_mul(p.b, t2), wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f))),
+      wasm_f32x4_mul(p.m, wasm_f32x4_pmax(x, F4(0.0f))));
+  const v128_t s = wasm_v128_bitselect(sigma, F4(1.0f), live);
+  const v128_t f = wasm_v128_bitselect(factor, F4(1.0f), live);
+  const kl_acc next = {add_lanes(acc.sum, wasm_v128_and(terms, live)),
+                       log_product_mul4(acc.logs, s, f)};
+  return next;
 }
 
 // The arrays of one pass: μ and ρ in; ε (drawn beforehand), θ, σ and sigmoid(ρ) out.
 typedef struct {
   const float *mu, *rho;
-  float *eps, *theta, *sigma, *slope;
+  float *eps, *theta, *sigma, *slope, *dlogp;
 } draw_arrays;
 
 static inline draw_arrays offset_arrays(draw_arrays a, int by) {
-  const draw_arrays b = {a.mu + by,    a.rho + by,   a.eps + by,
-                         a.theta + by, a.sigma + by, a.slope + by};
+  const draw_arrays b = {a.mu + by,    a.rho + by,   a.eps + by,   a.theta + by,
+                         a.sigma + by, a.slope + by, a.dlogp + by};
   return b;
 }
 
@@ -104,105 +152,106 @@ static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
   }
 }
 
-static inline v128_t kl_at(draw_arrays a, int i, prior_t p) {
-  return kl4(wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
-             wasm_v128_load(a.eps + i), p);
+static inline kl_acc kl_at(kl_acc acc, draw_arrays a, int i, prior_t p) {
+  v128_t g;
+  acc = kl4(acc, wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
+            wasm_v128_load(a.eps + i), p, wasm_i32x4_splat(-1), &g);
+  wasm_v128_store(a.dlogp + i, g);
+  return acc;
 }
 
-// sum + the kl of elements [0, n), from the θ, σ and ε draw_slice just wrote (still in the
-// cache). A second pass rather than a longer loop body: the chain ρ → σ → θ → log p is too
+// The kl terms of elements [0, n) into acc, from the θ, σ and ε draw_slice just wrote (still in
+// the cache). A second pass rather than a longer loop body: the chain ρ → σ → θ → log p is too
 // long for four vectors in flight to hide, and the fused loop spilled a third of its
-// instructions to the stack (10% slower). Summed in element order in float64 lanes.
-static inline v128_t kl_slice(draw_arrays a, int n, prior_t p, v128_t sum) {
+// instructions to the stack (10% slower). Renormalised every two vectors: each factor
+// σ (1 + M e) lies in [2^-149, 2^129] (log-product.h).
+static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
   int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const v128_t k0 = kl_at(a, i, p);
-    const v128_t k1 = kl_at(a, i + 4, p);
-    const v128_t k2 = kl_at(a, i + 8, p);
-    const v128_t k3 = kl_at(a, i + 12, p);
-    sum = add_lanes(add_lanes(add_lanes(add_lanes(sum, k0), k1), k2), k3);
+  for (; i + 8 <= n; i += 8) {
+    acc = renormalise(kl_at(kl_at(acc, a, i, p), a, i + 4, p));
   }
-  for (; i + 4 <= n; i += 4) sum = add_lanes(sum, kl_at(a, i, p));
+  for (; i + 4 <= n; i += 4) acc = renormalise(kl_at(acc, a, i, p));
   if (i < n) {
     const int count = n - i;
-    const v128_t kl = kl4(load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
-                          load_tail(a.eps + i, count), p);
-    sum = add_lanes(sum, first_lanes(kl, count));
+    v128_t g;
+    acc = kl4(acc, load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
+              load_tail(a.eps + i, count), p, first_lanes(wasm_i32x4_splat(-1), count), &g);
+    store_tail(a.dlogp + i, g, count);
+    acc = renormalise(acc);
   }
-  return sum;
+  return acc;
 }
 
 // The blocks [first, end) of an n-element weight: ε drawn from the key (w0, w1), θ = μ + σε,
-// σ and sigmoid(ρ) (kept for the gradient), and the returned Σ kl over those blocks (0 when
-// !with_kl).
+// σ, sigmoid(ρ) and, with_kl, d log p / dθ (kept for the gradient), and the returned Σ kl over
+// those blocks (0 when !with_kl, and dlogp is not written).
 __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
     const float *mu, const float *rho, float *theta, float *eps, float *sigma, float *slope,
-    int n, const char *tables, int w0, int w1, int first, int end, float floor, int with_kl,
-    float a, float b, float d, float k, float m) {
-  const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope};
+    float *dlogp, int n, const char *tables, int w0, int w1, int first, int end, float floor,
+    int with_kl, float a, float b, float d, float k, float m) {
+  const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope, dlogp};
   const prior_t p = prior_of(a, b, d, k, m);
   const v128_t f = F4(floor);
-  v128_t sum = wasm_f64x2_splat(0.0);
+  kl_acc acc = kl_acc_zero();
+  double elements = 0.0;
   noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
   int s, count;
   while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
     const draw_arrays slice = offset_arrays(arrays, s);
     draw_slice(slice, count, f);
-    if (with_kl) sum = kl_slice(slice, count, p, sum);
+    if (with_kl) acc = kl_slice(slice, count, p, acc);
+    elements += count;
   }
-  return wasm_f64x2_extract_lane(sum, 0) + wasm_f64x2_extract_lane(sum, 1);
+  return with_kl ? kl_total(acc, elements, a) : 0.0;
 }
 
-// dμ and dρ of four elements, from the forward pass's σ and sigmoid(ρ).
-static inline void grad4(v128_t dtheta, v128_t mu, v128_t sigma, v128_t e, v128_t slope,
-                         v128_t dkl, prior_t p, v128_t *dmu, v128_t *drho) {
-  const v128_t t = wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e));
-  const v128_t z = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, wasm_f32x4_mul(t, t)));
-  const v128_t s = sigmoid_from(z, exp_neg(wasm_f32x4_abs(z)));
-  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(wasm_f32x4_mul(p.m, p.k), s));
-  const v128_t g = wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
+// dμ and dρ of four elements, from the forward pass's σ, sigmoid(ρ) and g = d log p / dθ.
+static inline void grad4(v128_t dtheta, v128_t g, v128_t sigma, v128_t e, v128_t slope,
+                         v128_t dkl, v128_t *dmu, v128_t *drho) {
   const v128_t d_mu = wasm_f32x4_sub(dtheta, wasm_f32x4_mul(dkl, g));
   const v128_t d_sigma = wasm_f32x4_sub(wasm_f32x4_mul(d_mu, e), wasm_f32x4_div(dkl, sigma));
   *dmu = d_mu;
   *drho = wasm_f32x4_mul(d_sigma, slope);
 }
 
-// The arrays of the backward pass: dθ, μ, σ, ε, sigmoid(ρ) in; dμ, dρ out.
+// The arrays of the backward pass: dθ, d log p / dθ, σ, ε, sigmoid(ρ) in; dμ, dρ out.
 typedef struct {
-  const float *dtheta, *mu, *sigma, *eps, *slope;
+  const float *dtheta, *dlogp, *sigma, *eps, *slope;
   float *dmu, *drho;
 } grad_arrays;
 
-// grad4 of the four elements from i, stored.
-static inline void grad_at(grad_arrays a, int i, v128_t dkl, prior_t p) {
+// grad4 of the four elements from i, stored; g is and-ed with `keep` (zero without a kl).
+static inline void grad_at(grad_arrays a, int i, v128_t dkl, v128_t keep) {
   v128_t d_mu, d_rho;
-  grad4(wasm_v128_load(a.dtheta + i), wasm_v128_load(a.mu + i), wasm_v128_load(a.sigma + i),
-        wasm_v128_load(a.eps + i), wasm_v128_load(a.slope + i), dkl, p, &d_mu, &d_rho);
+  const v128_t g = wasm_v128_and(wasm_v128_load(a.dlogp + i), keep);
+  grad4(wasm_v128_load(a.dtheta + i), g, wasm_v128_load(a.sigma + i),
+        wasm_v128_load(a.eps + i), wasm_v128_load(a.slope + i), dkl, &d_mu, &d_rho);
   wasm_v128_store(a.dmu + i, d_mu);
   wasm_v128_store(a.drho + i, d_rho);
 }
 
-// dμ and dρ of θ and of dkl · Σ kl, element-wise over [0, n).
+// dμ and dρ of θ and of dkl · Σ kl, element-wise over [0, n). Without a kl (!with_kl) the
+// forward pass wrote no dlogp: its lanes are masked to zero, as is dkl.
 __attribute__((export_name("gaussian_draw_kl_grad"))) void gaussian_draw_kl_grad(
-    const float *dtheta, const float *mu, const float *sigma, const float *eps,
-    const float *slope, float *dmu, float *drho, int n, float dkl, float a, float b, float d,
-    float k, float m) {
-  const grad_arrays arrays = {dtheta, mu, sigma, eps, slope, dmu, drho};
-  const prior_t p = prior_of(a, b, d, k, m);
-  const v128_t upstream = F4(dkl);
+    const float *dtheta, const float *dlogp, const float *sigma, const float *eps,
+    const float *slope, float *dmu, float *drho, int n, int with_kl, float dkl) {
+  const grad_arrays arrays = {dtheta, dlogp, sigma, eps, slope, dmu, drho};
+  const v128_t upstream = F4(with_kl ? dkl : 0.0f);
+  const v128_t keep = wasm_i32x4_splat(with_kl ? -1 : 0);
   int i = 0;
   for (; i + 16 <= n; i += 16) {  // four vectors in flight, as in draw_slice
-    grad_at(arrays, i, upstream, p);
-    grad_at(arrays, i + 4, upstream, p);
-    grad_at(arrays, i + 8, upstream, p);
-    grad_at(arrays, i + 12, upstream, p);
+    grad_at(arrays, i, upstream, keep);
+    grad_at(arrays, i + 4, upstream, keep);
+    grad_at(arrays, i + 8, upstream, keep);
+    grad_at(arrays, i + 12, upstream, keep);
   }
-  for (; i + 4 <= n; i += 4) grad_at(arrays, i, upstream, p);
+  for (; i + 4 <= n; i += 4) grad_at(arrays, i, upstream, keep);
   if (i < n) {
     const int count = n - i;
     v128_t d_mu, d_rho;
-    grad4(load_tail(dtheta + i, count), load_tail(mu + i, count), load_tail(sigma + i, count),
-          load_tail(eps + i, count), load_tail(slope + i, count), upstream, p, &d_mu, &d_rho);
+    grad4(load_tail(dtheta + i, count), wasm_v128_and(load_tail(dlogp + i, count), keep),
+          load_tail(sigma + i, count), load_tail(eps + i, count), load_tail(slope + i, count),
+          upstream, &d_mu, &d_rho);
     store_tail(dmu + i, d_mu, count);
     store_tail(drho + i, d_rho, count);
   }
