@@ -76,7 +76,12 @@ export {
   saveCheckpoint,
 } from './checkpoint/save-checkpoint.js';
 export { writeFileAtomic } from './checkpoint/write-file-atomic.js';
-export { type ClippedGradients, clipByGlobalNorm } from './grad/clip-by-global-norm.js';
+export {
+  type ClippedGradients,
+  clipByGlobalNorm,
+  clipScale,
+  globalGradientNorm,
+} from './grad/clip-by-global-norm.js';
 export { detach } from './grad/detach.js';
 export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';

@@ -31,15 +31,21 @@ describe('fused Adam update on wasm', () => {
     await selectBackend({ name: 'cpu', log: () => {} });
   });
 
-  it('gives the composed ops numbers bit for bit, at several step counts', () => {
+  it('gives the composed ops numbers bit for bit, at several step counts and scales', () => {
     const before = tf.memory().numTensors;
-    for (const t of [1, 2, 37, 5000]) {
+    for (const [t, gradientScale] of [
+      [1, 1],
+      [2, 0.37],
+      [37, 1],
+      [5000, 0.0731],
+    ] as const) {
       const equal = tf.tidy(() => {
         const scalars: AdamUpdateScalars = {
           beta1: 0.9,
           beta2: 0.999,
           epsilon: 1e-8,
           learningRate: 2e-3,
+          gradientScale,
           correction1: tf.sub(1, tf.pow(0.9, tf.scalar(t))) as tf.Scalar,
           correction2: tf.sub(1, tf.pow(0.999, tf.scalar(t))) as tf.Scalar,
         };

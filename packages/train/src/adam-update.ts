@@ -8,6 +8,11 @@ export interface AdamUpdateScalars {
   readonly beta2: number;
   readonly epsilon: number;
   readonly learningRate: number;
+  /**
+   * Multiplies the gradient first, as `tf.mul(gradient, gradientScale)` would (global-norm
+   * clipping's factor); default 1, which changes nothing.
+   */
+  readonly gradientScale?: number;
   /** `1 − β₁ᵗ`. */
   readonly correction1: tf.Scalar;
   /** `1 − β₂ᵗ`. */
@@ -43,6 +48,7 @@ export function adamUpdate(
   const { correction1, correction2, ...numbers } = scalars;
   const attrs = {
     ...numbers,
+    gradientScale: scalars.gradientScale ?? 1,
     correction1: correction1.dataSync()[0] ?? Number.NaN,
     correction2: correction2.dataSync()[0] ?? Number.NaN,
   };
@@ -58,11 +64,14 @@ export function adamUpdate(
 /** The update in tfjs ops, any backend: the reference the fused kernel is tested against. */
 export function composedAdamUpdate(
   theta: tf.Tensor,
-  gradient: tf.Tensor,
+  rawGradient: tf.Tensor,
   firstMoment: tf.Tensor,
   secondMoment: tf.Tensor,
-  { beta1, beta2, epsilon, learningRate, correction1, correction2 }: AdamUpdateScalars,
+  scalars: AdamUpdateScalars,
 ): AdamUpdate {
+  const { beta1, beta2, epsilon, learningRate, correction1, correction2 } = scalars;
+  const scale = scalars.gradientScale ?? 1;
+  const gradient = scale === 1 ? rawGradient : tf.mul(rawGradient, scale);
   const nextM = tf.add(tf.mul(firstMoment, beta1), tf.mul(gradient, 1 - beta1));
   const nextV = tf.add(tf.mul(secondMoment, beta2), tf.mul(tf.square(gradient), 1 - beta2));
   const mHat = tf.div(nextM, correction1);
@@ -75,6 +84,7 @@ export function composedAdamUpdate(
 type AdamStepAttrs = Omit<AdamUpdateScalars, 'correction1' | 'correction2'> & {
   readonly correction1: number;
   readonly correction2: number;
+  readonly gradientScale: number;
 };
 
 /** `wasm/adam-step.c`: θ, g, m, v in; θ', m', v' out; then the scalars. */
@@ -95,6 +105,7 @@ const ADAM_STEP_SPEC: WasmHeapKernelSpec = {
       a.correction2,
       a.learningRate,
       a.epsilon,
+      a.gradientScale,
     ];
   },
 };

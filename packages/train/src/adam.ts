@@ -1,3 +1,4 @@
+import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam-update.js';
 import {
@@ -50,7 +51,8 @@ export type AdamState = {
  * ```
  *
  * On the wasm backend each weight's update is one fused SIMD kernel (`adam-update.ts`), bit
- * for bit the composed ops other backends run.
+ * for bit the composed ops other backends run. It takes global-norm clipping's scale itself
+ * (`acceptsGradientScale`), so a clipped step writes no scaled copy of the gradients.
  */
 export function createAdam(config: Partial<AdamConfig> = {}): Optimizer<AdamState> {
   const { beta1, beta2, epsilon, weightDecay } = { ...DEFAULT_ADAM_CONFIG, ...config };
@@ -60,12 +62,20 @@ export function createAdam(config: Partial<AdamConfig> = {}): Optimizer<AdamStat
   checkInRange(weightDecay, 0, 1, 'createAdam: weightDecay');
   return {
     name: 'adam',
+    acceptsGradientScale: true,
     init: (variables: TrainVariables): AdamState => ({
       count: tf.scalar(0),
       firstMoment: zerosLikeEach(variables),
       secondMoment: zerosLikeEach(variables),
     }),
-    apply(variables: TrainVariables, gradients: Gradients, state: AdamState, learningRate: number) {
+    apply(
+      variables: TrainVariables,
+      gradients: Gradients,
+      state: AdamState,
+      learningRate: number,
+      _key?: RngKey,
+      gradientScale = 1,
+    ) {
       checkLearningRate(learningRate, 'adam');
       return tf.tidy(() => {
         const count = tf.add(state.count, 1) as tf.Scalar;
@@ -82,6 +92,7 @@ export function createAdam(config: Partial<AdamConfig> = {}): Optimizer<AdamStat
             beta2,
             epsilon,
             learningRate,
+            gradientScale,
             correction1,
             correction2,
           });

@@ -32,7 +32,16 @@ export interface Optimizer<State extends NamedTensorTree = NamedTensorTree> {
     state: State,
     learningRate: number,
     key?: RngKey,
+    gradientScale?: number,
   ): State;
+  /**
+   * `true` when `apply` multiplies every gradient by its `gradientScale` argument itself, as
+   * `tf.mul(gradient, gradientScale)` would (bit for bit), before using it. The training step
+   * then hands a clipped step the raw gradients and global-norm clipping's factor, and no
+   * scaled copy of every gradient is written (Adam's fused kernel takes it in its one pass).
+   * Without it, `apply` gets gradients already scaled and no `gradientScale`.
+   */
+  readonly acceptsGradientScale?: boolean;
 }
 
 /** The optimiser state a trainer holds without knowing which optimiser made it. */

@@ -1,5 +1,12 @@
-import { clipByGlobalNorm, disposeTree, foldIn, mapTree, stopGradient } from '@bayesrnn/core';
-import type { TensorTree } from '@bayesrnn/spec';
+import {
+  clipScale,
+  disposeTree,
+  foldIn,
+  globalGradientNorm,
+  mapTree,
+  stopGradient,
+} from '@bayesrnn/core';
+import type { RngKey, TensorTree } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import type { TrainTask, WindowContext } from './train-task.js';
@@ -82,17 +89,29 @@ function windowGradients<State extends TensorTree>(
   return { ...kept, gradients };
 }
 
-/** Clipped gradients and the pre-clip global norm `‖g‖ = √(Σᵢ ‖gᵢ‖²)`. Inputs are kept. */
-function clipGradients(
+/**
+ * The optimiser's update with global-norm clipping's `scale` (1: no clipping). An optimiser
+ * that scales gradients itself gets the raw ones and the scale; any other gets scaled copies,
+ * as `clipByGlobalNorm` makes them, disposed after the update.
+ */
+function applyClipped<State extends TensorTree>(
+  input: TrainingStepInput<State>,
   gradients: Gradients,
-  clipNorm: number,
-): { gradients: Gradients; globalNorm: tf.Scalar } {
-  if (Number.isFinite(clipNorm)) return clipByGlobalNorm(gradients, clipNorm);
-  const globalNorm = tf.tidy(() => {
-    const squares = Object.values(gradients).map((gradient) => tf.sum(tf.square(gradient)));
-    return (squares.length === 0 ? tf.scalar(0) : tf.sqrt(tf.addN(squares))) as tf.Scalar;
-  });
-  return { gradients: { ...gradients }, globalNorm };
+  scale: number,
+  key: RngKey,
+): OptimizerState {
+  const { optimizer, task, optimizerState, learningRate } = input;
+  if (scale === 1)
+    return optimizer.apply(task.variables, gradients, optimizerState, learningRate, key);
+  if (optimizer.acceptsGradientScale === true) {
+    return optimizer.apply(task.variables, gradients, optimizerState, learningRate, key, scale);
+  }
+  const scaled = mapTree(gradients, (gradient) => tf.mul(gradient, scale)) as Gradients;
+  try {
+    return optimizer.apply(task.variables, scaled, optimizerState, learningRate, key);
+  } finally {
+    disposeTree(scaled);
+  }
 }
 
 /**
@@ -106,10 +125,8 @@ export async function runTrainingStep<State extends TensorTree>(
 ): Promise<TrainingStepResult<State>> {
   const computed = windowGradients(input);
   let optimizerState: OptimizerState | undefined;
-  let clipped: { gradients: Gradients; globalNorm: tf.Scalar } | undefined;
+  const globalNorm = globalGradientNorm(computed.gradients);
   try {
-    clipped = clipGradients(computed.gradients, input.clipNorm);
-    const { globalNorm } = clipped;
     const readout = tf.tidy(() => tf.concat([computed.summary, tf.reshape(globalNorm, [1])]));
     const values = await readout.data();
     readout.dispose();
@@ -122,21 +139,15 @@ export async function runTrainingStep<State extends TensorTree>(
     // Loss parts count too: a NaN part means the model broke even if the total looks finite.
     const finite = Array.from(values).every(Number.isFinite);
     if (finite) {
-      const { optimizer, task, optimizerState: previous, learningRate } = input;
+      const scale = Number.isFinite(input.clipNorm) ? clipScale(gradientNorm, input.clipNorm) : 1;
       const key = foldIn(input.context.key, 'update');
-      optimizerState = optimizer.apply(
-        task.variables,
-        clipped.gradients,
-        previous,
-        learningRate,
-        key,
-      );
+      optimizerState = applyClipped(input, computed.gradients, scale, key);
     }
     const state = finite ? computed.state : undefined;
     return { finite, loss, gradientNorm, parts, tokens: computed.tokens, state, optimizerState };
   } finally {
     computed.summary.dispose();
-    disposeTree([computed.gradients, clipped?.gradients ?? [], clipped?.globalNorm ?? []]);
+    disposeTree([computed.gradients, globalNorm]);
     // The new state survives only with a successful update (not on divergence or a throw).
     if (optimizerState === undefined) disposeTree(computed.state);
   }

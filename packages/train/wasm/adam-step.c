@@ -1,20 +1,23 @@
 // One Adam step for one weight tensor, in a single pass over tfjs's wasm heap (SIMD):
 //
+//   g  = s · gradient                  (s: global-norm clipping's scale, 1 without clipping)
 //   m' = β₁ m + (1 − β₁) g            v' = β₂ v + (1 − β₂) g²
 //   θ' = θ − (η m'/c₁) / (√(v'/c₂) + ε)           c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ
 //
-// The same float32 operations in the same order as the composed tfjs ops of adam.ts, so the
-// two paths give the same numbers bit for bit; one pass instead of about twelve.
+// The same float32 operations in the same order as the composed tfjs ops of adam-update.ts
+// (after the clipping's Mul), so the paths give the same numbers bit for bit; one pass instead
+// of about thirteen, and no scaled copy of the gradient in memory.
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
 #include <wasm_simd128.h>
 
 typedef struct {
-  v128_t b1, omb1, b2, omb2, c1, c2, lr, eps;
+  v128_t b1, omb1, b2, omb2, c1, c2, lr, eps, scale;
 } adam_t;
 
-static inline v128_t step4(v128_t theta, v128_t g, v128_t *m, v128_t *v, adam_t a) {
+static inline v128_t step4(v128_t theta, v128_t gradient, v128_t *m, v128_t *v, adam_t a) {
+  const v128_t g = wasm_f32x4_mul(gradient, a.scale);
   *m = wasm_f32x4_add(wasm_f32x4_mul(*m, a.b1), wasm_f32x4_mul(g, a.omb1));
   *v = wasm_f32x4_add(wasm_f32x4_mul(*v, a.b2), wasm_f32x4_mul(wasm_f32x4_mul(g, g), a.omb2));
   const v128_t m_hat = wasm_f32x4_div(*m, a.c1);
@@ -29,11 +32,12 @@ __attribute__((export_name("adam_step"))) void adam_step(
     const float *theta, const float *g, const float *m, const float *v, float *theta_out,
     float *m_out, float *v_out, int n, float beta1, float one_minus_beta1, float beta2,
     float one_minus_beta2, float correction1, float correction2, float learning_rate,
-    float epsilon) {
-  const adam_t a = {wasm_f32x4_splat(beta1),       wasm_f32x4_splat(one_minus_beta1),
-                    wasm_f32x4_splat(beta2),       wasm_f32x4_splat(one_minus_beta2),
-                    wasm_f32x4_splat(correction1), wasm_f32x4_splat(correction2),
-                    wasm_f32x4_splat(learning_rate), wasm_f32x4_splat(epsilon)};
+    float epsilon, float gradient_scale) {
+  const adam_t a = {wasm_f32x4_splat(beta1),         wasm_f32x4_splat(one_minus_beta1),
+                    wasm_f32x4_splat(beta2),         wasm_f32x4_splat(one_minus_beta2),
+                    wasm_f32x4_splat(correction1),   wasm_f32x4_splat(correction2),
+                    wasm_f32x4_splat(learning_rate), wasm_f32x4_splat(epsilon),
+                    wasm_f32x4_splat(gradient_scale)};
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     v128_t next_m = wasm_v128_load(m + i), next_v = wasm_v128_load(v + i);

@@ -1,0 +1,107 @@
+import { clipScale, createKey, disposeTree, selectBackend } from '@bayesrnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAdam } from './adam.js';
+import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
+import type { TrainTask } from './train-task.js';
+import { runTrainingStep } from './training-step.js';
+
+type NoState = Record<string, never>;
+
+/** `loss = Σ w ⊙ c + Σ b` over 1,027 weights with |c| up to 3: a gradient norm of about 68. */
+function linearTask(): TrainTask<NoState> {
+  const size = 1027;
+  const w = tf.variable(tf.tensor1d(Float32Array.from({ length: size }, (_, i) => Math.cos(i))));
+  const b = tf.variable(tf.zeros([3]));
+  const c = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => 3 * Math.sin(i * 0.7)));
+  return {
+    variables: { w, b },
+    windowsPerEpoch: 1,
+    initialState: () => ({}),
+    windowLoss: (_window, state) => ({
+      loss: tf.add(tf.sum(tf.mul(w, c)), tf.sum(b)) as tf.Scalar,
+      state,
+      tokens: 1,
+    }),
+  };
+}
+
+/** Wraps `inner`, recording the gradients' first values and the scale each update is given. */
+function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Optimizer {
+  return {
+    name: inner.name,
+    acceptsGradientScale: accepts,
+    init: (variables) => inner.init(variables),
+    apply(variables, gradients: Gradients, state, learningRate, key, gradientScale) {
+      calls.push([gradients.b?.dataSync()[0], gradientScale]);
+      return inner.apply(variables, gradients, state, learningRate, key, gradientScale);
+    },
+  };
+}
+
+/** One clipped step (clipNorm 5) of Adam, given the scale or scaled gradients; w afterwards. */
+async function clippedStep(accepts: boolean, calls: unknown[][]) {
+  const task = linearTask();
+  const optimizer = recording(createAdam(), accepts, calls);
+  const optimizerState: OptimizerState = optimizer.init(task.variables);
+  const before = tf.memory().numTensors;
+  const result = await runTrainingStep({
+    task,
+    window: 0,
+    state: {},
+    context: { key: createKey(1), epoch: 0, step: 1 },
+    optimizer,
+    optimizerState,
+    learningRate: 0.01,
+    clipNorm: 5,
+  });
+  disposeTree([result.optimizerState ?? [], result.state ?? []]);
+  expect(tf.memory().numTensors).toBe(before);
+  const w = Array.from(task.variables.w?.dataSync() ?? []);
+  disposeTree([optimizerState, Object.values(task.variables)]);
+  return { w, norm: result.gradientNorm };
+}
+
+describe.each(['cpu', 'wasm'])('a clipped step on %s', (backend) => {
+  afterAll(async () => {
+    await selectBackend({ name: 'cpu', log: () => {} });
+  });
+
+  it('gives Adam the scale, or scaled copies, with the same numbers bit for bit', async () => {
+    await selectBackend({ name: backend, log: () => {} });
+    const fused: unknown[][] = [];
+    const copied: unknown[][] = [];
+    const withScale = await clippedStep(true, fused);
+    const withCopies = await clippedStep(false, copied);
+    expect(withScale.norm).toBeGreaterThan(60);
+    const scale = clipScale(withScale.norm, 5);
+    // Accepted: the raw gradient of b (1) and the scale; otherwise b's gradient scaled, no scale.
+    expect(fused).toEqual([[1, scale]]);
+    expect(copied).toEqual([[Math.fround(scale), undefined]]);
+    expect(withScale.w).toEqual(withCopies.w);
+  });
+});
+
+describe('clipScale', () => {
+  it("is tfjs's float32 maxNorm / max(norm, maxNorm), 1 within maxNorm, NaN for NaN", () => {
+    const norms = [
+      0,
+      1e-30,
+      4.999999,
+      5,
+      5.0000001,
+      5.5,
+      68.25,
+      1e7,
+      3e38,
+      Number.POSITIVE_INFINITY,
+    ];
+    const expected = tf.tidy(() =>
+      Array.from(tf.div(5, tf.maximum(tf.tensor1d(norms), 5)).dataSync()),
+    );
+    expect(norms.map((norm) => clipScale(norm, 5))).toEqual(expected);
+    expect(clipScale(4, 5)).toBe(1);
+    expect(clipScale(Number.NaN, 5)).toBeNaN();
+    expect(() => clipScale(1, 0)).toThrow('clipScale: maxNorm must be positive, got 0');
+  });
+});
