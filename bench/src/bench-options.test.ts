@@ -19,10 +19,15 @@ describe('parseBenchOptions', () => {
     expect(options).toMatchObject({ backend: 'cpu', only: ['plain', 'pytorch'], mc: false });
     expect(options.profile).toBe(false);
     expect(parseBenchOptions(['--profile', '--only', 'bbb']).profile).toBe(true);
+    expect(options.profileSteps).toBe(1);
+    expect(parseBenchOptions(['--profile', '--profile-steps', '8']).profileSteps).toBe(8);
   });
 
   it('refuses unknown flags and bad counts', () => {
     expect(() => parseBenchOptions(['--fast'])).toThrow(UsageError);
     expect(() => parseBenchOptions(['--repetitions', '0'])).toThrow(UsageError);
+    expect(() => parseBenchOptions(['--profile-steps', '0'])).toThrow(
+      "--profile-steps must be an integer ≥ 1, got '0'",
+    );
   });
 });

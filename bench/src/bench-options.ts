@@ -15,6 +15,8 @@ export interface BenchOptions {
   readonly mcRepetitions: number;
   /** Profile one step of each selected contender kernel by kernel instead of timing rounds. */
   readonly profile: boolean;
+  /** Profiled steps per contender with `--profile`; the table holds their means. */
+  readonly profileSteps: number;
   /** Folder for results.json and RESULTS.md; `undefined` = the bench workspace. */
   readonly outDir?: string;
   readonly help: boolean;
@@ -37,6 +39,7 @@ Options:
   --mc-repetitions N    timed rounds of the MC benchmark (default 5; quick 1)
   --profile             print a kernel-by-kernel profile (tf.profile) of one step of each
                         selected in-process contender, and the time spent outside kernels
+  --profile-steps N     with --profile, the mean of N profiled steps (default 1)
   --out DIR             write results.json and RESULTS.md there (default: the bench folder)
   -h, --help            this text
 
@@ -74,6 +77,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     mcWindows: count(values['mc-windows'], 'mc-windows', quick ? 2 : 4, 1),
     mcRepetitions: count(values['mc-repetitions'], 'mc-repetitions', quick ? 1 : 5, 1),
     profile: values.profile === true,
+    profileSteps: count(values['profile-steps'], 'profile-steps', 1, 1),
     ...(values.out === undefined ? {} : { outDir: values.out }),
     help: values.help === true,
   };
@@ -95,6 +99,7 @@ function parse(argv: readonly string[]) {
       'mc-repetitions': { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'boolean' },
+      'profile-steps': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;

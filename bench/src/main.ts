@@ -51,8 +51,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   if (options.profile) {
     for (const contender of contenders.filter((c) => c.inProcess)) {
-      log(`bench: profiling one ${contender.name} step`);
-      console.log(`${renderProfile(await profileStep(contender, shape))}\n`);
+      const steps = options.profileSteps;
+      log(
+        `bench: profiling ${steps === 1 ? 'one' : steps} ${contender.name} step${steps === 1 ? '' : 's'}`,
+      );
+      console.log(`${renderProfile(await profileStep(contender, shape, 1, steps))}\n`);
     }
     return 0;
   }

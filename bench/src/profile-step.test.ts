@@ -30,6 +30,18 @@ describe('profileStep', () => {
     ).toHaveLength(4);
   });
 
+  it('gives means per step over several profiled steps', async () => {
+    const before = tf.memory().numTensors;
+    const one = await profileStep(bbb, TINY_SHAPE);
+    const three = await profileStep(bbb, TINY_SHAPE, 1, 3);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(three.steps).toBe(3);
+    // Every step runs the same kernels: the mean count per step is one step's count.
+    const calls = (p: typeof one) => Object.fromEntries(p.kernels.map((k) => [k.kernel, k.calls]));
+    expect(calls(three)).toEqual(calls(one));
+    expect(renderProfile(three)).toContain('(means of 3 steps)');
+  });
+
   it('refuses a contender that runs in another process', async () => {
     await expect(profileStep(pytorch, TINY_SHAPE)).rejects.toThrow(/another process/);
   });

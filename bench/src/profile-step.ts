@@ -2,17 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Contender } from './contender.js';
 import type { BenchShape } from './shape.js';
 
-/** One kernel name's share of a profiled step. */
+/** One kernel name's share of a profiled step (a mean over the profiled steps). */
 export interface KernelShare {
   readonly kernel: string;
   readonly calls: number;
   readonly milliseconds: number;
 }
 
-/** What `profileStep` measured for one contender. */
+/** What `profileStep` measured for one contender: means per step over `steps` steps. */
 export interface StepProfile {
   readonly contender: string;
-  /** Wall-clock time of the profiled step (includes the profiler's own overhead). */
+  readonly steps: number;
+  /** Wall-clock time of a profiled step (includes the profiler's own overhead). */
   readonly wallMilliseconds: number;
   /** Sum of the backend's kernel times; the rest of the wall time ran in JavaScript. */
   readonly kernelMilliseconds: number;
@@ -21,8 +22,9 @@ export interface StepProfile {
 }
 
 /**
- * Profiles one training step of an in-process contender kernel by kernel (`tf.profile`),
- * after `warmup` untimed steps. Kernel times are the backend's own (`backend.time`); on wasm
+ * Profiles `steps` training steps of an in-process contender kernel by kernel (`tf.profile`),
+ * after `warmup` untimed steps, and gives the means per step: one step's kernels vary by 10%
+ * or more from step to step here. Kernel times are the backend's own (`backend.time`); on wasm
  * and cpu they are synchronous wall-clock times of each kernel. What is not in a kernel (JS
  * random numbers, tensor creation, tape bookkeeping) shows as the wall − kernel gap.
  */
@@ -30,6 +32,7 @@ export async function profileStep(
   contender: Contender,
   shape: BenchShape,
   warmup = 1,
+  steps = 1,
 ): Promise<StepProfile> {
   if (!contender.inProcess) {
     throw new Error(`profile: ${contender.name} runs in another process; tf.profile cannot see it`);
@@ -37,24 +40,32 @@ export async function profileStep(
   const prepared = await contender.setup(shape);
   try {
     for (let i = 0; i < warmup; i += 1) await prepared.step();
-    const started = performance.now();
-    const info = await tf.profile(async () => {
-      await prepared.step();
-    });
-    const wallMilliseconds = performance.now() - started;
     const byName = new Map<string, { calls: number; milliseconds: number }>();
-    for (const kernel of info.kernels) {
-      const time = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
-      const entry = byName.get(kernel.name) ?? { calls: 0, milliseconds: 0 };
-      entry.calls += 1;
-      entry.milliseconds += time;
-      byName.set(kernel.name, entry);
+    let wall = 0;
+    for (let i = 0; i < steps; i += 1) {
+      const started = performance.now();
+      const info = await tf.profile(async () => {
+        await prepared.step();
+      });
+      wall += performance.now() - started;
+      for (const kernel of info.kernels) {
+        const time = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
+        const entry = byName.get(kernel.name) ?? { calls: 0, milliseconds: 0 };
+        entry.calls += 1;
+        entry.milliseconds += time;
+        byName.set(kernel.name, entry);
+      }
     }
     const kernels = [...byName]
-      .map(([kernel, { calls, milliseconds }]) => ({ kernel, calls, milliseconds }))
+      .map(([kernel, { calls, milliseconds }]) => ({
+        kernel,
+        calls: calls / steps,
+        milliseconds: milliseconds / steps,
+      }))
       .sort((a, b) => b.milliseconds - a.milliseconds);
     const kernelMilliseconds = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
-    return { contender: contender.name, wallMilliseconds, kernelMilliseconds, kernels };
+    const wallMilliseconds = wall / steps;
+    return { contender: contender.name, steps, wallMilliseconds, kernelMilliseconds, kernels };
   } finally {
     await prepared.dispose();
   }
@@ -66,11 +77,11 @@ export function renderProfile(profile: StepProfile, top = 25): string {
     .slice(0, top)
     .map(
       (k) =>
-        `| ${k.kernel} | ${k.calls} | ${k.milliseconds.toFixed(1)} | ${((100 * k.milliseconds) / profile.wallMilliseconds).toFixed(1)} |`,
+        `| ${k.kernel} | ${Number(k.calls.toFixed(2))} | ${k.milliseconds.toFixed(1)} | ${((100 * k.milliseconds) / profile.wallMilliseconds).toFixed(1)} |`,
     );
   const gap = profile.wallMilliseconds - profile.kernelMilliseconds;
   return [
-    `### ${profile.contender}: ${profile.wallMilliseconds.toFixed(0)} ms wall, ${profile.kernelMilliseconds.toFixed(0)} ms in kernels`,
+    `### ${profile.contender}: ${profile.wallMilliseconds.toFixed(0)} ms wall, ${profile.kernelMilliseconds.toFixed(0)} ms in kernels${profile.steps === 1 ? '' : ` (means of ${profile.steps} steps)`}`,
     '',
     '| kernel | calls | ms | % of wall |',
     '| --- | --- | --- | --- |',
