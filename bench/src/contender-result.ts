@@ -30,6 +30,11 @@ export interface ContenderResult {
   readonly tokensPerSecond?: Summary;
   /** The contender's own clock (external processes), when it reports one. */
   readonly selfTimedStepSeconds?: Summary;
+  /**
+   * In-process: this process's CPU time over the wall time of each timed step, all threads
+   * together: how many of the machine's cores the step kept busy.
+   */
+  readonly coresBusy?: Summary;
   readonly memory?: ContenderMemory;
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -41,6 +46,8 @@ export interface Measurements {
   readonly tokensPerStep: number;
   readonly samples: readonly number[];
   readonly selfTimed: readonly number[];
+  /** CPU over wall time of each timed step (in-process contenders; empty otherwise). */
+  readonly coresBusy?: readonly number[];
   readonly memory: ContenderMemory;
   readonly details: Readonly<Record<string, unknown>>;
 }
@@ -62,6 +69,9 @@ export function measuredResult(measured: Measurements): ContenderResult {
     },
     ...(measured.selfTimed.length > 0
       ? { selfTimedStepSeconds: summarise(measured.selfTimed) }
+      : {}),
+    ...(measured.coresBusy !== undefined && measured.coresBusy.length > 0
+      ? { coresBusy: summarise(measured.coresBusy) }
       : {}),
     memory: measured.memory,
     details: measured.details,

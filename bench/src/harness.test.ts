@@ -87,6 +87,31 @@ describe('runHarness', () => {
     expect(next?.stepSeconds?.median).toBeLessThan(0.03);
   });
 
+  it('measures the cores an in-process step keeps busy, and not an external one', async () => {
+    let wall = 0;
+    let cpu = 0;
+    const contender = (name: string, inProcess: boolean, cores: number): Contender => ({
+      name,
+      description: name,
+      inProcess,
+      setup: async () => ({
+        tokensPerStep: 1,
+        step: async () => {
+          wall += 100;
+          cpu += 100 * cores;
+        },
+        dispose: () => {},
+      }),
+    });
+    const [ours, external] = await runHarness(
+      [contender('ours', true, 1.6), contender('external', false, 0.02)],
+      PTB_SMALL_SHAPE,
+      { ...quiet, warmup: 1, repetitions: 3, clock: () => wall, cpuClock: () => cpu },
+    );
+    expect(ours?.coresBusy?.median).toBeCloseTo(1.6);
+    expect(external?.coresBusy).toBeUndefined();
+  });
+
   it('marks unavailable and failing contenders and goes on with the others', async () => {
     const { contenders, calls, clock, disposed } = fakes({ a: 100, broken: 100 }, { failAt: 2 });
     const missing: Contender = {

@@ -15,7 +15,23 @@ export interface HarnessOptions {
   readonly log: (line: string) => void;
   /** Milliseconds; `performance.now` unless a test injects one. */
   readonly clock?: () => number;
+  /**
+   * CPU milliseconds this process has used, all its threads together (the wasm backend's and
+   * our kernels' helper threads included); `process.cpuUsage` unless a test injects one.
+   */
+  readonly cpuClock?: () => number;
 }
+
+/** Both clocks of a step: wall and CPU milliseconds. */
+interface Clocks {
+  readonly wall: () => number;
+  readonly cpu: () => number;
+}
+
+const processCpuMilliseconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /** One contender on its way through the rounds. */
 interface Runner {
@@ -24,6 +40,8 @@ interface Runner {
   readonly memory: MemoryTracker;
   readonly samples: number[];
   readonly selfTimed: number[];
+  /** In-process: CPU time over wall time of each timed step (cores kept busy). */
+  readonly coresBusy: number[];
   failure?: string;
 }
 
@@ -41,19 +59,26 @@ async function prepare(contender: Contender, shape: BenchShape): Promise<Runner 
     if (reason !== undefined) return { name, description, status: 'unavailable', reason };
     const memory = createMemoryTracker();
     const prepared = await attributed(contender, memory, () => contender.setup(shape));
-    return { contender, prepared, memory, samples: [], selfTimed: [] };
+    return { contender, prepared, memory, samples: [], selfTimed: [], coresBusy: [] };
   } catch (error) {
     return { name, description, status: 'failed', reason: `setup: ${message(error)}` };
   }
 }
 
-/** One step of `runner`, in milliseconds; a throw marks the runner failed. */
-async function step(runner: Runner, clock: () => number): Promise<number | undefined> {
+/** What one step took: wall and CPU milliseconds. */
+interface StepTime {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** One step of `runner`; a throw marks the runner failed. */
+async function step(runner: Runner, clocks: Clocks): Promise<StepTime | undefined> {
   if (runner.failure !== undefined) return undefined;
   try {
-    const started = clock();
+    const started = clocks.wall();
+    const cpuStarted = clocks.cpu();
     await attributed(runner.contender, runner.memory, () => runner.prepared.step());
-    return clock() - started;
+    return { wall: clocks.wall() - started, cpu: clocks.cpu() - cpuStarted };
   } catch (error) {
     runner.failure = `step: ${message(error)}`;
     return undefined;
@@ -64,13 +89,13 @@ async function step(runner: Runner, clock: () => number): Promise<number | undef
 async function runRounds(
   runners: readonly Runner[],
   rounds: number,
-  clock: () => number,
-  onStep: (runner: Runner, milliseconds: number) => void = () => {},
+  clocks: Clocks,
+  onStep: (runner: Runner, time: StepTime) => void = () => {},
 ): Promise<void> {
   for (const { index } of roundRobin(runners.length, rounds)) {
     const runner = runners[index];
-    const milliseconds = runner === undefined ? undefined : await step(runner, clock);
-    if (runner !== undefined && milliseconds !== undefined) onStep(runner, milliseconds);
+    const time = runner === undefined ? undefined : await step(runner, clocks);
+    if (runner !== undefined && time !== undefined) onStep(runner, time);
     const settle = runner?.contender.settleMs ?? 0;
     if (settle > 0) await new Promise((resolve) => setTimeout(resolve, settle));
   }
@@ -101,6 +126,7 @@ async function finish(runner: Runner): Promise<ContenderResult> {
       tokensPerStep: prepared.tokensPerStep,
       samples: runner.samples,
       selfTimed: runner.selfTimed,
+      coresBusy: runner.coresBusy,
       memory: {
         ...runner.memory.figures(),
         ...(typeof peakRssBytes === 'number' ? { peakRssBytes } : {}),
@@ -125,18 +151,23 @@ export async function runHarness(
   shape: BenchShape,
   options: HarnessOptions,
 ): Promise<ContenderResult[]> {
-  const clock = options.clock ?? (() => performance.now());
+  const clocks: Clocks = {
+    wall: options.clock ?? (() => performance.now()),
+    cpu: options.cpuClock ?? processCpuMilliseconds,
+  };
   const entries: (Runner | ContenderResult)[] = [];
   for (const contender of contenders) entries.push(await prepare(contender, shape));
   const runners = entries.filter((entry): entry is Runner => 'prepared' in entry);
   const names = runners.map((runner) => runner.contender.name).join(', ');
   options.log(`bench: ${options.warmup} warm-up round(s) of ${names}`);
-  await runRounds(runners, options.warmup, clock);
+  await runRounds(runners, options.warmup, clocks);
   if (options.profileMemory) for (const runner of runners) await profile(runner);
   const total = options.repetitions * runners.length;
   let done = 0;
-  await runRounds(runners, options.repetitions, clock, (runner, milliseconds) => {
+  await runRounds(runners, options.repetitions, clocks, (runner, { wall: milliseconds, cpu }) => {
     runner.samples.push(milliseconds / 1000);
+    // An external contender's CPU is its own process's; this one only waits on the pipe.
+    if (runner.contender.inProcess && milliseconds > 0) runner.coresBusy.push(cpu / milliseconds);
     const own = runner.prepared.selfTimedSeconds?.();
     if (own !== undefined) runner.selfTimed.push(own);
     if (runner.contender.inProcess) runner.memory.afterStep();

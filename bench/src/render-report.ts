@@ -10,6 +10,7 @@ function contenderTable(report: BenchReport): string {
     entry.status === 'ok' ? 'ok' : `${entry.status}: ${entry.reason ?? ''}`,
     formatRange(entry.tokensPerSecond, formatInteger),
     formatRange(entry.stepSeconds, (value) => value.toFixed(3)),
+    entry.coresBusy === undefined ? '–' : entry.coresBusy.median.toFixed(2),
     formatMiB(entry.memory?.tfPeakBytes),
     formatMiB(entry.memory?.tfResidentBytes),
     formatMiB(entry.memory?.peakRssBytes ?? entry.memory?.rssAfterStepBytes),
@@ -20,6 +21,7 @@ function contenderTable(report: BenchReport): string {
       'status',
       'tokens/s median (min–max)',
       'step s median (min–max)',
+      'cores busy',
       'tf peak MiB',
       'tf resident MiB',
       'RSS MiB',
@@ -111,6 +113,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '- One step = forward, backward, clipping (ours, PyTorch; tfjs-layers has none), the Adam/RMSprop update and a read-back.',
     '- tokens/s = batch × steps / median step time; ratios come from the medians.',
+    "- cores busy = this process's CPU time (all threads) over the wall time of a step, median: how much of the machine an in-process step keeps working (PyTorch's runs elsewhere: –).",
     '- Memory: tf peak = `tf.profile(step).peakBytes`; tf resident = what its setup and steps added to `tf.memory().numBytes` (weights, optimiser and carried state); RSS = the largest process RSS right after a step (shared by the in-process contenders) or, for PyTorch, its own peak RSS. ' +
       `This process's RSS high-water mark: ${formatMiB(report.processPeakRssBytes)} MiB.`,
     '- The machine may be shared with other work: timings are noisy; compare ratios from one run rather than figures across runs.',
