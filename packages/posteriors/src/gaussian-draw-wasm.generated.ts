@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '1afe278ab28102bd16c509e5874bf946c3644c02563314e384bd739dbaf465f6';
+  '0846bdd8202fbf9a713bb3f471807a5e40a9a3670ba7a0bcb744f0ee1133c463';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

@@ -55,26 +55,20 @@ static inline draw_t draw4(v128_t mu, v128_t rho, v128_t e, v128_t floor) {
   return d;
 }
 
-// The running kl of a call, in two parts that need no logarithm per element:
-//
+// The running kl of a call, in two parts that need no logarithm per element (M is 0 or 1):
 //   Σ kl_j = Σ (B θ² − ε²/2 − A − M max(x, 0)) − log Π σ_j (1 + M e^{−|x|}),  x = D − K θ²
-//
-// since −log σ − M softplus(x) = −log σ − M max(x, 0) − M log1p(e^{−|x|}) and M is 0 or 1. One
-// log of a float64 product (log-product.h) replaces a log and a log1p per element: the kl pass
-// takes half the time, and its sum is more exact than before.
+// One log of a float64 product (log-product.h) replaces a log and a log1p per element.
 typedef struct {
   v128_t sum;  // f64x2: Σ (B θ² − ε²/2 − M max(x, 0)), element by element
   log_product logs;
 } kl_acc;
 
 static inline kl_acc kl_acc_zero(void) {
-  const kl_acc acc = {wasm_f64x2_splat(0.0), log_product_one()};
-  return acc;
+  return (kl_acc){wasm_f64x2_splat(0.0), log_product_one()};
 }
 
 static inline kl_acc renormalise(kl_acc acc) {
-  const kl_acc next = {acc.sum, log_product_renormalise(acc.logs)};
-  return next;
+  return (kl_acc){acc.sum, log_product_renormalise(acc.logs)};
 }
 
 // Σ kl_j of a call from its accumulator and the number of elements it saw.
@@ -230,8 +224,7 @@ static inline void grad_at(grad_arrays a, int i, v128_t dkl, v128_t keep) {
   wasm_v128_store(a.drho + i, d_rho);
 }
 
-// dμ and dρ of θ and of dkl · Σ kl, element-wise over [0, n). Without a kl (!with_kl) the
-// forward pass wrote no dlogp: its lanes are masked to zero, as is dkl.
+// dμ and dρ of θ and of dkl · Σ kl over [0, n). Without a kl, dlogp (unwritten) and dkl are 0.
 __attribute__((export_name("gaussian_draw_kl_grad"))) void gaussian_draw_kl_grad(
     const float *dtheta, const float *dlogp, const float *sigma, const float *eps,
     const float *slope, float *dmu, float *drho, int n, int with_kl, float dkl) {
