@@ -1,8 +1,15 @@
 import { defineConfig } from 'tsup';
 
-/** The bench builds to one executable ESM file; workspace packages stay external (their dist). */
+/**
+ * The bench builds to one executable ESM file, and each experiment to its own; workspace packages
+ * stay external (their dist).
+ */
 export default defineConfig({
-  entry: ['src/cli.ts'],
+  entry: {
+    cli: 'src/cli.ts',
+    'experiments/background-thread': 'src/experiments/background-thread.ts',
+    'experiments/background-worker': 'src/experiments/background-worker.ts',
+  },
   format: ['esm'],
   dts: false,
   sourcemap: true,
