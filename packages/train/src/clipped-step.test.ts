@@ -1,4 +1,5 @@
 import { clipScale, createKey, disposeTree, selectBackend } from '@bayesrnn/core';
+import { expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from './adam.js';
@@ -9,12 +10,12 @@ import { runTrainingStep } from './training-step.js';
 type NoState = Record<string, never>;
 
 /** `loss = Σ w ⊙ c + Σ b` over 1,027 weights with |c| up to 3: a gradient norm of about 68. */
-function linearTask(): TrainTask<NoState> {
+function linearTask(): { task: TrainTask<NoState>; c: tf.Tensor } {
   const size = 1027;
   const w = tf.variable(tf.tensor1d(Float32Array.from({ length: size }, (_, i) => Math.cos(i))));
   const b = tf.variable(tf.zeros([3]));
   const c = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => 3 * Math.sin(i * 0.7)));
-  return {
+  const task: TrainTask<NoState> = {
     variables: { w, b },
     windowsPerEpoch: 1,
     initialState: () => ({}),
@@ -24,6 +25,7 @@ function linearTask(): TrainTask<NoState> {
       tokens: 1,
     }),
   };
+  return { task, c };
 }
 
 /** Wraps `inner`, recording the gradients' first values and the scale each update is given. */
@@ -41,25 +43,28 @@ function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Opti
 
 /** One clipped step (clipNorm 5) of Adam, given the scale or scaled gradients; w afterwards. */
 async function clippedStep(accepts: boolean, calls: unknown[][]) {
-  const task = linearTask();
+  const { task, c } = linearTask();
   const optimizer = recording(createAdam(), accepts, calls);
   const optimizerState: OptimizerState = optimizer.init(task.variables);
-  const before = tf.memory().numTensors;
-  const result = await runTrainingStep({
-    task,
-    window: 0,
-    state: {},
-    context: { key: createKey(1), epoch: 0, step: 1 },
-    optimizer,
-    optimizerState,
-    learningRate: 0.01,
-    clipNorm: 5,
-  });
-  disposeTree([result.optimizerState ?? [], result.state ?? []]);
-  expect(tf.memory().numTensors).toBe(before);
+  let norm = Number.NaN;
+  // The step's gradients, norm and scaled copies are gone after it; its new states are disposed.
+  await expectNoLeaks(async () => {
+    const result = await runTrainingStep({
+      task,
+      window: 0,
+      state: {},
+      context: { key: createKey(1), epoch: 0, step: 1 },
+      optimizer,
+      optimizerState,
+      learningRate: 0.01,
+      clipNorm: 5,
+    });
+    norm = result.gradientNorm;
+    disposeTree([result.optimizerState ?? [], result.state ?? []]);
+  }, `a clipped step (acceptsGradientScale ${accepts})`);
   const w = Array.from(task.variables.w?.dataSync() ?? []);
-  disposeTree([optimizerState, Object.values(task.variables)]);
-  return { w, norm: result.gradientNorm };
+  disposeTree([optimizerState, Object.values(task.variables), c]);
+  return { w, norm };
 }
 
 describe.each(['cpu', 'wasm'])('a clipped step on %s', (backend) => {
@@ -83,7 +88,7 @@ describe.each(['cpu', 'wasm'])('a clipped step on %s', (backend) => {
 });
 
 describe('clipScale', () => {
-  it("is tfjs's float32 maxNorm / max(norm, maxNorm), 1 within maxNorm, NaN for NaN", () => {
+  it("is tfjs's float32 maxNorm / max(norm, maxNorm), 1 within maxNorm, NaN for NaN", async () => {
     const norms = [
       0,
       1e-30,
@@ -96,9 +101,10 @@ describe('clipScale', () => {
       3e38,
       Number.POSITIVE_INFINITY,
     ];
-    const expected = tf.tidy(() =>
-      Array.from(tf.div(5, tf.maximum(tf.tensor1d(norms), 5)).dataSync()),
-    );
+    let expected: number[] = [];
+    await expectNoLeaks(() => {
+      expected = tf.tidy(() => Array.from(tf.div(5, tf.maximum(tf.tensor1d(norms), 5)).dataSync()));
+    });
     expect(norms.map((norm) => clipScale(norm, 5))).toEqual(expected);
     expect(clipScale(4, 5)).toBe(1);
     expect(clipScale(Number.NaN, 5)).toBeNaN();
