@@ -71,6 +71,10 @@ describe('buildReport', () => {
     expect(json.ratios.oursOverPytorch).toBeCloseTo(0.4);
     expect(json.ratios.oursOverTfjsLayers).toBeNull();
     expect(json.ratios.bbbOverPlain).toBeNull();
+    // plain / pytorch of tokens/s: between 0.4 / 0.2 and 0.6 / 0.2 inverted, around 0.4.
+    expect(json.ratioIntervals.oursOverPytorch.low).toBeGreaterThanOrEqual(1 / 3 - 1e-12);
+    expect(json.ratioIntervals.oursOverPytorch.high).toBeLessThanOrEqual(0.5 + 1e-12);
+    expect(json.ratioIntervals.bbbOverPlain).toBeNull();
     expect(json.pytorch).toEqual({
       version: '1.13.0',
       threads: 1,
@@ -118,6 +122,8 @@ describe('buildReport', () => {
     const tables = renderTables(report);
     expect(tables).toContain('| plain');
     expect(tables).toContain('oursOverPytorch');
+    expect(tables).toContain('| 95% interval');
+    expect(tables).toMatch(/oursOverPytorch +\| 0\.40 +\| 0\.40–0\.40 /);
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('Test CPU, 2 cores');
     expect(markdown).toContain('SIMD on, threads off');

@@ -1,7 +1,8 @@
 import type { ContenderResult } from './contender-result.js';
 import type { MachineInfo } from './machine.js';
 import type { McEvaluationResult } from './mc-evaluation.js';
-import { computeRatios, RATIOS, type RatioDefinition } from './ratios.js';
+import type { Interval } from './ratio-interval.js';
+import { computeRatioIntervals, computeRatios, RATIOS, type RatioDefinition } from './ratios.js';
 import type { BenchShape } from './shape.js';
 
 /** PyTorch's version, threads and BLAS, as its script reported them. */
@@ -32,6 +33,11 @@ export interface BenchReport {
   readonly contenders: readonly ContenderResult[];
   /** Headline ratios by key; `null` when a contender is missing or failed. */
   readonly ratios: Readonly<Record<string, number | null>>;
+  /**
+   * 95% bootstrap intervals of the ratios (the timed rounds resampled in pairs), `null` where
+   * the ratio is.
+   */
+  readonly ratioIntervals: Readonly<Record<string, Interval | null>>;
   readonly ratioDefinitions: readonly RatioDefinition[];
   /** This process's RSS high-water mark (every in-process contender together). */
   readonly processPeakRssBytes: number;
@@ -104,6 +110,14 @@ export function buildReport(input: ReportInput): BenchReport {
     },
     contenders: input.contenders,
     ratios: computeRatios(medians),
+    ratioIntervals: computeRatioIntervals(
+      input.contenders.map((entry) => ({
+        name: entry.name,
+        ...(entry.status === 'ok' && entry.stepSeconds
+          ? { tokensPerStep: entry.tokensPerStep, stepSeconds: entry.stepSeconds.samples }
+          : {}),
+      })),
+    ),
     ratioDefinitions: RATIOS,
     processPeakRssBytes: input.processPeakRssBytes,
     mcEvaluation: input.mcEvaluation,

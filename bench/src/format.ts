@@ -22,3 +22,10 @@ export function formatRange(
     ? '–'
     : `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`;
 }
+
+/** `low–high` with two decimals, or `–` when absent. */
+export function formatInterval(
+  interval: { readonly low: number; readonly high: number } | null | undefined,
+): string {
+  return interval == null ? '–' : `${interval.low.toFixed(2)}–${interval.high.toFixed(2)}`;
+}

@@ -1,3 +1,5 @@
+import { seededUniforms } from './seeded-uniform.js';
+
 /** One slot of the schedule: contender `index` runs its step in round `round`. */
 export interface Slot {
   readonly round: number;
@@ -23,10 +25,9 @@ export function roundRobin(count: number, rounds: number): Slot[] {
 /** `0 … count − 1` for round 0; a Fisher–Yates shuffle seeded by the round after that. */
 function roundOrder(count: number, round: number): number[] {
   const order = Array.from({ length: count }, (_, index) => index);
-  let state = (round * 2_654_435_761) >>> 0;
+  const uniform = seededUniforms(round * 2_654_435_761);
   for (let i = count - 1; round > 0 && i > 0; i -= 1) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    const j = Math.floor((state / 2 ** 32) * (i + 1));
+    const j = Math.floor(uniform() * (i + 1));
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
   return order;

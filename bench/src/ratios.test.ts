@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeRatios, RATIOS } from './ratios.js';
+import { computeRatioIntervals, computeRatios, RATIOS } from './ratios.js';
 
 describe('computeRatios', () => {
   it('has the five ratios of issue 6, then the PyTorch anchor for BBB/plain', () => {
@@ -45,5 +45,30 @@ describe('computeRatios', () => {
       psgldOverRmsprop: null,
       pytorchBbbOverPlain: null,
     });
+  });
+});
+
+describe('computeRatioIntervals', () => {
+  it('brackets step-time ratios directly and tokens/s ratios through tokens per step', () => {
+    const intervals = computeRatioIntervals([
+      { name: 'plain', tokensPerStep: 400, stepSeconds: [0.1, 0.1, 0.1, 0.1] },
+      { name: 'bbb', tokensPerStep: 400, stepSeconds: [0.12, 0.13, 0.12, 0.13] },
+      // Twice the tokens per step at twice the time: the same tokens/s as plain.
+      { name: 'pytorch', tokensPerStep: 800, stepSeconds: [0.2, 0.2, 0.2, 0.2] },
+    ]);
+    expect(intervals.bbbOverPlain?.low).toBeGreaterThanOrEqual(1.2 - 1e-12);
+    expect(intervals.bbbOverPlain?.high).toBeLessThanOrEqual(1.3 + 1e-12);
+    expect(intervals.bbbOverPlain?.high).toBeGreaterThan(intervals.bbbOverPlain?.low ?? 0);
+    expect(intervals.oursOverPytorch?.low).toBeCloseTo(1, 12);
+    expect(intervals.oursOverPytorch?.high).toBeCloseTo(1, 12);
+  });
+
+  it('is null where a contender is missing or has no samples', () => {
+    const intervals = computeRatioIntervals([
+      { name: 'plain', tokensPerStep: 400, stepSeconds: [0.1] },
+      { name: 'bbb' },
+    ]);
+    expect(intervals.bbbOverPlain).toBeNull();
+    expect(intervals.sharpenedOverPlain).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { type Interval, medianRatioInterval } from './ratio-interval.js';
 import { ratio } from './stats.js';
 
 /** What a ratio compares: higher-is-better throughput, or lower-is-better step time. */
@@ -78,5 +79,42 @@ export function computeRatios(
       key,
       ratio(byName.get(numerator)?.[metric], byName.get(denominator)?.[metric]),
     ]),
+  );
+}
+
+/** A contender's timed step samples, in round order, and its tokens per step. */
+export interface MeasuredSamples {
+  readonly name: string;
+  readonly tokensPerStep?: number | undefined;
+  readonly stepSeconds?: readonly number[] | undefined;
+}
+
+/**
+ * A 95% bootstrap interval for every ratio of `definitions` (rounds resampled in pairs, see
+ * {@link medianRatioInterval}), `null` where its ratio is. A tokens/s ratio is the inverse
+ * ratio of step times scaled by the two contenders' tokens per step.
+ */
+export function computeRatioIntervals(
+  measured: readonly MeasuredSamples[],
+  definitions: readonly RatioDefinition[] = RATIOS,
+): Record<string, Interval | null> {
+  const byName = new Map(measured.map((entry) => [entry.name, entry]));
+  return Object.fromEntries(
+    definitions.map(({ key, numerator, denominator, metric }) => {
+      const top = byName.get(numerator);
+      const bottom = byName.get(denominator);
+      if (top?.stepSeconds === undefined || bottom?.stepSeconds === undefined) return [key, null];
+      if (metric === 'stepSeconds') {
+        return [key, medianRatioInterval(top.stepSeconds, bottom.stepSeconds)];
+      }
+      const tokens = ratio(top.tokensPerStep, bottom.tokensPerStep);
+      const inverse = medianRatioInterval(bottom.stepSeconds, top.stepSeconds);
+      return [
+        key,
+        tokens === null || inverse === null
+          ? null
+          : { low: tokens * inverse.low, high: tokens * inverse.high },
+      ];
+    }),
   );
 }

@@ -1,5 +1,5 @@
 import type { BenchReport } from './bench-report.js';
-import { formatFixed, formatInteger, formatMiB, formatRange } from './format.js';
+import { formatFixed, formatInteger, formatInterval, formatMiB, formatRange } from './format.js';
 import type { MachineInfo } from './machine.js';
 import { markdownTable } from './markdown-table.js';
 import { LINEAR_TOLERANCE } from './mc-evaluation.js';
@@ -34,10 +34,11 @@ function ratioTable(report: BenchReport): string {
   const rows = report.ratioDefinitions.map((definition) => [
     definition.key,
     formatFixed(report.ratios[definition.key], 2),
+    formatInterval(report.ratioIntervals[definition.key]),
     definition.target,
     `${definition.numerator} / ${definition.denominator} (${definition.metric === 'tokensPerSecond' ? 'tokens/s, higher is better' : 'step time, lower is better'})`,
   ]);
-  return markdownTable(['ratio', 'value', 'target', 'what'], rows);
+  return markdownTable(['ratio', 'value', '95% interval', 'target', 'what'], rows);
 }
 
 function mcTable(report: BenchReport): string {
@@ -112,7 +113,7 @@ export function renderMarkdown(report: BenchReport): string {
     '## Reading the figures',
     '',
     '- One step = forward, backward, clipping (ours, PyTorch; tfjs-layers has none), the Adam/RMSprop update and a read-back.',
-    '- tokens/s = batch × steps / median step time; ratios come from the medians.',
+    '- tokens/s = batch × steps / median step time; ratios come from the medians. The 95% interval of a ratio is a bootstrap over the timed rounds, resampled whole (both contenders of a round together, so load that slows a round slows both): read a target as met or missed only when the interval is on one side of it.',
     "- cores busy = this process's CPU time (all threads) over the wall time of a step, median: how much of the machine an in-process step keeps working (PyTorch's runs elsewhere: –).",
     '- Memory: tf peak = `tf.profile(step).peakBytes`; tf resident = what its setup and steps added to `tf.memory().numBytes` (weights, optimiser and carried state); RSS = the largest process RSS right after a step (shared by the in-process contenders) or, for PyTorch, its own peak RSS. ' +
       `This process's RSS high-water mark: ${formatMiB(report.processPeakRssBytes)} MiB.`,
