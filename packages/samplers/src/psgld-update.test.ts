@@ -1,9 +1,10 @@
 import { createKey, selectBackend } from '@bayesrnn/core';
-import { kernelSourceSha256 } from '@bayesrnn/testing';
+import { expectNoLeaks, kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   composedPsgldUpdate,
+  PSGLD_NOISY_STEP_KERNEL,
   PSGLD_STEP_KERNEL,
   type PsgldUpdateScalars,
   psgldUpdate,
@@ -56,6 +57,7 @@ describe('fused pSGLD update on wasm', () => {
     ['prior and noise', FULL],
     ['no prior (σ² = ∞)', { ...FULL, precision: 0 }],
     ['no noise (T = 0)', { ...FULL, noiseVariance: 0 }],
+    ['a clipped gradient (scale 0.37)', { ...FULL, gradientScale: 0.37 }],
   ];
   it.each(cases)('matches the composed ops bit for bit: %s', (_, scalars) => {
     const before = tf.memory().numTensors;
@@ -89,14 +91,37 @@ describe('fused pSGLD update on wasm', () => {
       return [Array.from(fused.dataSync()), Array.from(composed.dataSync())];
     });
     expect(fusedNoise).toEqual(composedNoise);
-    const profile = await tf.profile(() =>
-      tf.tidy(() => {
-        const x = tf.ones([8]);
-        psgldUpdate(x, x, x, key, 'w', FULL);
-      }),
-    );
-    // One kernel for the whole update (plus the Fill of the test's ones): no Sqrt, Mul, ….
-    expect(profile.kernelNames.filter((name) => name !== 'Fill')).toEqual([PSGLD_STEP_KERNEL]);
+    const kernelsOf = async (scalars: PsgldUpdateScalars) => {
+      const profile = await tf.profile(() =>
+        tf.tidy(() => {
+          const x = tf.ones([8]);
+          psgldUpdate(x, x, x, key, 'w', scalars);
+        }),
+      );
+      return profile.kernelNames.filter((name) => name !== 'Fill');
+    };
+    // One kernel for the whole update (plus the Fill of the test's ones): no Sqrt, Mul, no
+    // separate noise pass; without noise the one that reads none.
+    expect(await kernelsOf(FULL)).toEqual([PSGLD_NOISY_STEP_KERNEL]);
+    expect(await kernelsOf({ ...FULL, noiseVariance: 0 })).toEqual([PSGLD_STEP_KERNEL]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('draws the same noise when a weight spans several noise blocks (split over threads)', async () => {
+    // 150,001 elements: three 65,536-element noise blocks, the last one partial, and a tail.
+    const size = 150_001;
+    const ramp = (scale: number) =>
+      tf.tensor1d(Float32Array.from({ length: size }, (_, i) => scale * Math.cos(i * 0.37)));
+    await expectNoLeaks(() => {
+      const same = tf.tidy(() => {
+        const [theta, gradient, moment] = [ramp(0.3), ramp(0.02), tf.abs(ramp(1e-4))];
+        const scalars = { ...FULL, gradientScale: 0.5 };
+        const fused = psgldUpdate(theta, gradient, moment, createKey(8), 'w', scalars);
+        const composed = composedPsgldUpdate(theta, gradient, moment, createKey(8), 'w', scalars);
+        const [a, b] = [fused.position.dataSync(), composed.position.dataSync()];
+        return a.every((x, i) => x === b[i]);
+      });
+      expect(same).toBe(true);
+    }, 'a multi-block pSGLD update');
   });
 });

@@ -1,11 +1,11 @@
 import {
-  fillStandardNormalArray,
   foldIn,
   isWasmHeapBackend,
   registerWasmHeapKernel,
   type WasmHeapKernelSpec,
 } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { addLangevinNoise } from './langevin-noise.js';
 import { withPriorPull } from './potential-gradient.js';
@@ -23,6 +23,11 @@ export interface PsgldUpdateScalars {
   readonly precision: number;
   /** `s = 2 η T / N`, the noise variance before preconditioning (0: no noise). */
   readonly noiseVariance: number;
+  /**
+   * Multiplies the gradient first, as `tf.mul(gradient, gradientScale)` would (global-norm
+   * clipping's factor); default 1, which changes nothing.
+   */
+  readonly gradientScale?: number;
 }
 
 /** One weight's pSGLD update: the next position `θ'` and second moment `v'`. */
@@ -34,12 +39,14 @@ export interface PsgldUpdate {
 /** The tfjs kernel name of the fused step (registered for `wasm` on first use). */
 export const PSGLD_STEP_KERNEL = 'BayesrnnPsgldStep';
 
+/** The fused step that draws its own ξ (with Langevin noise, `s > 0`). */
+export const PSGLD_NOISY_STEP_KERNEL = 'BayesrnnPsgldNoisyStep';
+
 /**
  * One weight's pSGLD update, `ξ` drawn from `foldIn(key, name)` (as {@link addLangevinNoise}
- * draws it): on the wasm backend one fused SIMD
- * pass (`wasm/psgld-step.c`, with `ξ` written straight into the output's memory), elsewhere
- * {@link composedPsgldUpdate}. Both give the same numbers bit for bit (tested).
- * Call inside `tf.tidy`.
+ * draws it): on the wasm backend one fused SIMD pass (`wasm/psgld-step.c`) that draws `ξ`
+ * itself, a cache-sized slice at a time, elsewhere {@link composedPsgldUpdate}. Both give the
+ * same numbers bit for bit (tested). Call inside `tf.tidy`.
  */
 export function psgldUpdate(
   theta: tf.Tensor,
@@ -52,10 +59,15 @@ export function psgldUpdate(
   if (!isWasmHeapBackend(tf.backend())) {
     return composedPsgldUpdate(theta, gradient, secondMoment, key, name, scalars);
   }
-  registerWasmHeapKernel(PSGLD_STEP_SPEC);
-  const attrs = { ...scalars, noiseWords: [...foldIn(key, name).words] };
+  const spec = scalars.noiseVariance === 0 ? PSGLD_STEP_SPEC : PSGLD_NOISY_STEP_SPEC;
+  registerWasmHeapKernel(spec);
+  const attrs = {
+    ...scalars,
+    gradientScale: scalars.gradientScale ?? 1,
+    noiseWords: [...foldIn(key, name).words],
+  };
   const inputs = { theta, gradient, secondMoment };
-  const [position, nextMoment] = tf.engine().runKernel(PSGLD_STEP_KERNEL, inputs, attrs) as [
+  const [position, nextMoment] = tf.engine().runKernel(spec.kernelName, inputs, attrs) as [
     tf.Tensor,
     tf.Tensor,
   ];
@@ -65,12 +77,15 @@ export function psgldUpdate(
 /** The update in tfjs ops, any backend: the reference the fused kernel is tested against. */
 export function composedPsgldUpdate(
   theta: tf.Tensor,
-  gradient: tf.Tensor,
+  rawGradient: tf.Tensor,
   secondMoment: tf.Tensor,
   key: RngKey,
   name: string,
-  { beta, lambda, stepSize, precision, noiseVariance }: PsgldUpdateScalars,
+  scalars: PsgldUpdateScalars,
 ): PsgldUpdate {
+  const { beta, lambda, stepSize, precision, noiseVariance } = scalars;
+  const scale = scalars.gradientScale ?? 1;
+  const gradient = scale === 1 ? rawGradient : tf.mul(rawGradient, scale);
   const nextV = tf.add(tf.mul(secondMoment, beta), tf.mul(tf.square(gradient), 1 - beta));
   const inverseG = tf.reciprocal(tf.add(tf.sqrt(nextV), lambda));
   const potential = withPriorPull(gradient, theta, precision);
@@ -79,27 +94,34 @@ export function composedPsgldUpdate(
   return { position, secondMoment: nextV };
 }
 
-/** `wasm/psgld-step.c`: θ, g, v in; θ' (holding ξ on entry) and v' out; then the scalars. */
+const MODULE = { plain: PSGLD_STEP_WASM_PLAIN, shared: PSGLD_STEP_WASM_SHARED };
+
+/** The scalars after the size (and, drawing noise, after the block range). */
+function stepScalars(attrs: NamedAttrMap): number[] {
+  const a = attrs as unknown as PsgldStepAttrs;
+  return [a.beta, 1 - a.beta, a.lambda, a.stepSize, a.precision, a.noiseVariance, a.gradientScale];
+}
+
+/** `wasm/psgld-step.c` without noise: θ, g, v in; θ', v' out; then the scalars. */
 const PSGLD_STEP_SPEC: WasmHeapKernelSpec = {
   kernelName: PSGLD_STEP_KERNEL,
-  module: {
-    plain: PSGLD_STEP_WASM_PLAIN,
-    shared: PSGLD_STEP_WASM_SHARED,
-  },
+  module: MODULE,
   exportName: 'psgld_step',
   inputs: ['theta', 'gradient', 'secondMoment'],
   outputs: 2,
-  prefill: ([position], attrs) => {
-    const { noiseVariance, noiseWords } = attrs as unknown as PsgldStepAttrs;
-    if (noiseVariance !== 0 && position !== undefined) {
-      fillStandardNormalArray({ kind: 'RngKey', words: noiseWords }, position);
-    }
-  },
-  scalars: (attrs) => {
-    const a = attrs as unknown as PsgldStepAttrs;
-    return [a.beta, 1 - a.beta, a.lambda, a.stepSize, a.precision, a.noiseVariance];
-  },
+  scalars: stepScalars,
+};
+
+/** The same with ξ drawn in the kernel from the noise key, split by the noise's blocks. */
+const PSGLD_NOISY_STEP_SPEC: WasmHeapKernelSpec = {
+  ...PSGLD_STEP_SPEC,
+  kernelName: PSGLD_NOISY_STEP_KERNEL,
+  exportName: 'psgld_noisy_step',
+  noise: (attrs) => ({ kind: 'RngKey', words: (attrs as unknown as PsgldStepAttrs).noiseWords }),
 };
 
 /** The kernel's attrs: the update's scalars and the noise key's two words. */
-type PsgldStepAttrs = PsgldUpdateScalars & { readonly noiseWords: [number, number] };
+type PsgldStepAttrs = PsgldUpdateScalars & {
+  readonly gradientScale: number;
+  readonly noiseWords: [number, number];
+};

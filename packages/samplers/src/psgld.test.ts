@@ -85,6 +85,22 @@ describe('createPsgld', () => {
     expectClose(actual.theta, expected.theta, TOLERANCES.float32, 'position');
   });
 
+  it('takes a gradient scale itself: the same step as a gradient scaled beforehand, bit for bit', () => {
+    const psgld = createPsgld<'w'>({ datasetSize: 10, priorVariance: 2 });
+    expect(psgld.acceptsGradientScale).toBe(true);
+    const before = tf.memory().numTensors;
+    const [given, prescaled] = tf.tidy(() => {
+      const state = psgld.init({ w: tf.tensor1d(THETA) });
+      const gradient = tf.tensor1d(GRADIENTS[3] ?? []);
+      const key = createKey(9);
+      const withScale = psgld.step(state, { w: gradient }, key, 0.01, 0.37);
+      const scaled = psgld.step(state, { w: tf.mul(gradient, 0.37) }, key, 0.01);
+      return [withScale.position.w, scaled.position.w].map((w) => Array.from(w.dataSync()));
+    });
+    expect(given).toEqual(prescaled);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('samples a correlated 2-D Gaussian (6000 chains × 1000 steps), up to its known bias', () => {
     // Mean: unbiased by symmetry; MC error 0.013 sd, tolerance 0.05 sd.
     // Covariance: dropping Γ makes pSGLD biased. v averages g² over ~1/(1 − β) = 100 recent

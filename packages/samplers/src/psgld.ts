@@ -82,11 +82,18 @@ export function createPsgld<Name extends string = string>(
   return {
     name: 'psgld',
     options: resolved,
+    acceptsGradientScale: true,
     init: (weights) => ({
       position: copyWeights(weights),
       secondMoment: zerosLikeWeights(weights),
     }),
-    step(state: PsgldState<Name>, gradient: Weights<Name>, key: RngKey, stepSize: number) {
+    step(
+      state: PsgldState<Name>,
+      gradient: Weights<Name>,
+      key: RngKey,
+      stepSize: number,
+      gradientScale = 1,
+    ) {
       checkStepSize(stepSize, 'pSGLD');
       const pairs = pairWithGradients('pSGLD', state.position, gradient);
       return tidyTree(() => {
@@ -98,6 +105,7 @@ export function createPsgld<Name extends string = string>(
           stepSize,
           precision: priorPrecision(resolved),
           noiseVariance: langevinVariance(stepSize, resolved),
+          gradientScale,
         };
         for (const { name, position: theta, gradient: g } of pairs) {
           const v = stateEntry('pSGLD', state.secondMoment, 'secondMoment', name);

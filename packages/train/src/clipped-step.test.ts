@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from './adam.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
+import { createRmsprop } from './rmsprop.js';
 import type { TrainTask } from './train-task.js';
 import { runTrainingStep } from './training-step.js';
 
@@ -41,10 +42,10 @@ function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Opti
   };
 }
 
-/** One clipped step (clipNorm 5) of Adam, given the scale or scaled gradients; w afterwards. */
-async function clippedStep(accepts: boolean, calls: unknown[][]) {
+/** One clipped step (clipNorm 5) of `inner`, given the scale or scaled gradients; w afterwards. */
+async function clippedStep(inner: Optimizer, accepts: boolean, calls: unknown[][]) {
   const { task, c } = linearTask();
-  const optimizer = recording(createAdam(), accepts, calls);
+  const optimizer = recording(inner, accepts, calls);
   const optimizerState: OptimizerState = optimizer.init(task.variables);
   let norm = Number.NaN;
   // The step's gradients, norm and scaled copies are gone after it; its new states are disposed.
@@ -61,7 +62,7 @@ async function clippedStep(accepts: boolean, calls: unknown[][]) {
     });
     norm = result.gradientNorm;
     disposeTree([result.optimizerState ?? [], result.state ?? []]);
-  }, `a clipped step (acceptsGradientScale ${accepts})`);
+  }, `a clipped ${inner.name} step (acceptsGradientScale ${accepts})`);
   const w = Array.from(task.variables.w?.dataSync() ?? []);
   disposeTree([optimizerState, Object.values(task.variables), c]);
   return { w, norm };
@@ -72,19 +73,25 @@ describe.each(['cpu', 'wasm'])('a clipped step on %s', (backend) => {
     await selectBackend({ name: 'cpu', log: () => {} });
   });
 
-  it('gives Adam the scale, or scaled copies, with the same numbers bit for bit', async () => {
-    await selectBackend({ name: backend, log: () => {} });
-    const fused: unknown[][] = [];
-    const copied: unknown[][] = [];
-    const withScale = await clippedStep(true, fused);
-    const withCopies = await clippedStep(false, copied);
-    expect(withScale.norm).toBeGreaterThan(60);
-    const scale = clipScale(withScale.norm, 5);
-    // Accepted: the raw gradient of b (1) and the scale; otherwise b's gradient scaled, no scale.
-    expect(fused).toEqual([[1, scale]]);
-    expect(copied).toEqual([[Math.fround(scale), undefined]]);
-    expect(withScale.w).toEqual(withCopies.w);
-  });
+  it.each([
+    ['Adam', createAdam],
+    ['RMSprop', createRmsprop],
+  ])(
+    'gives %s the scale, or scaled copies, with the same numbers bit for bit',
+    async (_, create) => {
+      await selectBackend({ name: backend, log: () => {} });
+      const fused: unknown[][] = [];
+      const copied: unknown[][] = [];
+      const withScale = await clippedStep(create(), true, fused);
+      const withCopies = await clippedStep(create(), false, copied);
+      expect(withScale.norm).toBeGreaterThan(60);
+      const scale = clipScale(withScale.norm, 5);
+      // Accepted: the raw gradient of b (1) and the scale; otherwise b's gradient scaled, no scale.
+      expect(fused).toEqual([[1, scale]]);
+      expect(copied).toEqual([[Math.fround(scale), undefined]]);
+      expect(withScale.w).toEqual(withCopies.w);
+    },
+  );
 });
 
 describe('clipScale', () => {

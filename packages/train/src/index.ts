@@ -48,6 +48,13 @@ export {
   type RmspropState,
 } from './rmsprop.js';
 export {
+  composedRmspropUpdate,
+  RMSPROP_STEP_KERNEL,
+  type RmspropUpdate,
+  type RmspropUpdateScalars,
+  rmspropUpdate,
+} from './rmsprop-update.js';
+export {
   createSampleBank,
   openSampleBank,
   type SampleBank,

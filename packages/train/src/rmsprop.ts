@@ -1,3 +1,4 @@
+import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   assignWithDecay,
@@ -8,6 +9,7 @@ import {
   type Optimizer,
   zerosLikeEach,
 } from './optimizer.js';
+import { rmspropUpdate } from './rmsprop-update.js';
 import type { TrainVariables } from './train-task.js';
 
 /** Settings of `createRmsprop` (Tieleman & Hinton 2012, lecture 6.5). */
@@ -41,6 +43,10 @@ export type RmspropState = { readonly meanSquare: { readonly [name: string]: tf.
  *
  * pSGLD (Li et al. 2016; Gan et al. 2017, Algorithm 1) uses the same `v` as its
  * preconditioner, which is why the state is a plain named tree.
+ *
+ * On the wasm backend each weight's update is one fused SIMD kernel (`rmsprop-update.ts`), bit
+ * for bit the composed ops other backends run. Like Adam it takes global-norm clipping's scale
+ * itself (`acceptsGradientScale`), so a clipped step writes no scaled copy of the gradients.
  */
 export function createRmsprop(config: Partial<RmspropConfig> = {}): Optimizer<RmspropState> {
   const { decay, epsilon, weightDecay } = { ...DEFAULT_RMSPROP_CONFIG, ...config };
@@ -49,12 +55,15 @@ export function createRmsprop(config: Partial<RmspropConfig> = {}): Optimizer<Rm
   checkInRange(weightDecay, 0, 1, 'createRmsprop: weightDecay');
   return {
     name: 'rmsprop',
+    acceptsGradientScale: true,
     init: (variables: TrainVariables): RmspropState => ({ meanSquare: zerosLikeEach(variables) }),
     apply(
       variables: TrainVariables,
       gradients: Gradients,
       state: RmspropState,
       learningRate: number,
+      _key?: RngKey,
+      gradientScale = 1,
     ) {
       checkLearningRate(learningRate, 'rmsprop');
       return tf.tidy(() => {
@@ -62,10 +71,14 @@ export function createRmsprop(config: Partial<RmspropConfig> = {}): Optimizer<Rm
         for (const [name, variable] of Object.entries(variables)) {
           const gradient = gradientFor(name, variable, gradients);
           const v = state.meanSquare[name] ?? tf.zerosLike(variable);
-          const nextV = tf.add(tf.mul(v, decay), tf.mul(tf.square(gradient), 1 - decay));
-          const step = tf.div(tf.mul(gradient, learningRate), tf.add(tf.sqrt(nextV), epsilon));
-          assignWithDecay(variable, tf.sub(variable, step), weightDecay);
-          meanSquare[name] = nextV;
+          const update = rmspropUpdate(variable, gradient, v, {
+            decay,
+            epsilon,
+            learningRate,
+            gradientScale,
+          });
+          assignWithDecay(variable, update.stepped, weightDecay);
+          meanSquare[name] = update.meanSquare;
         }
         return { meanSquare };
       });

@@ -60,3 +60,51 @@ describe('createSamplerOptimizer', () => {
     tf.dispose([...Object.values(next?.position ?? {}), variables.a, variables.b]);
   });
 });
+
+describe('createSamplerOptimizer with a sampler that scales gradients itself', () => {
+  /** Records the scale of each step; the position is θ − η · (g · scale). */
+  const calls: (number | undefined)[] = [];
+  const scaling: Sampler<string, { position: Weights }> = {
+    acceptsGradientScale: true,
+    init: (weights) => ({
+      position: Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, tf.clone(w)])),
+    }),
+    step: (state, gradient, _key, stepSize, gradientScale) => {
+      calls.push(gradientScale);
+      return {
+        position: Object.fromEntries(
+          Object.entries(state.position).map(([name, theta]) => [
+            name,
+            tf.tidy(() =>
+              tf.sub(
+                theta,
+                tf.mul(tf.mul(gradient[name] as tf.Tensor, gradientScale ?? 1), stepSize),
+              ),
+            ),
+          ]),
+        ),
+      };
+    },
+    position: (state) => state.position,
+  };
+
+  it("says so, and hands the sampler clipping's factor (none when there is no clipping)", async () => {
+    const variables = { a: tf.variable(tf.tensor1d([1, 2])) };
+    const optimizer = createSamplerOptimizer(scaling, 'scaling');
+    expect(optimizer.acceptsGradientScale).toBe(true);
+    expect(createSamplerOptimizer(langevinLike, 'plain').acceptsGradientScale).toBe(false);
+    let state = optimizer.init(variables);
+    const gradient = tf.tensor1d([0.5, -1]);
+    await expectNoLeaks(() => {
+      for (const scale of [0.25, undefined]) {
+        const next = optimizer.apply(variables, { a: gradient }, state, 0.1, createKey(1), scale);
+        tf.dispose(Object.values(state.position));
+        state = next;
+      }
+    }, 'two scaled sampler steps');
+    expect(calls).toEqual([0.25, undefined]);
+    // 1 − 0.1·(0.5·0.25) − 0.1·0.5 and 2 + 0.1·0.25 + 0.1.
+    expectClose(variables.a.dataSync(), [0.9375, 2.125], { rtol: 1e-6, atol: 1e-7 });
+    tf.dispose([gradient, variables.a, ...Object.values(state.position)]);
+  });
+});

@@ -18,8 +18,17 @@ export function createSamplerOptimizer<State extends NamedTensorTree>(
 ): Optimizer<State> {
   return {
     name,
+    // A sampler that scales gradients itself (pSGLD) gets clipping's factor instead of copies.
+    acceptsGradientScale: sampler.acceptsGradientScale === true,
     init: (variables) => sampler.init(variables as Weights),
-    apply(variables: TrainVariables, gradients: Gradients, state: State, learningRate, key) {
+    apply(
+      variables: TrainVariables,
+      gradients: Gradients,
+      state: State,
+      learningRate,
+      key,
+      gradientScale,
+    ) {
       if (key === undefined) throw new Error(`${name}: a sampler step needs the step's key`);
       // Samplers need every weight's gradient; only the missing ones are made (zeros), the
       // given ones are passed as they are (no per-step copy of every gradient).
@@ -35,7 +44,10 @@ export function createSamplerOptimizer<State extends NamedTensorTree>(
         }
       }
       try {
-        const next = sampler.step(state, complete, key, learningRate);
+        const next =
+          gradientScale === undefined
+            ? sampler.step(state, complete, key, learningRate)
+            : sampler.step(state, complete, key, learningRate, gradientScale);
         const position = sampler.position(next);
         for (const [weight, variable] of Object.entries(variables)) {
           const value = position[weight];

@@ -1,5 +1,7 @@
+import type { RngKey } from '@bayesrnn/spec';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import { runNoiseKernel } from '../random/noise-kernel.js';
 import { type WasmKernelModule, wasmHeapFloat32, wasmHeapOffset } from './wasm-heap.js';
 import { runHeapKernel } from './wasm-heap-run.js';
 
@@ -8,7 +10,8 @@ import { runHeapKernel } from './wasm-heap-run.js';
  * and a C function called as `f(...inputOffsets, ...outputOffsets, size, ...scalars)`. The
  * shape every fused step in this project has (Softplus, Exp, pSGLD, Adam). The call is split
  * over the heap's helper threads when it has them (`runHeapKernel`), so the function must be
- * element-wise; `prefill` runs first, on the calling thread.
+ * element-wise; `prefill` runs first, on the calling thread. A kernel that draws its own
+ * N(0, 1) noise (`noise`) is split by the noise's blocks instead (`runNoiseKernel`).
  */
 export interface WasmHeapKernelSpec {
   /** The tfjs kernel name it is registered under, e.g. `BayesrnnAdamStep`. */
@@ -25,6 +28,12 @@ export interface WasmHeapKernelSpec {
   readonly scalars?: (attrs: NamedAttrMap) => readonly number[];
   /** Fills outputs before the call (e.g. noise the function reads in place), given views. */
   readonly prefill?: (outputs: readonly Float32Array[], attrs: NamedAttrMap) => void;
+  /**
+   * The key of the noise the function draws itself (it includes `wasm/ziggurat.h`): it is
+   * then called as `f(...inputs, ...outputs, size, tables, w0, w1, first, end, ...scalars)`
+   * over block ranges, element i getting what `randomNormal(key, [size])` holds at i.
+   */
+  readonly noise?: (attrs: NamedAttrMap) => RngKey;
 }
 
 /** The tfjs `KernelFunc` that runs `spec` on the wasm backend. */
@@ -56,7 +65,12 @@ export function wasmHeapKernelFunc(spec: WasmHeapKernelSpec): KernelFunc {
       );
       const pointers = [...tensors.map(offset), ...outputs.map(offset)];
       const scalars = spec.scalars?.(attrs) ?? [];
-      runHeapKernel(backend, spec.module, spec.exportName, { pointers, size, scalars }, where);
+      if (spec.noise === undefined) {
+        runHeapKernel(backend, spec.module, spec.exportName, { pointers, size, scalars }, where);
+      } else {
+        const args = { pointers, size, key: spec.noise(attrs), scalars };
+        runNoiseKernel(backend, spec.module, spec.exportName, args, where);
+      }
     }
     return outputs.length === 1 ? (outputs[0] as TensorInfo) : outputs;
   };
