@@ -2,7 +2,6 @@ import {
   isWasmHeapBackend,
   registerWasmHeapKernel,
   runNoiseKernel,
-  tensorFilledInPlace,
   type WasmHeapKernelSpec,
   type WasmKernelModule,
   wasmHeapFloat32,
@@ -15,7 +14,7 @@ import { SHARPEN_WASM_PLAIN, SHARPEN_WASM_SHARED } from './sharpen-wasm.generate
 
 const MODULE: WasmKernelModule = { plain: SHARPEN_WASM_PLAIN, shared: SHARPEN_WASM_SHARED };
 
-/** The tfjs kernel of the fused sharpened draw on wasm: φ, η, g_φ and a noise buffer in. */
+/** The tfjs kernel of the fused sharpened draw on wasm: φ, η, g_φ in; θ and the KL out. */
 export const SHARPEN_KERNEL = 'BayesrnnSharpen';
 
 /** The tfjs kernel of its gradient in η: dθ, η, g_φ in; dη out. */
@@ -48,28 +47,17 @@ export function fusedSharpenWeight(
   if (Object.values(inputs).some((t) => t.dtype !== 'float32')) return undefined;
   registerFusedSharpen();
   const attrs: SharpenAttrs = { sigma0, words: [key.words[0], key.words[1]] };
-  return tf.tidy(() => {
-    // The kernel writes the noise into a buffer made for the call alone: as an output, tfjs's
-    // tape would give it a zero-filled gradient the size of the weight.
-    const noise = tensorFilledInPlace(phi.shape, () => {});
-    const [theta, kl] = tf
-      .engine()
-      .runKernel(
-        SHARPEN_KERNEL,
-        { ...inputs, noise },
-        attrs as unknown as NamedAttrMap,
-      ) as tf.Tensor[];
-    return { theta: theta as tf.Tensor, kl: kl as tf.Scalar };
-  });
+  // The kernel draws ε into θ's own memory, slice by slice, just before it overwrites it.
+  const [theta, kl] = tf
+    .engine()
+    .runKernel(SHARPEN_KERNEL, inputs, attrs as unknown as NamedAttrMap) as tf.Tensor[];
+  return { theta: theta as tf.Tensor, kl: kl as tf.Scalar };
 }
 
 const WHERE = SHARPEN_KERNEL;
 
 const sharpenKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { phi, eta, gradient, noise } = inputs as Record<
-    'phi' | 'eta' | 'gradient' | 'noise',
-    TensorInfo
-  >;
+  const { phi, eta, gradient } = inputs as Record<'phi' | 'eta' | 'gradient', TensorInfo>;
   if (![eta, gradient].every((t) => tf.util.arraysEqual(t.shape, phi.shape))) {
     throw new Error(
       `bayesrnn: ${WHERE} needs φ, η and g_φ of one shape, got [${phi.shape}], [${eta.shape}] and [${gradient.shape}]`,
@@ -82,7 +70,7 @@ const sharpenKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const at = (info: TensorInfo) => wasmHeapOffset(backend, info.dataId, WHERE);
   const size = tf.util.sizeFromShape(phi.shape);
   const args = {
-    pointers: [phi, eta, gradient, theta, noise].map(at),
+    pointers: [phi, eta, gradient, theta].map(at),
     size,
     key: { kind: 'RngKey', words } as RngKey,
     scalars: [sigma0],
@@ -118,7 +106,6 @@ function registerFusedSharpen(): void {
       const [eta, gradient] = saved as [tf.Tensor, tf.Tensor];
       const { sigma0 } = attrs as unknown as SharpenAttrs;
       const c = (dKl.dataSync()[0] ?? 0) / (sigma0 * sigma0);
-      // The noise buffer needs no entry: no parameter made it, so the tape never asks for it.
       return {
         phi: () => tf.clone(dTheta),
         eta: () =>
