@@ -7,6 +7,11 @@ export interface KernelShare {
   readonly kernel: string;
   readonly calls: number;
   readonly milliseconds: number;
+  /**
+   * A custom op (`tf.customGrad`, shown under its scope's name, e.g. "unnamed scope") rather
+   * than a kernel: its time includes the kernels it ran, which have rows of their own.
+   */
+  readonly composite: boolean;
 }
 
 /** What `profileStep` measured for one contender: means per step over `steps` steps. */
@@ -15,7 +20,7 @@ export interface StepProfile {
   readonly steps: number;
   /** Wall-clock time of a profiled step (includes the profiler's own overhead). */
   readonly wallMilliseconds: number;
-  /** Sum of the backend's kernel times; the rest of the wall time ran in JavaScript. */
+  /** Sum of the backend's kernel times (composites aside); the rest of the wall time ran in JavaScript. */
   readonly kernelMilliseconds: number;
   /** Kernels by name, the most expensive first. */
   readonly kernels: readonly KernelShare[];
@@ -26,7 +31,9 @@ export interface StepProfile {
  * after `warmup` untimed steps, and gives the means per step: one step's kernels vary by 10%
  * or more from step to step here. Kernel times are the backend's own (`backend.time`); on wasm
  * and cpu they are synchronous wall-clock times of each kernel. What is not in a kernel (JS
- * random numbers, tensor creation, tape bookkeeping) shows as the wall − kernel gap.
+ * random numbers, tensor creation, tape bookkeeping) shows as the wall − kernel gap. A custom
+ * op (`tf.customGrad`) is listed, but left out of the kernel time: its kernels are counted in
+ * their own rows.
  */
 export async function profileStep(
   contender: Contender,
@@ -61,9 +68,13 @@ export async function profileStep(
         kernel,
         calls: calls / steps,
         milliseconds: milliseconds / steps,
+        composite: tf.getKernel(kernel, tf.getBackend()) === undefined,
       }))
       .sort((a, b) => b.milliseconds - a.milliseconds);
-    const kernelMilliseconds = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+    // A composite's time is its kernels' time again: counting it would count them twice.
+    const kernelMilliseconds = kernels
+      .filter((k) => !k.composite)
+      .reduce((sum, k) => sum + k.milliseconds, 0);
     const wallMilliseconds = wall / steps;
     return { contender: contender.name, steps, wallMilliseconds, kernelMilliseconds, kernels };
   } finally {
@@ -77,7 +88,7 @@ export function renderProfile(profile: StepProfile, top = 25): string {
     .slice(0, top)
     .map(
       (k) =>
-        `| ${k.kernel} | ${Number(k.calls.toFixed(2))} | ${k.milliseconds.toFixed(1)} | ${((100 * k.milliseconds) / profile.wallMilliseconds).toFixed(1)} |`,
+        `| ${k.composite ? `${k.kernel} (custom op: its kernels have their own rows)` : k.kernel} | ${Number(k.calls.toFixed(2))} | ${k.milliseconds.toFixed(1)} | ${((100 * k.milliseconds) / profile.wallMilliseconds).toFixed(1)} |`,
     );
   const gap = profile.wallMilliseconds - profile.kernelMilliseconds;
   return [

@@ -16,13 +16,26 @@ export {
   type LstmState,
   type LstmWeightName,
 } from './lstm-cell.js';
-export { LSTM_CELL_GRAD_KERNEL, LSTM_CELL_KERNEL, lstmGates } from './lstm-gates.js';
+export {
+  fusedLstmGates,
+  fusedLstmGatesGradient,
+  LSTM_CELL_GRAD_KERNEL,
+  LSTM_CELL_KERNEL,
+  lstmGates,
+} from './lstm-gates.js';
+export { lstmRecurrence } from './lstm-recurrence.js';
 export {
   disposeRecurrentDropoutWindow,
   NO_DROPOUT,
   type RecurrentDropoutWindow,
   type VariationalDropoutConfig,
 } from './recurrent-dropout.js';
+export {
+  perGate,
+  type RecurrentInput,
+  tiedRecurrentInput,
+  untiedRecurrentInput,
+} from './recurrent-input.js';
 export {
   createVanillaRnnCell,
   DEFAULT_VANILLA_RNN_CONFIG,

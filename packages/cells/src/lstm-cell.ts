@@ -3,11 +3,13 @@ import type { Cell, Initializer, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
 import { lstmGates } from './lstm-gates.js';
+import { lstmRecurrence } from './lstm-recurrence.js';
 import { lstmUntiedWindow } from './lstm-untied-window.js';
 import { lstmUpdate } from './lstm-update.js';
 import { createRecurrentCell } from './recurrent-cell.js';
 import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
+import { tiedRecurrentInput } from './recurrent-input.js';
 import { checkFinite } from './validate.js';
 
 /** The LSTM's weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]`, `bias` `[4 · hiddenSize]`. */
@@ -122,8 +124,10 @@ function lstmStep(
  * ```
  *
  * One large matmul replaces half the work of `steps` small ones, and the per-step concat of
- * `[x; h]` disappears (about 20% of an LSTM layer's step time on wasm). Untied masks (one per
- * gate) take `lstmUntiedWindow`, the same idea with one projection per gate.
+ * `[x; h]` disappears (about 20% of an LSTM layer's step time on wasm). On wasm the recurrence
+ * then runs as `lstmRecurrence`, whose backward pass gives `W_h` its gradient in one matmul too.
+ * Untied masks (one per gate) take `lstmUntiedWindow`, the same idea with one projection per
+ * gate.
  */
 function lstmWindow(
   weights: Weights<LstmWeightName>,
@@ -148,6 +152,9 @@ function lstmWindow(
     steps,
     columns,
   ]);
+  const input = tiedRecurrentInput(recurrentMask);
+  const recurrence = lstmRecurrence(projected, recurrentKernel, state, input);
+  if (recurrence !== undefined) return recurrence;
   let current = state;
   const outputs: tf.Tensor2D[] = [];
   for (const projection of tf.unstack(projected, 1)) {

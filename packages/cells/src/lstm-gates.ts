@@ -53,13 +53,48 @@ export function lstmGates(pre: tf.Tensor, previousC: tf.Tensor2D): LstmState {
     ];
     return lstmUpdate(i, f, g, o, previousC);
   }
+  const { h, c, acts } = fusedLstmGates(pre, previousC);
+  // The gradient keeps its own handle on `acts` (the engine saves a clone); this one is spare.
+  acts.dispose();
+  return { h, c };
+}
+
+/**
+ * The fused gate equations on wasm (`lstmGates`' kernel, float32 only), with `acts`
+ * `[batchSize, 5 · hiddenSize]`: i, f, g, o and tanh(c) per unit, which
+ * {@link fusedLstmGatesGradient} reads. For code that writes its own backward pass.
+ */
+export function fusedLstmGates(
+  pre: tf.Tensor,
+  previousC: tf.Tensor2D,
+): { h: tf.Tensor2D; c: tf.Tensor2D; acts: tf.Tensor2D } {
   registerLstmCellKernels();
   const [h, c, acts] = tf
     .engine()
     .runKernel(LSTM_CELL_KERNEL, { pre, c: previousC }) as tf.Tensor2D[];
-  // The gradient keeps its own handle on `acts` (the engine saves a clone); this one is spare.
-  acts?.dispose();
-  return { h: h as tf.Tensor2D, c: c as tf.Tensor2D };
+  return { h: h as tf.Tensor2D, c: c as tf.Tensor2D, acts: acts as tf.Tensor2D };
+}
+
+/**
+ * The gradient of {@link fusedLstmGates} for the upstream `dh` and `dc`: `dPre` (of `pre`'s
+ * shape) and `dC` (of `previousC`). `acts` and `previousC` are those of the forward call.
+ */
+export function fusedLstmGatesGradient(
+  dh: tf.Tensor2D,
+  dc: tf.Tensor2D,
+  acts: tf.Tensor2D,
+  previousC: tf.Tensor2D,
+  preShape: readonly number[],
+): { dPre: tf.Tensor; dC: tf.Tensor2D } {
+  registerLstmCellKernels();
+  const [dPre, dC] = tf.engine().runKernel<tf.Tensor[]>(
+    LSTM_CELL_GRAD_KERNEL,
+    { dh, dc, acts, c: previousC },
+    {
+      preShape: [...preShape],
+    },
+  );
+  return { dPre: dPre as tf.Tensor, dC: dC as tf.Tensor2D };
 }
 
 /** Batch, units and the strides of `pre`'s layout; a clear error for shapes that do not fit. */
@@ -154,14 +189,14 @@ function registerLstmCellKernels(): void {
       const [dh, dc] = dy as (tf.Tensor | null)[];
       const [pre, c, acts] = saved as [tf.Tensor, tf.Tensor2D, tf.Tensor];
       // An output nothing downstream used (the window's last c, say) has no dy.
-      const gradients = tf
-        .engine()
-        .runKernel(
-          LSTM_CELL_GRAD_KERNEL,
-          { dh: dh ?? tf.zerosLike(c), dc: dc ?? tf.zerosLike(c), acts, c },
-          { preShape: pre.shape },
-        ) as [tf.Tensor, tf.Tensor];
-      return { pre: () => gradients[0], c: () => gradients[1] };
+      const { dPre, dC } = fusedLstmGatesGradient(
+        (dh ?? tf.zerosLike(c)) as tf.Tensor2D,
+        (dc ?? tf.zerosLike(c)) as tf.Tensor2D,
+        acts as tf.Tensor2D,
+        c,
+        pre.shape,
+      );
+      return { pre: () => dPre, c: () => dC };
     },
   });
 }

@@ -2,7 +2,9 @@ import type { Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LstmState, LstmWeightName } from './lstm-cell.js';
 import { lstmGates } from './lstm-gates.js';
+import { lstmRecurrence } from './lstm-recurrence.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
+import { untiedRecurrentInput } from './recurrent-input.js';
 
 /** Gate blocks of the kernel's columns: i, f, g, o. */
 const GATES = 4;
@@ -19,8 +21,9 @@ const GATES = 4;
  *
  * `W^g` is the g-th column block of the kernel. The per-gate view of the kernel
  * (`[in + H, 4, H]` → `[4, in + H, H]`) is made once per window, where stepping made it once
- * per step; the multiply-adds are those of the tied path. This is what Monte-Carlo dropout
- * evaluation and Gal's untied training run.
+ * per step; the multiply-adds are those of the tied path. On wasm the recurrence runs as
+ * `lstmRecurrence`, whose backward pass gives `W_h^g` its gradient in one batched matmul. This
+ * is what Monte-Carlo dropout evaluation and Gal's untied training run.
  *
  * @param inputs - `[batchSize, steps, inputSize]`.
  * @param window - masks of rank 3 (`[4, batchSize, size]`), rank 2 (shared) or none.
@@ -46,12 +49,14 @@ export function lstmUntiedWindow(
     tf.matMul(x, inputKernels),
     tf.reshape(weights.bias, [GATES, 1, hiddenSize]),
   );
-  const byStep = tf.unstack(tf.reshape(projected, [GATES, batchSize, steps, hiddenSize]), 2);
+  const bySteps = tf.reshape(projected, [GATES, batchSize, steps, hiddenSize]);
+  const input = untiedRecurrentInput(window.recurrentMask, GATES);
+  const recurrence = lstmRecurrence(bySteps, recurrentKernels, state, input);
+  if (recurrence !== undefined) return recurrence;
   let current = state;
   const outputs: tf.Tensor2D[] = [];
-  for (const projection of byStep) {
-    const h = perGate(current.h, window.recurrentMask);
-    const pre = tf.add(tf.matMul(h, recurrentKernels), projection);
+  for (const projection of tf.unstack(bySteps, 2)) {
+    const pre = tf.add(tf.matMul(input.apply(current.h, input.mask), recurrentKernels), projection);
     current = lstmGates(pre, current.c);
     outputs.push(current.h);
   }
@@ -70,10 +75,4 @@ function gateInputs(inputs: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor
     masked = tf.broadcastTo(shared, [GATES, batchSize, steps, inputSize]);
   }
   return tf.reshape(masked, [GATES, batchSize * steps, inputSize]);
-}
-
-/** `[4, batchSize, hiddenSize]`: `h ⊙ z_h^g` for every gate (`h` itself where there is no mask). */
-function perGate(h: tf.Tensor2D, mask: tf.Tensor | undefined): tf.Tensor3D {
-  const masked = mask === undefined ? h : tf.mul(h, mask);
-  return (masked.rank === 3 ? masked : tf.broadcastTo(masked, [GATES, ...h.shape])) as tf.Tensor3D;
 }
