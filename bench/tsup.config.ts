@@ -9,6 +9,7 @@ export default defineConfig({
     cli: 'src/cli.ts',
     'experiments/background-thread': 'src/experiments/background-thread.ts',
     'experiments/background-worker': 'src/experiments/background-worker.ts',
+    'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
   },
   format: ['esm'],

@@ -83,6 +83,7 @@ export {
   globalGradientNorm,
 } from './grad/clip-by-global-norm.js';
 export { detach } from './grad/detach.js';
+export { registerIdentityGradient } from './grad/identity-gradient.js';
 export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';

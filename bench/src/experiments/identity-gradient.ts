@@ -1,0 +1,50 @@
+/**
+ * What tfjs's Identity gradient (`cast(dy, 'float32')`, a copy of the whole gradient) cost the
+ * training step, against `registerIdentityGradient`'s (a new handle on dy's buffer): the bench's
+ * `plain` and `bbb` contenders on the PTB-small shape, the two gradients swapped in and out of
+ * tfjs's registry between steps, interleaved in one process. The plain step's weights reach the
+ * loss through `pointPosterior.draw`'s clones, so each of their gradients passes an Identity.
+ * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/identity-gradient.js`.
+ */
+import { registerIdentityGradient, selectBackend } from '@bayesrnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { bbb } from '../contenders/bbb.js';
+import { plain } from '../contenders/plain.js';
+import { PTB_SMALL_SHAPE } from '../shape.js';
+import { summarise } from '../stats.js';
+
+const ROUNDS = 30;
+
+await selectBackend({ name: 'wasm', log: () => {} });
+
+const GRADIENTS = {
+  'tfjs (Cast)': () =>
+    tf.registerGradient({
+      kernelName: tf.Identity,
+      gradFunc: (dy) => ({ x: () => tf.cast(dy as tf.Tensor, 'float32') }),
+    }),
+  'no copy': registerIdentityGradient,
+};
+type Gradient = keyof typeof GRADIENTS;
+
+console.log(`training step with each Identity gradient, wasm: ms median (min–max) of ${ROUNDS}`);
+for (const contender of [plain, bbb]) {
+  const prepared = await contender.setup(PTB_SMALL_SHAPE);
+  const times: Record<Gradient, number[]> = { 'tfjs (Cast)': [], 'no copy': [] };
+  const names = Object.keys(GRADIENTS) as Gradient[];
+  for (let round = -2; round < ROUNDS; round += 1) {
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+      GRADIENTS[name]();
+      const started = performance.now();
+      await prepared.step();
+      if (round >= 0) times[name].push(performance.now() - started);
+    }
+  }
+  await prepared.dispose();
+  for (const name of names) {
+    const s = summarise(times[name]);
+    const range = `${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
+    console.log(`${contender.name.padEnd(5)} ${name.padEnd(12)} ${s.median.toFixed(1)} (${range})`);
+  }
+}
+registerIdentityGradient();
