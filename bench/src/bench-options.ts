@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 /** What one `npm run bench` does. */
 export interface BenchOptions {
   readonly quick: boolean;
-  /** tfjs backend for selectBackend (`auto`: tensorflow → wasm → cpu). */
+  /** tfjs backend for selectBackend (`auto`: tensorflow → webgpu → wasm → cpu). */
   readonly backend: string;
   readonly warmup: number;
   readonly repetitions: number;
@@ -30,7 +30,7 @@ timed rounds. Writes bench/results.json and bench/RESULTS.md and prints the tabl
 
 Options:
   --quick               fewer rounds (same shape), under 10 minutes
-  --backend NAME        tfjs backend: auto (default), wasm, cpu, tensorflow
+  --backend NAME        tfjs backend: auto (default), wasm, cpu, tensorflow, webgpu
   --warmup N            untimed rounds (default 2; quick 1)
   --repetitions N       timed rounds, at least 1 (default 30; quick 5)
   --only a,b            run only these contenders (e.g. plain,pytorch)

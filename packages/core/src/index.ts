@@ -51,6 +51,7 @@ export {
 export { resolveWasmThreads, type WasmThreadsChoice } from './backend/wasm-node-threads.js';
 export { heapKernelThreads, splitRange } from './backend/wasm-parts.js';
 export { createWasmProvider, type WasmProviderOptions } from './backend/wasm-provider.js';
+export { createWebgpuProvider } from './backend/webgpu-provider.js';
 export type { ExpectedTensor } from './checkpoint/check-expectations.js';
 export { CheckpointError, type CheckpointErrorCode } from './checkpoint/checkpoint-error.js';
 export {

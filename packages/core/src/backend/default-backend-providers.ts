@@ -2,6 +2,7 @@ import type { BackendProvider } from './backend-provider.js';
 import { createCpuProvider } from './cpu-provider.js';
 import { createTensorflowProvider } from './tensorflow-provider.js';
 import { createWasmProvider } from './wasm-provider.js';
+import { createWebgpuProvider } from './webgpu-provider.js';
 
 /** Options of {@link createDefaultBackendProviders}. */
 export interface DefaultBackendProvidersOptions {
@@ -10,11 +11,17 @@ export interface DefaultBackendProvidersOptions {
 }
 
 /**
- * The providers `selectBackend` tries when none are injected, in the automatic order of
- * DESIGN.md "Backends": native `tensorflow`, then `wasm`, then `cpu`.
+ * The providers `selectBackend` tries when none are injected, in automatic order: native
+ * `tensorflow` (CUDA or CPU), `webgpu` (any GPU WebGPU reaches, where its packages are
+ * installed), the embedded `wasm`, then `cpu`. DESIGN.md "Backends" lists the same order.
  */
 export function createDefaultBackendProviders(
   options: DefaultBackendProvidersOptions = {},
 ): readonly BackendProvider[] {
-  return [createTensorflowProvider(), createWasmProvider(options), createCpuProvider()];
+  return [
+    createTensorflowProvider(),
+    createWebgpuProvider(),
+    createWasmProvider(options),
+    createCpuProvider(),
+  ];
 }

@@ -16,7 +16,15 @@ function isInstalled(specifier: string): boolean {
   }
 }
 const nativeInstalled =
-  isInstalled('@tensorflow/tfjs-node') || isInstalled('@tensorflow/tfjs-node-gpu');
+  isInstalled('@tensorflow/tfjs-node') ||
+  isInstalled('@tensorflow/tfjs-node-gpu') ||
+  isInstalled('webgpu');
+
+const NO_NATIVE =
+  'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)';
+const NO_WEBGPU =
+  "no navigator.gpu, and Dawn's webgpu package is not installed " +
+  '(npm install webgpu @tensorflow/tfjs-backend-webgpu@4.22.0 to use it)';
 
 /**
  * In Node the wasm backend runs one thread per core (wasm-node-threads.ts), at most 8, and
@@ -80,23 +88,23 @@ describe('selectBackend', () => {
     );
   });
 
-  it.skipIf(nativeInstalled)('auto: reports tensorflow unavailable and lands on wasm', async () => {
-    const { lines, log } = collectLog();
-    const info = await selectBackend({ env: {}, log });
-    expect(info).toMatchObject({ name: 'wasm', simd: true, threadCount: CORES });
-    expect(tf.getBackend()).toBe('wasm');
-    expect(info.tried).toEqual([
-      {
-        name: 'tensorflow',
-        error:
-          'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)',
-      },
-    ]);
-    expect(lines).toEqual([
-      `bayesrnn: backend wasm (SIMD on, ${THREADS}) — tensorflow unavailable: neither ` +
-        '@tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (install one to use it)',
-    ]);
-  });
+  it.skipIf(nativeInstalled)(
+    'auto: reports tensorflow and webgpu unavailable and lands on wasm',
+    async () => {
+      const { lines, log } = collectLog();
+      const info = await selectBackend({ env: {}, log });
+      expect(info).toMatchObject({ name: 'wasm', simd: true, threadCount: CORES });
+      expect(tf.getBackend()).toBe('wasm');
+      expect(info.tried).toEqual([
+        { name: 'tensorflow', error: NO_NATIVE },
+        { name: 'webgpu', error: NO_WEBGPU },
+      ]);
+      expect(lines).toEqual([
+        `bayesrnn: backend wasm (SIMD on, ${THREADS}) — tensorflow unavailable: ${NO_NATIVE}; ` +
+          `webgpu unavailable: ${NO_WEBGPU}`,
+      ]);
+    },
+  );
 
   it('registers all gradients', async () => {
     await selectBackend({ name: 'cpu', log: () => {} });
@@ -110,13 +118,16 @@ describe('selectBackend', () => {
 
   it('rejects an unknown name, listing the valid names', async () => {
     await expect(selectBackend({ name: 'gpu', log: () => {} })).rejects.toThrow(
-      "bayesrnn: unknown backend 'gpu' (from options.name); valid names: auto, tensorflow, wasm, cpu",
+      "bayesrnn: unknown backend 'gpu' (from options.name); valid names: auto, tensorflow, webgpu, wasm, cpu",
     );
   });
 
   it.skipIf(nativeInstalled)('rejects a named backend that cannot load, saying why', async () => {
     await expect(selectBackend({ name: 'tensorflow', log: () => {} })).rejects.toThrow(
-      /^bayesrnn: backend 'tensorflow' \(requested by options.name\) cannot be used — tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed .*--backend or BAYESRNN_BACKEND: auto, wasm, cpu$/,
+      /^bayesrnn: backend 'tensorflow' \(requested by options.name\) cannot be used — tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed .*--backend or BAYESRNN_BACKEND: auto, webgpu, wasm, cpu$/,
+    );
+    await expect(selectBackend({ name: 'webgpu', log: () => {} })).rejects.toThrow(
+      `bayesrnn: backend 'webgpu' (requested by options.name) cannot be used — webgpu: ${NO_WEBGPU}`,
     );
     const providers = [throwingProvider, createCpuProvider()];
     await expect(selectBackend({ name: 'broken', providers, log: () => {} })).rejects.toThrow(

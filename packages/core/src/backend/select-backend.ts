@@ -12,13 +12,13 @@ const AUTO = 'auto';
 
 /** Options of {@link selectBackend}; every field is optional. */
 export interface SelectBackendOptions {
-  /** `tensorflow`, `wasm`, `cpu` or `auto`; overrides the environment. */
+  /** `tensorflow`, `webgpu`, `wasm`, `cpu` or `auto`; overrides the environment. */
   readonly name?: string;
   /** Where `BAYESRNN_BACKEND` (and `BAYESRNN_WASM_THREADS`) are read; defaults to `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Receives the one-line report; defaults to `console.error` (stderr, not stdout). */
   readonly log?: (message: string) => void;
-  /** Backends in automatic order; defaults to `tensorflow`, `wasm`, `cpu`. */
+  /** Backends in automatic order; defaults to `tensorflow`, `webgpu`, `wasm`, `cpu`. */
   readonly providers?: readonly BackendProvider[];
 }
 
@@ -53,7 +53,7 @@ type Outcome =
  * fixes when wasm loads), and logs one line saying which backend runs and why.
  *
  * The name comes from `options.name`, else `BAYESRNN_BACKEND`, else `auto`: the first
- * provider that loads, in the order `tensorflow`, `wasm`, `cpu` (DESIGN.md "Backends").
+ * provider that loads, in the order `tensorflow`, `webgpu`, `wasm`, `cpu` (DESIGN.md "Backends").
  * An unknown name, or a named backend that cannot load, is an error that says why; only
  * `auto` falls back. Safe to call again: it re-selects.
  *

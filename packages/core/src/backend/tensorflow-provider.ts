@@ -1,5 +1,6 @@
 import type { BackendProvider } from './backend-provider.js';
 import { describeError, isPackageNotFound } from './describe-error.js';
+import { importOptional } from './optional-import.js';
 
 /** The native packages, in the order tried: the GPU build first, then the CPU build. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -32,12 +33,4 @@ async function loadNativeTensorflow(): Promise<void> {
     );
   }
   throw new Error(failures.join('; '));
-}
-
-/**
- * Imports a package that may not exist. The specifier is a variable so that neither
- * TypeScript (no types needed) nor vite/esbuild (no resolution at build time) look for it.
- */
-function importOptional(specifier: string): Promise<unknown> {
-  return import(/* @vite-ignore */ specifier);
 }
