@@ -142,8 +142,12 @@ function lstmWindow(
   const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
   const [hiddenSize = 0] = state.h.shape.slice(1);
   const columns = GATES * hiddenSize;
-  const inputKernel = tf.slice(weights.kernel, [0, 0], [inputSize, columns]) as tf.Tensor2D;
-  const recurrentKernel = tf.slice(weights.kernel, [inputSize, 0], [hiddenSize, columns]);
+  // One split, not two slices: its gradient is one concat, where two slices' are two
+  // kernel-sized pads and their sum.
+  const [inputKernel, recurrentKernel] = tf.split(weights.kernel, [inputSize, hiddenSize], 0) as [
+    tf.Tensor2D,
+    tf.Tensor2D,
+  ];
   // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
   const masked = inputMask === undefined ? inputs : tf.mul(inputs, tf.expandDims(inputMask, 1));
   const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
