@@ -11,6 +11,7 @@ export default defineConfig({
     'experiments/background-worker': 'src/experiments/background-worker.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
+    'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',
   },
   format: ['esm'],
   dts: false,

@@ -31,6 +31,8 @@ export interface OursLmStepOptions {
   readonly learningRate: number;
   /** Weights from a posterior (BBB, sharpening) instead of point variables. */
   readonly posterior?: (specs: LanguageModel['weightSpecs'], key: RngKey) => Posterior;
+  /** Sees the model once it is made (an experiment may swap a cell's window for another). */
+  readonly onModel?: (model: LanguageModel) => void;
 }
 
 /** Our language model on the shape, with the given dropout. */
@@ -62,6 +64,7 @@ export function oursLmStepContender(options: OursLmStepOptions): Contender {
 
 function prepare(options: OursLmStepOptions, shape: BenchShape): PreparedContender {
   const model = createLanguageModel(benchModelConfig(shape, options.dropout));
+  options.onModel?.(model);
   const [initKey = createKey(0), runKey = createKey(1)] = splitKey(createKey(shape.seed), 2);
   const posterior =
     options.posterior?.(model.weightSpecs, initKey) ??

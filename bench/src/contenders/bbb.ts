@@ -1,9 +1,9 @@
 import { createGaussianPosterior, scaleMixturePrior } from '@bayesrnn/posteriors';
 import { createAdam } from '@bayesrnn/train';
-import { oursLmStepContender } from '../ours-lm-step.js';
+import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
 
 /** Bayes by Backprop: one Gaussian draw per window, scale-mixture prior, sample KL (Adam). */
-export const bbb = oursLmStepContender({
+export const BBB_OPTIONS: OursLmStepOptions = {
   name: 'bbb',
   description: 'ours: LSTM LM, Bayes by Backprop (Gaussian posterior, mixture prior), Adam',
   dropout: { method: 'none' },
@@ -16,4 +16,6 @@ export const bbb = oursLmStepContender({
       prior: scaleMixturePrior(),
       isBayesian: (name) => name !== 'softmax/bias',
     }),
-});
+};
+
+export const bbb = oursLmStepContender(BBB_OPTIONS);

@@ -63,11 +63,11 @@ export function lstmRecurrence(
     const forward = runForward(p, kernel, h0, c0, input);
     // The mask is saved too: the caller may dispose the window before the gradient runs.
     const mask = input.mask === undefined ? [] : [input.mask];
-    save([kernel, ...forward.masked, ...forward.cells, ...forward.acts, ...mask]);
+    save([kernel, forward.masked, forward.cells, forward.acts, ...mask]);
     return {
       value: forward.packed,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-        runBackward(dy as tf.Tensor3D, saved, steps, input),
+        runBackward(dy as tf.Tensor3D, saved, input),
     };
   })(projected, recurrentKernel, state.h, state.c) as tf.Tensor3D;
   const at = (step: number) =>
@@ -78,7 +78,11 @@ export function lstmRecurrence(
   };
 }
 
-/** The forward loop, keeping per step h̃_{t−1}, c_{t−1} and the gates' activations. */
+/**
+ * The forward loop, keeping h̃_{t−1}, c_{t−1} and the gates' activations of every step, each
+ * kind as one tensor: the engine copies a handle for each tensor saved for the backward pass
+ * (a kernel call and a tape entry), so three stacked tensors cost less than 3T small ones.
+ */
 function runForward(
   projected: tf.Tensor,
   kernel: tf.Tensor,
@@ -102,25 +106,35 @@ function runForward(
     h = next.h;
     c = next.c;
   }
-  return { packed: tf.stack([...outputs, c], 1) as tf.Tensor3D, masked, cells, acts };
+  return {
+    packed: tf.stack([...outputs, c], 1) as tf.Tensor3D,
+    // Rows of all steps stacked, as the kernel's gradient multiplies them: [T·B, H] tied,
+    // per gate [4, T·B, H] untied.
+    masked: tf.concat(masked, kernel.rank - 2),
+    cells: tf.stack(cells),
+    acts: tf.stack(acts),
+  };
 }
 
 /** BPTT over the saved steps: d P, d W_h, d h_0, d c_0 (customGrad's input order). */
-function runBackward(
-  dy: tf.Tensor3D,
-  saved: tf.Tensor[],
-  steps: number,
-  input: RecurrentInput,
-): tf.Tensor[] {
-  const kernel = saved[0] as tf.Tensor;
-  const masked = saved.slice(1, 1 + steps);
-  const cells = saved.slice(1 + steps, 1 + 2 * steps) as tf.Tensor2D[];
-  const acts = saved.slice(1 + 2 * steps, 1 + 3 * steps) as tf.Tensor2D[];
-  const mask = saved[1 + 3 * steps];
+function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput): tf.Tensor[] {
+  const [kernel, masked, cellsAll, actsAll, mask] = saved as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor3D,
+    tf.Tensor3D,
+    tf.Tensor | undefined,
+  ];
+  const cells = tf.unstack(cellsAll) as tf.Tensor2D[];
+  const acts = tf.unstack(actsAll) as tf.Tensor2D[];
+  const steps = cells.length;
   const upstream = tf.unstack(dy, 1) as tf.Tensor2D[];
-  // The pre-activations' shape is h̃ W_h's; W_hᵀ (each gate's, untied) once for the window.
+  // The pre-activations' shape is h̃ W_h's: [B, 4H], or [4, B, H] per gate; W_hᵀ (each
+  // gate's, untied) once for the window.
   const rows = kernel.rank - 2;
-  const preShape = [...(masked[0]?.shape.slice(0, -1) ?? []), kernel.shape[rows + 1] ?? 0];
+  const batchSize = cells[0]?.shape[0] ?? 0;
+  const [first = 0, , last = 0] = kernel.shape;
+  const preShape = rows === 0 ? [batchSize, kernel.shape[1] ?? 0] : [first, batchSize, last];
   const kernelT = tf.transpose(kernel, rows === 0 ? [1, 0] : [0, 2, 1]);
   let dc = upstream[steps] as tf.Tensor2D;
   let dhCarried: tf.Tensor2D | undefined;
@@ -140,7 +154,6 @@ function runBackward(
     dc = gates.dC;
     dhCarried = input.adjoint(tf.matMul(gates.dPre, kernelT), mask);
   }
-  // Rows of all steps stacked: [T·B, H] × [T·B, 4H] tied, per gate [4, T·B, H] untied.
-  const dKernel = tf.matMul(tf.concat(masked, rows), tf.concat(dPre, rows), true, false);
+  const dKernel = tf.matMul(masked, tf.concat(dPre, rows), true, false);
   return [tf.stack(dPre, input.stepAxis), dKernel, dhCarried as tf.Tensor2D, dc];
 }
