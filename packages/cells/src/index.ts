@@ -19,9 +19,12 @@ export {
 export {
   fusedLstmGates,
   fusedLstmGatesGradient,
+  fusedLstmGatesGradientPlus,
+  fusedLstmGatesPlus,
   LSTM_CELL_GRAD_KERNEL,
   LSTM_CELL_KERNEL,
   lstmGates,
+  type StepView,
 } from './lstm-gates.js';
 export { lstmRecurrence } from './lstm-recurrence.js';
 export {

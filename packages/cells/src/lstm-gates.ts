@@ -1,28 +1,18 @@
-import {
-  isWasmHeapBackend,
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapOffset,
-  wasmKernelExports,
-} from '@bayesrnn/core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { isWasmHeapBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LstmState } from './lstm-cell.js';
-import { LSTM_CELL_WASM_PLAIN, LSTM_CELL_WASM_SHARED } from './lstm-cell-wasm.generated.js';
+import {
+  LSTM_CELL_GRAD_KERNEL,
+  LSTM_CELL_GRAD_SUM_KERNEL,
+  LSTM_CELL_KERNEL,
+  LSTM_CELL_KERNEL_CONFIGS,
+  LSTM_CELL_SUM_KERNEL,
+} from './lstm-cell-kernels.js';
 import { lstmUpdate } from './lstm-update.js';
 
-/** `wasm/lstm-cell.c`. */
-const MODULE: WasmKernelModule = { plain: LSTM_CELL_WASM_PLAIN, shared: LSTM_CELL_WASM_SHARED };
-
-/** The fused gate equations on wasm: `pre`, `c` in; `h`, `c`, `acts` out. */
-export const LSTM_CELL_KERNEL = 'BayesrnnLstmCell';
-
-/** Their gradient: `dh`, `dc`, `acts`, `c` in; `dPre`, `dC` out. */
-export const LSTM_CELL_GRAD_KERNEL = 'BayesrnnLstmCellGrad';
+export { LSTM_CELL_GRAD_KERNEL, LSTM_CELL_KERNEL } from './lstm-cell-kernels.js';
 
 const GATES = 4;
-/** `acts` keeps i, f, g, o and tanh(c) per unit for the backward pass. */
-const SAVED_PER_UNIT = 5;
 
 /**
  * The LSTM's gate equations for one step (papers.md §0.1), from the gates' pre-activations:
@@ -97,90 +87,72 @@ export function fusedLstmGatesGradient(
   return { dPre: dPre as tf.Tensor, dC: dC as tf.Tensor2D };
 }
 
-/** Batch, units and the strides of `pre`'s layout; a clear error for shapes that do not fit. */
-function layout(preShape: readonly number[], cShape: readonly number[]) {
-  const [batch = 0, hidden = 0] = cShape;
-  const rows = preShape.length === 2 && preShape[0] === batch && preShape[1] === GATES * hidden;
-  const blocks =
-    preShape.length === 3 &&
-    preShape[0] === GATES &&
-    preShape[1] === batch &&
-    preShape[2] === hidden;
-  if (cShape.length !== 2 || !(rows || blocks)) {
-    throw new Error(
-      `bayesrnn: ${LSTM_CELL_KERNEL} needs pre [B, 4H] or [4, B, H] and c [B, H], got pre [${preShape}] and c [${cShape}]`,
-    );
-  }
-  return rows
-    ? { batch, hidden, rowStride: GATES * hidden, gateStride: hidden }
-    : { batch, hidden, rowStride: hidden, gateStride: batch * hidden };
+/** Where a step's slice lies inside a larger tensor read in place, in elements. */
+export interface StepView {
+  readonly offset: number;
+  readonly rowStride: number;
+  /** Between the gate blocks of a projection's step (unused for dh). */
+  readonly gateStride?: number;
 }
 
-type Heap = { makeOutput(shape: number[], dtype: 'float32'): TensorInfo };
-
-/** Runs `exportName` on this thread (one step is a few thousand units: too little to split). */
-function run(backend: object, exportName: string, tensors: TensorInfo[], sizes: number[]): void {
-  const at = (info: TensorInfo) => wasmHeapOffset(backend, info.dataId, exportName);
-  const fn = kernelFunction<(...args: number[]) => void>(
-    wasmKernelExports(backend, MODULE, exportName),
-    exportName,
-  );
-  fn(...tensors.map(at), ...sizes);
+/**
+ * {@link fusedLstmGates} of `pre + addend`, where `addend` is read in place inside `projection`
+ * at `view` (a step of a window's input projection): no Add and no slice of it per step. The
+ * sum is the float32 add an Add makes, so values are those of `fusedLstmGates(pre + addend)`
+ * bit for bit. No gradient: for code that writes its own backward pass (`lstmRecurrence`).
+ */
+export function fusedLstmGatesPlus(
+  pre: tf.Tensor,
+  projection: tf.Tensor,
+  view: StepView,
+  previousC: tf.Tensor2D,
+): { h: tf.Tensor2D; c: tf.Tensor2D; acts: tf.Tensor2D } {
+  registerLstmCellKernels();
+  const { offset, rowStride, gateStride = 0 } = view;
+  const [h, c, acts] = tf
+    .engine()
+    .runKernel(
+      LSTM_CELL_SUM_KERNEL,
+      { pre, addend: projection, c: previousC },
+      { offset, rowStride, gateStride },
+    ) as tf.Tensor2D[];
+  return { h: h as tf.Tensor2D, c: c as tf.Tensor2D, acts: acts as tf.Tensor2D };
 }
 
-const forwardKernel: KernelFunc = ({ inputs, backend }) => {
-  const pre = inputs.pre as TensorInfo;
-  const c = inputs.c as TensorInfo;
-  const { batch, hidden, rowStride, gateStride } = layout(pre.shape, c.shape);
-  const heap = backend as unknown as Heap;
-  const outputs = [
-    heap.makeOutput([batch, hidden], 'float32'),
-    heap.makeOutput([batch, hidden], 'float32'),
-    heap.makeOutput([batch, SAVED_PER_UNIT * hidden], 'float32'),
-  ];
-  if (batch * hidden > 0) {
-    run(backend, 'lstm_forward', [pre, c, ...outputs], [batch, hidden, rowStride, gateStride]);
-  }
-  return outputs;
-};
-
-const gradientKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const [dh, dc, acts, c] = ['dh', 'dc', 'acts', 'c'].map((name) => inputs[name] as TensorInfo) as [
-    TensorInfo,
-    TensorInfo,
-    TensorInfo,
-    TensorInfo,
-  ];
-  const preShape = attrs?.preShape as number[];
-  const { batch, hidden, rowStride, gateStride } = layout(preShape, c.shape);
-  const heap = backend as unknown as Heap;
-  const outputs = [
-    heap.makeOutput([...preShape], 'float32'),
-    heap.makeOutput([batch, hidden], 'float32'),
-  ];
-  if (batch * hidden > 0) {
-    const tensors = [dh, dc, acts, c, ...outputs];
-    run(backend, 'lstm_backward', tensors, [batch, hidden, rowStride, gateStride]);
-  }
-  return outputs;
-};
+/**
+ * {@link fusedLstmGatesGradient} of `dh = dhStep + dhCarried`, where `dhStep` is read in place
+ * inside `upstream` at `view` (a step of a window's output gradient) and `dhCarried` (the
+ * gradient from the next step) is `[B, H]` or absent (the last step).
+ */
+export function fusedLstmGatesGradientPlus(
+  upstream: tf.Tensor,
+  view: StepView,
+  dhCarried: tf.Tensor2D | undefined,
+  dc: tf.Tensor2D,
+  acts: tf.Tensor2D,
+  previousC: tf.Tensor2D,
+  preShape: readonly number[],
+): { dPre: tf.Tensor; dC: tf.Tensor2D } {
+  registerLstmCellKernels();
+  const inputs = {
+    dhStep: upstream,
+    ...(dhCarried === undefined ? {} : { dhCarried }),
+    dc,
+    acts,
+    c: previousC,
+  };
+  const attrs = { preShape: [...preShape], offset: view.offset, rowStride: view.rowStride };
+  const [dPre, dC] = tf.engine().runKernel<tf.Tensor[]>(LSTM_CELL_GRAD_SUM_KERNEL, inputs, attrs);
+  return { dPre: dPre as tf.Tensor, dC: dC as tf.Tensor2D };
+}
 
 let registered = false;
 
-/** Registers both kernels for wasm and the forward kernel's gradient, once. */
+/** Registers the kernels for wasm and the forward kernel's gradient, once. */
 function registerLstmCellKernels(): void {
   if (registered) return;
   registered = true;
-  tf.registerKernel({
-    kernelName: LSTM_CELL_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: forwardKernel,
-  });
-  tf.registerKernel({
-    kernelName: LSTM_CELL_GRAD_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: gradientKernel,
-  });
+  for (const config of LSTM_CELL_KERNEL_CONFIGS) tf.registerKernel(config);
   tf.registerGradient({
     kernelName: LSTM_CELL_KERNEL,
     inputsToSave: ['pre', 'c'],

@@ -129,7 +129,7 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
   });
 
   for (const layout of [LAYOUTS[1], LAYOUTS[4]]) {
-    it(`${layout?.name}: T + 1 matmuls backward (T for dh, one for dW_h); leaks nothing`, async () => {
+    it(`${layout?.name}: T + 1 matmuls backward (T for dh, one for dW_h), no per-step Add; leaks nothing`, async () => {
       if (layout === undefined) return;
       const p = problem(3, layout);
       const [projected, kernel, h, c] = p.args as [tf.Tensor, tf.Tensor, tf.Tensor2D, tf.Tensor2D];
@@ -138,6 +138,12 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
       const profile = await tf.profile(() => tf.grad(loss)(kernel));
       const matmuls = profile.kernels.filter((k) => k.name === 'BatchMatMul').length;
       expect(matmuls).toBe(T + (T + 1));
+      // P_t and each step's dh are read in place: no Add, and the only unstacks are those of
+      // the saved cell states and activations, once per window.
+      const names = profile.kernels.map((k) => k.name);
+      expect(names.filter((name) => name === 'Add')).toEqual([]);
+      expect(names.filter((name) => name === 'Unpack')).toHaveLength(2);
+      expect(names.filter((name) => name === 'BayesrnnLstmCellGradSum')).toHaveLength(T);
       tf.dispose(profile.result as tf.Tensor);
       await testing.expectNoLeaks(() => {
         tf.dispose(tf.grad(loss)(kernel));

@@ -1,8 +1,11 @@
 import { isWasmHeapBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LstmState } from './lstm-cell.js';
-import { fusedLstmGates, fusedLstmGatesGradient } from './lstm-gates.js';
+import { fusedLstmGatesGradientPlus, fusedLstmGatesPlus, type StepView } from './lstm-gates.js';
 import type { RecurrentInput } from './recurrent-input.js';
+
+/** Gate blocks of an LSTM's pre-activations: i, f, g, o. */
+const GATES = 4;
 
 /**
  * The recurrent half of an LSTM window on wasm, with its backward pass (BPTT) written out so
@@ -96,9 +99,16 @@ function runForward(
   const cells: tf.Tensor2D[] = [];
   const acts: tf.Tensor2D[] = [];
   const outputs: tf.Tensor2D[] = [];
-  for (const projection of tf.unstack(projected, input.stepAxis)) {
+  const steps = projected.shape[input.stepAxis] ?? 0;
+  for (let t = 0; t < steps; t += 1) {
     const hMasked = input.apply(h, input.mask);
-    const next = fusedLstmGates(tf.add(tf.matMul(hMasked, kernel), projection), c);
+    // a_t = h̃ W_h + P_t, P_t read in place: no slice of P and no Add per step.
+    const next = fusedLstmGatesPlus(
+      tf.matMul(hMasked, kernel),
+      projected,
+      stepOf(projected, input, t),
+      c,
+    );
     masked.push(hMasked);
     cells.push(c);
     acts.push(next.acts);
@@ -128,23 +138,26 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
   const cells = tf.unstack(cellsAll) as tf.Tensor2D[];
   const acts = tf.unstack(actsAll) as tf.Tensor2D[];
   const steps = cells.length;
-  const upstream = tf.unstack(dy, 1) as tf.Tensor2D[];
+  const [batchSize = 0, , hiddenSize = 0] = dy.shape;
   // The pre-activations' shape is h̃ W_h's: [B, 4H], or [4, B, H] per gate; W_hᵀ (each
   // gate's, untied) once for the window.
   const rows = kernel.rank - 2;
-  const batchSize = cells[0]?.shape[0] ?? 0;
   const [first = 0, , last = 0] = kernel.shape;
   const preShape = rows === 0 ? [batchSize, kernel.shape[1] ?? 0] : [first, batchSize, last];
   const kernelT = tf.transpose(kernel, rows === 0 ? [1, 0] : [0, 2, 1]);
-  let dc = upstream[steps] as tf.Tensor2D;
+  // dy holds d h_1 … d h_T and d c_T side by side: each step's dh is read in place.
+  let dc = tf.reshape(tf.slice(dy, [0, steps, 0], [batchSize, 1, hiddenSize]), [
+    batchSize,
+    hiddenSize,
+  ]) as tf.Tensor2D;
   let dhCarried: tf.Tensor2D | undefined;
   const dPre: tf.Tensor[] = new Array(steps);
   for (let t = steps - 1; t >= 0; t -= 1) {
-    const fromOutput = upstream[t] as tf.Tensor2D;
-    const dh =
-      dhCarried === undefined ? fromOutput : (tf.add(fromOutput, dhCarried) as tf.Tensor2D);
-    const gates = fusedLstmGatesGradient(
-      dh,
+    const fromOutput = { offset: t * hiddenSize, rowStride: (steps + 1) * hiddenSize };
+    const gates = fusedLstmGatesGradientPlus(
+      dy,
+      fromOutput,
+      dhCarried,
       dc,
       acts[t] as tf.Tensor2D,
       cells[t] as tf.Tensor2D,
@@ -156,4 +169,16 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
   }
   const dKernel = tf.matMul(masked, tf.concat(dPre, rows), true, false);
   return [tf.stack(dPre, input.stepAxis), dKernel, dhCarried as tf.Tensor2D, dc];
+}
+
+/**
+ * Where step t of the projection lies in it: `[B, T, 4H]` tied (gate blocks side by side in a
+ * row), `[4, B, T, H]` untied (one block per gate).
+ */
+function stepOf(projected: tf.Tensor, input: RecurrentInput, t: number): StepView {
+  const steps = projected.shape[input.stepAxis] ?? 0;
+  const row = projected.shape[input.stepAxis + 1] ?? 0;
+  const gateStride =
+    input.stepAxis === 1 ? row / GATES : projected.size / (projected.shape[0] ?? 1);
+  return { offset: t * row, rowStride: steps * row, gateStride };
 }

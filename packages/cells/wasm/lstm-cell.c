@@ -11,7 +11,9 @@
 // Pre-activations a are read in either layout the cell makes: [B, 4H] (gate blocks side by
 // side in a row: gate_stride H, row_stride 4H) or [4, B, H] (gate_stride B·H, row_stride H);
 // da is written in the same layout. The forward pass keeps (i, f, g, o, tanh c) as `acts`
-// [B, 5H] for the backward pass. Why one kernel: tfjs runs these equations as ten element-wise
+// [B, 5H] for the backward pass. The _sum variants add a second input to the pre-activations
+// (forward) or to dh (backward), each read in place with strides of its own, so that
+// `lstmRecurrence` needs no Add and no per-step slice around them. Why one kernel: tfjs runs these equations as ten element-wise
 // kernels (the gate split, three σ, two tanh, three products, a sum), and their gradients as
 // more, on [B, H] = [20, 200], where each costs its fixed overhead, not its arithmetic.
 //
@@ -58,20 +60,31 @@ static inline void store(float *p, v128_t v, int n) {
   if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
-__attribute__((export_name("lstm_forward"))) void lstm_forward(const float *pre,
-                                                               const float *c_prev, float *h,
-                                                               float *c, float *acts, int batch,
-                                                               int hidden, int row_stride,
-                                                               int gate_stride) {
+// One step's gates from a = pre + addend, where addend (the step's slice of the window's input
+// projection, read in place) may be absent (0) and has strides of its own.
+typedef struct {
+  const float *p;
+  int row_stride, gate_stride;
+} view;
+
+static inline v128_t pre_at(const float *a, view add, int b, int gate, int gate_stride, int j,
+                            int n) {
+  const v128_t x = load(a + gate * gate_stride + j, n);
+  if (add.p == 0) return x;
+  return wasm_f32x4_add(x, load(add.p + b * add.row_stride + gate * add.gate_stride + j, n));
+}
+
+static inline void forward(const float *pre, view add, const float *c_prev, float *h, float *c,
+                           float *acts, int batch, int hidden, int row_stride, int gate_stride) {
   for (int b = 0; b < batch; b++) {
     const float *a = pre + b * row_stride;
     float *act = acts + b * 5 * hidden;
     for (int j = 0; j < hidden; j += 4) {
       const int n = hidden - j;
-      const v128_t i = sigmoid4(load(a + j, n));
-      const v128_t f = sigmoid4(load(a + gate_stride + j, n));
-      const v128_t g = tanh4(load(a + 2 * gate_stride + j, n));
-      const v128_t o = sigmoid4(load(a + 3 * gate_stride + j, n));
+      const v128_t i = sigmoid4(pre_at(a, add, b, 0, gate_stride, j, n));
+      const v128_t f = sigmoid4(pre_at(a, add, b, 1, gate_stride, j, n));
+      const v128_t g = tanh4(pre_at(a, add, b, 2, gate_stride, j, n));
+      const v128_t o = sigmoid4(pre_at(a, add, b, 3, gate_stride, j, n));
       const v128_t cp = load(c_prev + b * hidden + j, n);
       const v128_t cn = wasm_f32x4_add(wasm_f32x4_mul(f, cp), wasm_f32x4_mul(i, g));
       const v128_t tc = tanh4(cn);
@@ -86,9 +99,35 @@ __attribute__((export_name("lstm_forward"))) void lstm_forward(const float *pre,
   }
 }
 
-__attribute__((export_name("lstm_backward"))) void lstm_backward(
-    const float *dh, const float *dc, const float *acts, const float *c_prev, float *dpre,
-    float *dc_prev, int batch, int hidden, int row_stride, int gate_stride) {
+__attribute__((export_name("lstm_forward"))) void lstm_forward(const float *pre,
+                                                               const float *c_prev, float *h,
+                                                               float *c, float *acts, int batch,
+                                                               int hidden, int row_stride,
+                                                               int gate_stride) {
+  const view none = {0, 0, 0};
+  forward(pre, none, c_prev, h, c, acts, batch, hidden, row_stride, gate_stride);
+}
+
+// lstm_forward of pre + addend: the sum is the float32 add tfjs's Add would make, so the
+// result is bit for bit that of an Add and lstm_forward.
+__attribute__((export_name("lstm_forward_sum"))) void lstm_forward_sum(
+    const float *pre, const float *addend, const float *c_prev, float *h, float *c, float *acts,
+    int batch, int hidden, int row_stride, int gate_stride, int addend_row_stride,
+    int addend_gate_stride) {
+  const view add = {addend, addend_row_stride, addend_gate_stride};
+  forward(pre, add, c_prev, h, c, acts, batch, hidden, row_stride, gate_stride);
+}
+
+// dh of unit (b, j): the first view's, plus the second's where there is one.
+static inline v128_t dh_at(view dh, view extra, int b, int j, int n) {
+  const v128_t x = load(dh.p + b * dh.row_stride + j, n);
+  if (extra.p == 0) return x;
+  return wasm_f32x4_add(x, load(extra.p + b * extra.row_stride + j, n));
+}
+
+static inline void backward(view dh, view extra, const float *dc, const float *acts,
+                            const float *c_prev, float *dpre, float *dc_prev, int batch,
+                            int hidden, int row_stride, int gate_stride) {
   const v128_t one = F4(1.0f);
   for (int b = 0; b < batch; b++) {
     const float *act = acts + b * 5 * hidden;
@@ -99,7 +138,7 @@ __attribute__((export_name("lstm_backward"))) void lstm_backward(
       const v128_t i = load(act + j, n), f = load(act + hidden + j, n);
       const v128_t g = load(act + 2 * hidden + j, n), o = load(act + 3 * hidden + j, n);
       const v128_t tc = load(act + 4 * hidden + j, n);
-      const v128_t dho = load(dh + at, n);
+      const v128_t dho = dh_at(dh, extra, b, j, n);
       const v128_t dct = wasm_f32x4_add(
           load(dc + at, n),
           wasm_f32x4_mul(wasm_f32x4_mul(dho, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
@@ -118,4 +157,22 @@ __attribute__((export_name("lstm_backward"))) void lstm_backward(
       store(dc_prev + at, wasm_f32x4_mul(dct, f), n);
     }
   }
+}
+
+__attribute__((export_name("lstm_backward"))) void lstm_backward(
+    const float *dh, const float *dc, const float *acts, const float *c_prev, float *dpre,
+    float *dc_prev, int batch, int hidden, int row_stride, int gate_stride) {
+  const view only = {dh, hidden, 0}, none = {0, 0, 0};
+  backward(only, none, dc, acts, c_prev, dpre, dc_prev, batch, hidden, row_stride, gate_stride);
+}
+
+// lstm_backward of dh = dh_step + dh_carried: dh_step read in place with its own row stride
+// (a step of the window's output gradient), dh_carried ([B, H]) absent (0) at the last step.
+__attribute__((export_name("lstm_backward_sum"))) void lstm_backward_sum(
+    const float *dh_step, const float *dh_carried, const float *dc, const float *acts,
+    const float *c_prev, float *dpre, float *dc_prev, int batch, int hidden, int row_stride,
+    int gate_stride, int dh_step_row_stride) {
+  const view step = {dh_step, dh_step_row_stride, 0}, carried = {dh_carried, hidden, 0};
+  backward(step, carried, dc, acts, c_prev, dpre, dc_prev, batch, hidden, row_stride,
+           gate_stride);
 }
