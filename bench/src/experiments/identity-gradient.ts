@@ -10,8 +10,7 @@ import { registerIdentityGradient, selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { bbb } from '../contenders/bbb.js';
 import { plain } from '../contenders/plain.js';
-import { PTB_SMALL_SHAPE } from '../shape.js';
-import { summarise } from '../stats.js';
+import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
 
@@ -25,26 +24,7 @@ const GRADIENTS = {
     }),
   'no copy': registerIdentityGradient,
 };
-type Gradient = keyof typeof GRADIENTS;
 
 console.log(`training step with each Identity gradient, wasm: ms median (min–max) of ${ROUNDS}`);
-for (const contender of [plain, bbb]) {
-  const prepared = await contender.setup(PTB_SMALL_SHAPE);
-  const times: Record<Gradient, number[]> = { 'tfjs (Cast)': [], 'no copy': [] };
-  const names = Object.keys(GRADIENTS) as Gradient[];
-  for (let round = -2; round < ROUNDS; round += 1) {
-    for (const name of round % 2 === 0 ? names : [...names].reverse()) {
-      GRADIENTS[name]();
-      const started = performance.now();
-      await prepared.step();
-      if (round >= 0) times[name].push(performance.now() - started);
-    }
-  }
-  await prepared.dispose();
-  for (const name of names) {
-    const s = summarise(times[name]);
-    const range = `${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
-    console.log(`${contender.name.padEnd(5)} ${name.padEnd(12)} ${s.median.toFixed(1)} (${range})`);
-  }
-}
+for (const contender of [plain, bbb]) await timeSwitchedSteps(contender, GRADIENTS, ROUNDS);
 registerIdentityGradient();

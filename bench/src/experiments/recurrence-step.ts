@@ -12,8 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BBB_OPTIONS } from '../contenders/bbb.js';
 import { PLAIN_OPTIONS } from '../contenders/plain.js';
 import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
-import { PTB_SMALL_SHAPE } from '../shape.js';
-import { summarise } from '../stats.js';
+import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
 
@@ -65,21 +64,6 @@ function switchable(options: OursLmStepOptions) {
 await selectBackend({ name: 'wasm', log: () => {} });
 console.log(`training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
 for (const { contender, use } of [switchable(PLAIN_OPTIONS), switchable(BBB_OPTIONS)]) {
-  const prepared = await contender.setup(PTB_SMALL_SHAPE);
-  const times = { lstmRecurrence: [] as number[], 'op by op': [] as number[] };
-  const modes = Object.keys(times) as (keyof typeof times)[];
-  for (let round = -2; round < ROUNDS; round += 1) {
-    for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
-      use(mode === 'op by op');
-      const started = performance.now();
-      await prepared.step();
-      if (round >= 0) times[mode].push(performance.now() - started);
-    }
-  }
-  await prepared.dispose();
-  for (const mode of modes) {
-    const s = summarise(times[mode]);
-    const range = `${s.min.toFixed(1)}–${s.max.toFixed(1)}`;
-    console.log(`${contender.name.padEnd(5)} ${mode.padEnd(14)} ${s.median.toFixed(1)} (${range})`);
-  }
+  const modes = { lstmRecurrence: () => use(false), 'op by op': () => use(true) };
+  await timeSwitchedSteps(contender, modes, ROUNDS);
 }
