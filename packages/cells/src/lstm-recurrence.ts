@@ -15,7 +15,7 @@ const GATES = 4;
  * ```
  * h̃_{t−1} = h_{t−1} ⊙ z_h                  (per gate when untied: `input`)
  * a_t     = P_t + h̃_{t−1} W_h               [B, 4H], or [4, B, H] against W_h^g
- * h_t, c_t = gates(a_t, c_{t−1})           (`fusedLstmGates`)
+ * h_t, c_t = gates(a_t, c_{t−1})           (`fusedLstmGatesPlus`: P_t read in place)
  * ```
  *
  * Backward, from d h_t of the window's outputs and dh_T, dc_T of its last state:
@@ -27,10 +27,14 @@ const GATES = 4;
  * ```
  *
  * Why: differentiated op by op, each step's `h̃ W_h` gives W_h a gradient of its own, a matmul
- * with an inner size of only B, and the tape sums the T of them one Add at a time. At
- * PTB-small's shape (B = 20, T = 20, H = 200) one layer's window, forward and backward, took
- * 19–22 ms that way against 15–18.5 ms now (`lstm-recurrence.bench.ts`), and the T saved
- * weight-sized gradients no longer sit on the tape.
+ * with an inner size of only B, and the tape sums the T of them one Add at a time; every step
+ * also slices P and adds it, and every op saves its inputs on the tape. Here the gate kernel
+ * adds P_t and each step's output gradient itself, reading them in place, and the steps'
+ * saved tensors are stacked: 126 kernel calls per window, forward and backward, instead of
+ * 380. At
+ * PTB-small's shape (B = 20, T = 20, H = 200) one layer's window, forward and backward, takes
+ * 15.9 ms against 21.2 ms op by op, and the training step 95 against 105 ms
+ * (`bench/src/experiments/lstm-recurrence.ts`, `recurrence-step.ts`; docs/results.md).
  *
  * Values are the loop's bit for bit; gradients agree to float32 rounding (the sum over steps
  * is in another order). Returns `undefined` off the wasm backend, for a dtype other than
