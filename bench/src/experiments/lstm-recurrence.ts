@@ -17,6 +17,7 @@ import {
 import { createKey, randomNormal, randomUniform, selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { summarise } from '../stats.js';
+import { opByOpTiedWindow } from './op-by-op-window.js';
 
 const ROUNDS = 40;
 const [B, T, H, GATES] = [20, 20, 200, 4];
@@ -33,18 +34,8 @@ const inputMask = keep(3);
 const recurrentMask = keep(4);
 
 /** The tied window as `lstmWindow` ran it before: the recurrence differentiated op by op. */
-function opByOpTied(k: tf.Tensor): tf.Tensor {
-  const recurrent = tf.slice(k, [H, 0], [H, GATES * H]);
-  const flat = tf.reshape(inputs, [B * T, H]);
-  const projected = tf.add(tf.matMul(flat, tf.slice(k, [0, 0], [H, GATES * H])), bias);
-  let current = state;
-  const outputs: tf.Tensor[] = [];
-  for (const p of tf.unstack(tf.reshape(projected, [B, T, GATES * H]), 1)) {
-    current = lstmGates(tf.add(tf.matMul(current.h, recurrent), p), current.c);
-    outputs.push(current.h);
-  }
-  return tf.stack(outputs, 1);
-}
+const opByOpTied = (k: tf.Tensor) =>
+  opByOpTiedWindow({ kernel: k, bias }, inputs as tf.Tensor3D, state).outputs;
 
 /** The untied window as `lstmUntiedWindow` ran it before. */
 function opByOpUntied(k: tf.Tensor): tf.Tensor {

@@ -34,7 +34,6 @@ export {
   type VariationalDropoutConfig,
 } from './recurrent-dropout.js';
 export {
-  perGate,
   type RecurrentInput,
   tiedRecurrentInput,
   untiedRecurrentInput,

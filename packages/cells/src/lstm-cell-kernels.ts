@@ -134,22 +134,17 @@ const gradientKernel: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 const gradientSumKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dhStep, dhCarried, dc, acts, c } = inputs as Record<string, TensorInfo>;
-  const {
-    preShape,
-    offset = 0,
-    rowStride: stepRow = 0,
-  } = attrs as {
-    preShape: number[];
-    offset?: number;
-    rowStride?: number;
-  };
-  const { batch, hidden, rowStride, gateStride } = layout(preShape, (c as TensorInfo).shape);
-  const outputs = gradientOutputs(backend, preShape, (c as TensorInfo).shape);
+  const { dhStep, dc, acts, c } = inputs as Record<'dhStep' | 'dc' | 'acts' | 'c', TensorInfo>;
+  // Absent at the window's last step: the kernel reads a null pointer as "nothing to add".
+  const dhCarried = inputs.dhCarried ?? null;
+  const { preShape, offset = 0 } = attrs as { preShape: number[]; offset?: number };
+  const stepRow = (attrs?.rowStride as number | undefined) ?? 0;
+  const { batch, hidden, rowStride, gateStride } = layout(preShape, c.shape);
+  const outputs = gradientOutputs(backend, preShape, c.shape);
   if (batch * hidden > 0) {
-    const tensors = [dhStep ?? null, dhCarried ?? null, dc ?? null, acts ?? null, c ?? null];
+    const tensors = [dhStep, dhCarried, dc, acts, c, ...outputs];
     const sizes = [batch, hidden, rowStride, gateStride, stepRow];
-    run(backend, 'lstm_backward_sum', [...tensors, ...outputs], sizes, [offset]);
+    run(backend, 'lstm_backward_sum', tensors, sizes, [offset]);
   }
   return outputs;
 };

@@ -112,6 +112,7 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
 
   LAYOUTS.forEach((layout, seed) => {
     it(`${layout.name}: the loop's values bit for bit, its gradients to rounding`, () => {
+      const before = tf.memory().numTensors;
       const p = problem(seed + 1, layout);
       const ours = evaluate(fused, p);
       const reference = evaluate(referenceLoop, p);
@@ -125,6 +126,7 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
         expect(worst / scale).toBeLessThan(1e-5);
       });
       p.dispose();
+      expect(tf.memory().numTensors).toBe(before);
     });
   });
 
@@ -154,6 +156,7 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
 
   it('keeps its own handle on the mask: a window disposed before the gradient runs', () => {
     for (const layout of [LAYOUTS[1], LAYOUTS[4]] as (typeof LAYOUTS)[number][]) {
+      const before = tf.memory().numTensors;
       const p = problem(6, layout);
       const [projected, kernel, h, c] = p.args as [tf.Tensor, tf.Tensor, tf.Tensor2D, tf.Tensor2D];
       // As a language model does: the window's masks are made and freed inside the loss.
@@ -171,6 +174,7 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
         Array.from(ours ?? [], (v, i) => Math.abs(v - (reference?.[i] ?? 0)) < 1e-4),
       ).not.toContain(false);
       p.dispose();
+      expect(tf.memory().numTensors).toBe(before);
     }
   });
 
@@ -191,10 +195,12 @@ describe('lstmRecurrence: BPTT written out, W_h’s gradient in one matmul (wasm
 
   it('declines off wasm, so the caller differentiates the loop', async () => {
     await selectBackend({ name: 'cpu', log: () => {} });
+    const before = tf.memory().numTensors;
     const p = problem(4, LAYOUTS[0] as (typeof LAYOUTS)[number]);
     const [projected, kernel, h, c] = p.args as [tf.Tensor, tf.Tensor, tf.Tensor2D, tf.Tensor2D];
     expect(lstmRecurrence(projected, kernel, { h, c }, p.input)).toBeUndefined();
     p.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     await selectBackend({ name: 'wasm', log: () => {} });
   });
 });

@@ -46,10 +46,12 @@ describe('registerIdentityGradient: a clone passes its gradient on without a cop
     const registered = tf.getGradient(tf.Identity)?.gradFunc;
     registerIdentityGradient();
     expect(tf.getGradient(tf.Identity)?.gradFunc).toBe(registered);
+    const before = tf.memory().numTensors;
     const x = tf.scalar(3);
     const [dx] = tf.grads((v: tf.Tensor) => tf.mul(tf.clone(v), tf.clone(v)) as tf.Scalar)([x]);
     // d/dx x·x through two clones: 2x.
     expect(dx?.dataSync()[0]).toBe(6);
     tf.dispose([x, dx as tf.Tensor]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
