@@ -3,7 +3,7 @@
 
 /** SHA-256 of the sharpen.c (and its local headers) these modules were compiled from. */
 export const SHARPEN_SOURCE_SHA256 =
-  'bffb8cf01e30a0774f6b5259f39296a038836afe450ca3c35665d57a81b6a4a2';
+  '7dddfd9120321372dbbcebdb3e68dce4b9880c55fe2f8bcae828ce53e3bd1d73';
 
 /** sharpen.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SHARPEN_WASM_PLAIN =

@@ -27,8 +27,8 @@ static inline v128_t sharpen4(v128_t phi, v128_t eta, v128_t g, v128_t e, v128_t
   return wasm_f32x4_mul(step, step);
 }
 
-// θ over elements [0, n) of the arrays; returns sum + their step².
-// θ over elements [0, n), reading ε from theta (where it was drawn) before overwriting it.
+// θ over elements [0, n), reading ε from theta (where it was drawn) before overwriting it;
+// returns sum + their step².
 static v128_t sharpen_slice(const float *phi, const float *eta, const float *g, float *theta,
                             int n, v128_t sigma0, v128_t sum) {
   int i = 0;
