@@ -12,6 +12,7 @@ export default defineConfig({
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',
+    'experiments/subnormal-operands': 'src/experiments/subnormal-operands.ts',
     'experiments/ziggurat-variants': 'src/experiments/ziggurat-variants.ts',
   },
   format: ['esm'],

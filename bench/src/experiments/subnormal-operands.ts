@@ -1,0 +1,136 @@
+/**
+ * What subnormal numbers cost the wasm backend's matrix products, and how many reach them in a
+ * training step. WebAssembly cannot turn on x86's flush-to-zero, and an Intel core takes a
+ * microcode assist for every instruction that reads a subnormal or underflows to one.
+ *
+ * 1. A [400, 800] × [800, 800] product (the project's gemm) with a share of A subnormal, and
+ *    with tiny but normal values in both operands whose products underflow.
+ * 2. A census of the operands of every `BatchMatMul` in the `psgld` and `rmsprop` contenders'
+ *    steps on the PTB-small shape: values below 2^-126 (subnormal) and below 2^-63 (a product
+ *    of two could underflow), after a few steps, when pSGLD's noise has saturated gates.
+ *
+ * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/subnormal-operands.js`.
+ */
+import { createKey, randomNormal, randomUniform, selectBackend } from '@bayesrnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Contender } from '../contender.js';
+import { psgld } from '../contenders/psgld.js';
+import { rmsprop } from '../contenders/rmsprop.js';
+import { PTB_SMALL_SHAPE } from '../shape.js';
+import { median } from '../stats.js';
+
+const SMALLEST_NORMAL = 2 ** -126;
+const PRODUCT_SAFE = 2 ** -63;
+const PRODUCT_ROUNDS = 15;
+const WARM_STEPS = 4;
+const CENSUS_STEPS = 4;
+
+await selectBackend({ name: 'wasm', log: () => {} });
+
+/** x with a share of its elements (chosen by `seed`) multiplied by `factor`. */
+function scaleShare(x: tf.Tensor, share: number, factor: number, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const chosen = tf.less(randomUniform(createKey(seed), x.shape), share);
+    return tf.where(chosen, tf.mul(x, factor), x);
+  });
+}
+
+/** Median ms of a product, read back. */
+function productMs(a: tf.Tensor, b: tf.Tensor): number {
+  const times: number[] = [];
+  for (let round = 0; round < PRODUCT_ROUNDS + 2; round += 1) {
+    const start = performance.now();
+    // Not `tf.tidy(() => product.dataSync())`: tidy walks a returned typed array key by key,
+    // which took 200 ms for these 320,000 numbers.
+    const product = tf.matMul(a, b);
+    product.dataSync();
+    product.dispose();
+    if (round >= 2) times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+function productCosts(): void {
+  const a = randomNormal(createKey(1), [400, 800]);
+  const b = randomNormal(createKey(2), [800, 800]);
+  const cases: [string, tf.Tensor, tf.Tensor][] = [
+    ['normal operands', a, b],
+    ['1% of A subnormal (×1e-39)', scaleShare(a, 0.01, 1e-39, 3), b],
+    ['10% of A subnormal (×1e-39)', scaleShare(a, 0.1, 1e-39, 4), b],
+    ['10% of A ×1e-25 (normal), B normal', scaleShare(a, 0.1, 1e-25, 5), b],
+    [
+      '10% of A ×1e-25, 10% of B ×1e-20 (products underflow)',
+      scaleShare(a, 0.1, 1e-25, 5),
+      scaleShare(b, 0.1, 1e-20, 6),
+    ],
+  ];
+  console.log(`[400, 800] × [800, 800] on wasm, ms median of ${PRODUCT_ROUNDS}:`);
+  for (const [what, left, right] of cases) {
+    console.log(`  ${what}: ${productMs(left, right).toFixed(2)}`);
+  }
+  tf.dispose(cases.flatMap(([, left, right]) => [left, right]));
+}
+
+/** Counts of operand values below 2^-126 and 2^-63, by operand shape. */
+type Census = Map<string, { subnormal: number; belowProductSafe: number; elements: number }>;
+
+/** Runs `steps` steps with every BatchMatMul's operands counted into `census`. */
+async function countOperands(step: () => Promise<void>, steps: number, census: Census) {
+  const original = tf.getKernel(tf.BatchMatMul, 'wasm');
+  if (original === undefined) throw new Error('no wasm BatchMatMul');
+  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const backend = args.backend as tf.KernelBackend;
+      for (const [name, info] of Object.entries(args.inputs)) {
+        if (info === undefined) continue;
+        const values = backend.readSync(info.dataId) as Float32Array;
+        const key = `${name} [${info.shape}]`;
+        const entry = census.get(key) ?? { subnormal: 0, belowProductSafe: 0, elements: 0 };
+        for (const x of values) {
+          const size = Math.abs(x);
+          if (size > 0 && size < SMALLEST_NORMAL) entry.subnormal += 1;
+          if (size > 0 && size < PRODUCT_SAFE) entry.belowProductSafe += 1;
+        }
+        entry.elements += values.length;
+        census.set(key, entry);
+      }
+      return original.kernelFunc(args);
+    },
+  });
+  try {
+    for (let i = 0; i < steps; i += 1) await step();
+  } finally {
+    tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+    tf.registerKernel(original);
+  }
+}
+
+async function census(contender: Contender): Promise<void> {
+  const prepared = await contender.setup(PTB_SMALL_SHAPE);
+  for (let i = 0; i < WARM_STEPS; i += 1) await prepared.step();
+  const counts: Census = new Map();
+  await countOperands(() => prepared.step(), CENSUS_STEPS, counts);
+  await prepared.dispose();
+  let subnormal = 0;
+  let tiny = 0;
+  let elements = 0;
+  console.log(
+    `${contender.name}: BatchMatMul operands over steps ${WARM_STEPS + 1}–${WARM_STEPS + CENSUS_STEPS}`,
+  );
+  for (const [key, entry] of counts) {
+    subnormal += entry.subnormal;
+    tiny += entry.belowProductSafe;
+    elements += entry.elements;
+    if (entry.belowProductSafe > 0) {
+      console.log(
+        `  ${key}: ${entry.subnormal} subnormal, ${entry.belowProductSafe} below 2^-63 of ${entry.elements}`,
+      );
+    }
+  }
+  console.log(`  all: ${subnormal} subnormal, ${tiny} below 2^-63 of ${elements} values read`);
+}
+
+productCosts();
+for (const contender of [rmsprop, psgld]) await census(contender);
