@@ -85,6 +85,41 @@ describe('lstmGates: the fused LSTM step on wasm against tfjs ops on cpu', () =>
     }
   }
 
+  it('writes values below 2^-63 as zero, so that no matrix product meets a subnormal; NaN stays', async () => {
+    // One row of four units ([B, 4H]: the i, f, g, o blocks): an output gate saturated
+    // (σ(−60) ≈ 8.8e-27, under 2^-63), one nearly so (σ(−40) ≈ 4.2e-18, kept), a NaN
+    // pre-activation, and an ordinary unit.
+    const pre = [[5, 5, Number.NaN, 1, 0, 0, 0, 0, 1, 1, 1, 1, -60, -40, 0, 2]];
+    const hAndGradient = async (backend: string) => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const [p, cPrev] = [tf.tensor2d(pre), tf.fill([1, 4], 0.5) as tf.Tensor2D];
+        const h = lstmGates(p, cPrev).h.dataSync();
+        const dPre = tf
+          .grad((x: tf.Tensor) => tf.sum(lstmGates(x, cPrev).h))(p)
+          .dataSync();
+        return { h: Array.from(h), dOutputGate: Array.from(dPre.slice(12)) };
+      });
+    };
+    const before = tf.memory().numTensors;
+    const wasm = await hAndGradient('wasm');
+    expect(tf.memory().numTensors).toBe(before);
+    const cpu = await hAndGradient('cpu');
+    // The composed ops keep the tiny values that the kernel flushes.
+    expect(cpu.h[0]).toBeGreaterThan(0);
+    expect(cpu.h[0]).toBeLessThan(2 ** -63);
+    expect(cpu.dOutputGate[0]).toBeGreaterThan(0);
+    expect(cpu.dOutputGate[0]).toBeLessThan(2 ** -63);
+    expect(Object.is(wasm.h[0], 0)).toBe(true);
+    expect(Object.is(wasm.dOutputGate[0], 0)).toBe(true);
+    expect(wasm.h[2]).toBeNaN();
+    for (const unit of [1, 3]) {
+      expect(wasm.h[unit]).toBeCloseTo(cpu.h[unit] ?? Number.NaN, 6);
+      const relative = Math.abs((wasm.h[unit] ?? 0) / (cpu.h[unit] ?? 1) - 1);
+      expect(relative, `h[${unit}]`).toBeLessThan(TOLERANCE);
+    }
+  });
+
   it('is one kernel forward', async () => {
     await tf.setBackend('wasm');
     const pre = tf.zeros([2, 8]);

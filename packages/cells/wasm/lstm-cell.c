@@ -17,11 +17,25 @@
 // kernels (the gate split, three σ, two tanh, three products, a sum), and their gradients as
 // more, on [B, H] = [20, 200], where each costs its fixed overhead, not its arithmetic.
 //
+// Every value written is flushed to zero below 2^-63 (subnormal.h): saturated gates would
+// otherwise hand the window's matrix products subnormal operands and products, each an Intel
+// microcode assist. A NaN pre-activation gives NaN gates, as σ and tanh of tfjs do.
+//
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
 #include "../../core/wasm/simd-math.h"
+#include "../../core/wasm/subnormal.h"
 
-static inline v128_t sigmoid4(v128_t x) { return sigmoid_from(x, exp_neg(wasm_f32x4_abs(x))); }
+// y, or x where x is NaN. exp_neg maps NaN to 0, which made σ(NaN) 0 and tanh(NaN) ±1: a NaN
+// pre-activation (a weight gone NaN) vanished inside the gates, and h stayed finite where the
+// NaN guard needs a NaN loss.
+static inline v128_t nan_through(v128_t x, v128_t y) {
+  return wasm_v128_bitselect(x, y, wasm_f32x4_ne(x, x));
+}
+
+static inline v128_t sigmoid4(v128_t x) {
+  return nan_through(x, sigmoid_from(x, exp_neg(wasm_f32x4_abs(x))));
+}
 
 // tanh as Cephes' tanhf: x + x³ P(x²) below |x| = 0.625, else sign(x) (1 − e)/(1 + e) with
 // e = exp(−2|x|) (no cancellation there: e ≤ 0.29).
@@ -37,7 +51,7 @@ static inline v128_t tanh4(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(1.33314422036e-1f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(-3.33332819422e-1f));
   const v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, z), x), x);
-  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F4(0.625f)));
+  return nan_through(x, wasm_v128_bitselect(small, big, wasm_f32x4_lt(ax, F4(0.625f))));
 }
 
 // Loads four floats at p, or the n < 4 left (the rest zero) at the end of a row.
@@ -50,7 +64,12 @@ static inline v128_t load(const float *p, int n) {
   return v;
 }
 
+// Stores four floats at p, or the first n < 4 at the end of a row. Every value this module
+// writes goes through here, and values below 2^-63 become zero (subnormal.h): saturated gates
+// make them, and the matrix products that read h, the acts and da would otherwise slow down
+// on every subnormal they read or make.
 static inline void store(float *p, v128_t v, int n) {
+  v = flush_product_underflow(v);
   if (n >= 4) {
     wasm_v128_store(p, v);
     return;

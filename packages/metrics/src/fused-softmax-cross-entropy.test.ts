@@ -89,6 +89,31 @@ describe('fusedSoftmaxCrossEntropy on wasm (wasm/softmax-cross-entropy.c)', () =
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('writes a gradient below 2^-63 (a word the model rules out) as zero, where the ops keep it', () => {
+    const before = tf.memory().numTensors;
+    // Seven columns (a tail of three), shifted by their maximum 1: e^-51 ≈ 7e-23 and e^-61 are
+    // under 2^-63, e^-41 ≈ 1.6e-18 is not.
+    const logits = tf.tensor2d([[0, -40, -50, -60, 1, -50, -40]]);
+    const targets = tf.tensor1d([0], 'int32');
+    const dy = tf.tensor1d([1]);
+    const fused = fusedSoftmaxCrossEntropy(logits, targets);
+    if (fused === undefined) throw new Error('the fused kernel did not run on wasm');
+    const [dx, composed] = tf.tidy(() => {
+      const e = tf.exp(tf.sub(logits, tf.max(logits, 1, true)));
+      const oneHot = tf.oneHot(targets, 7);
+      const ops = tf.sub(tf.mul(e, tf.div(dy, tf.sum(e, 1))), oneHot);
+      const ours = fusedSoftmaxCrossEntropyGrad(fused.exponentials, fused.sums, targets, dy);
+      return [Array.from(ours.dataSync()), Array.from(ops.dataSync())];
+    });
+    for (const column of [2, 3, 5]) {
+      expect(composed?.[column]).toBeGreaterThan(0);
+      expect(dx?.[column], `dx[${column}]`).toBe(0);
+    }
+    for (const column of [0, 1, 4, 6]) expect(dx?.[column]).toBe(composed?.[column]);
+    tf.dispose([logits, targets, dy, fused.nll, fused.exponentials, fused.sums]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('runs one kernel forward and one backward', async () => {
     const before = tf.memory().numTensors;
     const { logits, targets, dy } = fixtures(20, 300);

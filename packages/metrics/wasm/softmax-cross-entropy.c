@@ -9,12 +9,16 @@
 // backward one, which is one more pass. In tfjs ops this was Max, Sub, Exp, Sum, Log and a
 // gather forward, and Div, Mul, OneHot, Cast, Mul, Sub backward: eleven passes over the 4M
 // logits of a PTB-small step. e and s are the same float32 operations as those ops on wasm
-// (simd-math.h's exp, sum.c's sixteen partial sums), so they are bit-identical to them, as is dx.
+// (simd-math.h's exp, sum.c's sixteen partial sums), so they are bit-identical to them, as is dx
+// except where |dx| < 2^-63 (a word the model all but rules out): there dx is zero
+// (subnormal.h), since the softmax's weight and input gradients are matrix products that would
+// slow down on every subnormal they read or make from it.
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
 #include "../../core/wasm/fdlibm.h"
 #include "../../core/wasm/simd-math.h"
+#include "../../core/wasm/subnormal.h"
 
 // max of row[0..n) (n >= 1).
 static inline float row_max(const float *row, int n) {
@@ -98,9 +102,13 @@ __attribute__((export_name("softmax_xent_grad"))) void softmax_xent_grad(
     const v128_t k = F4(dy[r] / s[r]);
     int j = 0;
     for (; j + 4 <= columns; j += 4) {
-      wasm_v128_store(dx + at + j, wasm_f32x4_mul(wasm_v128_load(e + at + j), k));
+      const v128_t d = wasm_f32x4_mul(wasm_v128_load(e + at + j), k);
+      wasm_v128_store(dx + at + j, flush_product_underflow(d));
     }
-    for (; j < columns; j++) dx[at + j] = e[at + j] * wasm_f32x4_extract_lane(k, 0);
+    for (; j < columns; j++) {
+      const v128_t one = flush_product_underflow(wasm_f32x4_mul(F4(e[at + j]), k));
+      dx[at + j] = wasm_f32x4_extract_lane(one, 0);
+    }
     const int t = targets[r];
     if (t >= 0 && t < columns) dx[at + t] -= dy[r];
   }

@@ -78,6 +78,25 @@ describe('fused pSGLD update on wasm', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('flushes a second moment that decays below 2^-126 to zero (FTZ), and keeps NaN', () => {
+    const before = tf.memory().numTensors;
+    const [fused, composed] = tf.tidy(() => {
+      const theta = tf.ones([5]);
+      const gradient = tf.tensor1d([0, 0, 0, 0, Number.NaN]);
+      // Halved: 2^-126 (the smallest normal), 2^-127 (subnormal), a normal number, zero.
+      const moment = tf.tensor1d([2 ** -125, 2 ** -126, 1e-3, 0, 0]);
+      const scalars = { ...FULL, beta: 0.5 };
+      return [psgldUpdate, composedPsgldUpdate].map((update) => {
+        const next = update(theta, gradient, moment, createKey(5), 'w', scalars);
+        return [next.secondMoment, next.position].map((t) => Array.from(t.dataSync()));
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(composed?.[0]?.[1]).toBe(2 ** -127);
+    expect(fused?.[0]).toEqual([2 ** -126, 0, composed?.[0]?.[2], 0, Number.NaN]);
+    expect(fused?.[1]?.[4]).toBeNaN();
+  });
+
   it('runs as its own kernel, and draws the noise the composed path draws', async () => {
     const before = tf.memory().numTensors;
     const key = createKey(3);

@@ -14,11 +14,16 @@
 // separate pass writes the noise to memory and reads it back. psgld_step reads ξ from θ'
 // (written there beforehand, or unused when s = 0); each lane reads its ξ before writing.
 //
+// Every value stored is flushed to zero below float32's normal range (subnormal.h): the state
+// of a weight the batches stop touching (an embedding row of a rare word) decays through the
+// subnormals over thousands of steps, and each of them costs an Intel core a microcode assist.
+// Only those values differ from the composed ops, and by less than 2^-126.
+//
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
 #include "../../core/wasm/fdlibm.h"
 #include "../../core/wasm/ziggurat.h"
-#include <wasm_simd128.h>
+#include "../../core/wasm/subnormal.h"
 
 typedef struct {
   v128_t beta, one_minus_beta, lambda, eta, c, s, k;
@@ -36,17 +41,17 @@ static inline psgld_t psgld_of(float beta, float one_minus_beta, float lambda, f
 
 static inline v128_t step4(v128_t theta, v128_t gradient, v128_t *v, v128_t xi, psgld_t p) {
   const v128_t g = wasm_f32x4_mul(gradient, p.k);
-  const v128_t next_v = wasm_f32x4_add(wasm_f32x4_mul(*v, p.beta),
-                                       wasm_f32x4_mul(wasm_f32x4_mul(g, g), p.one_minus_beta));
+  const v128_t next_v = flush_subnormals(wasm_f32x4_add(
+      wasm_f32x4_mul(*v, p.beta), wasm_f32x4_mul(wasm_f32x4_mul(g, g), p.one_minus_beta)));
   *v = next_v;
   const v128_t inverse_g =
       wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_sqrt(next_v), p.lambda));
   const v128_t potential = p.has_prior ? wasm_f32x4_add(g, wasm_f32x4_mul(theta, p.c)) : g;
   const v128_t drift = wasm_f32x4_mul(wasm_f32x4_mul(potential, inverse_g), p.eta);
   const v128_t moved = wasm_f32x4_sub(theta, drift);
-  if (!p.has_noise) return moved;
+  if (!p.has_noise) return flush_subnormals(moved);
   const v128_t scale = wasm_f32x4_sqrt(wasm_f32x4_mul(inverse_g, p.s));
-  return wasm_f32x4_add(moved, wasm_f32x4_mul(xi, scale));
+  return flush_subnormals(wasm_f32x4_add(moved, wasm_f32x4_mul(xi, scale)));
 }
 
 // The step over elements [0, n): θ, g, v in; xi_theta holds ξ on entry and θ' on return.

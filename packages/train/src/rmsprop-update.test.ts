@@ -59,6 +59,26 @@ describe('fused RMSprop update on wasm', () => {
     }, 'the fused and composed RMSprop updates');
   });
 
+  it('flushes a mean square that decays below 2^-126 to zero (FTZ), and keeps NaN', () => {
+    const before = tf.memory().numTensors;
+    const [fused, composed] = tf.tidy(() => {
+      const theta = tf.ones([5]);
+      const gradient = tf.tensor1d([0, 0, 0, 0, Number.NaN]);
+      // Halved: 2^-126 (the smallest normal), 2^-127 (subnormal), a normal number, zero.
+      const meanSquare = tf.tensor1d([2 ** -125, 2 ** -126, 1e-3, 0, 0]);
+      const scalars = { decay: 0.5, epsilon: 1e-8, learningRate: 1e-3 };
+      return [rmspropUpdate, composedRmspropUpdate].map((update) => {
+        const { stepped, meanSquare: next } = update(theta, gradient, meanSquare, scalars);
+        return { next: Array.from(next.dataSync()), stepped: Array.from(stepped.dataSync()) };
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(composed?.next[1]).toBe(2 ** -127);
+    expect(fused?.next).toEqual([2 ** -126, 0, composed?.next[2], 0, Number.NaN]);
+    expect(fused?.stepped.slice(0, 4)).toEqual(composed?.stepped.slice(0, 4));
+    expect(fused?.stepped[4]).toBeNaN();
+  });
+
   it('is what createRmsprop runs there: one kernel per weight, no leaked tensors', async () => {
     const rmsprop = createRmsprop({ decay: 0.99 });
     const variables = { w: tf.variable(wave(0, 0.1)), b: tf.variable(tf.zeros([3])) };
