@@ -5,17 +5,18 @@
  *
  * 1. A [400, 800] × [800, 800] product (the project's gemm) with a share of A subnormal, and
  *    with tiny but normal values in both operands whose products underflow.
- * 2. A census of the operands of every `BatchMatMul` in the `psgld` and `rmsprop` contenders'
- *    steps on the PTB-small shape: values below 2^-126 (subnormal) and below 2^-63 (a product
- *    of two could underflow), after a few steps, when pSGLD's noise has saturated gates.
+ * 2. A census of the operands of every `BatchMatMul` in the steps of in-process contenders on
+ *    the PTB-small shape (default `rmsprop` and `psgld`): values below 2^-126 (subnormal) and
+ *    below 2^-63 (a product of two could underflow), after a few steps, when pSGLD's noise has
+ *    saturated gates.
  *
- * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/subnormal-operands.js`.
+ * `npx turbo run build --filter=./bench...`, then
+ * `node bench/dist/experiments/subnormal-operands.js [contender ...]`.
  */
 import { createKey, randomNormal, randomUniform, selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Contender } from '../contender.js';
-import { psgld } from '../contenders/psgld.js';
-import { rmsprop } from '../contenders/rmsprop.js';
+import { CONTENDERS } from '../contenders/index.js';
 import { PTB_SMALL_SHAPE } from '../shape.js';
 import { median } from '../stats.js';
 
@@ -132,5 +133,9 @@ async function census(contender: Contender): Promise<void> {
   console.log(`  all: ${subnormal} subnormal, ${tiny} below 2^-63 of ${elements} values read`);
 }
 
+const names = process.argv.length > 2 ? process.argv.slice(2) : ['rmsprop', 'psgld'];
+const chosen = names.map((name) => CONTENDERS.find((c) => c.name === name && c.inProcess));
+const unknown = names.filter((_, i) => chosen[i] === undefined);
+if (unknown.length > 0) throw new Error(`subnormal-operands: no in-process contender ${unknown}`);
 productCosts();
-for (const contender of [rmsprop, psgld]) await census(contender);
+for (const contender of chosen) if (contender !== undefined) await census(contender);
