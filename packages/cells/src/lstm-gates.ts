@@ -25,7 +25,10 @@ const GATES = 4;
  * (`wasm/lstm-cell.c`), where tfjs would run ten element-wise kernels forward (the gate split,
  * three σ, two tanh, three products, a sum) and their gradients backward, each costing its fixed
  * overhead at `[20, 200]`. Other backends compose tfjs ops.
- * Values agree to float32 rounding (σ and tanh are polynomial, as XNNPACK's are).
+ * Values agree to float32 rounding (σ and tanh are polynomial, as XNNPACK's are), except that
+ * the kernels write values below 2^-63 as zero: a saturated gate makes them, and the matrix
+ * products that read h and the gradients would take an Intel microcode assist for each
+ * subnormal they read or make (`packages/core/wasm/subnormal.h`).
  *
  * @param pre - `[batchSize, 4 · hiddenSize]` (gate blocks i, f, g, o side by side) or
  *   `[4, batchSize, hiddenSize]` (one slice per gate).

@@ -46,7 +46,9 @@ export const PSGLD_NOISY_STEP_KERNEL = 'BayesrnnPsgldNoisyStep';
  * One weight's pSGLD update, `ξ` drawn from `foldIn(key, name)` (as {@link addLangevinNoise}
  * draws it): on the wasm backend one fused SIMD pass (`wasm/psgld-step.c`) that draws `ξ`
  * itself, a cache-sized slice at a time, elsewhere {@link composedPsgldUpdate}. Both give the
- * same numbers bit for bit (tested). Call inside `tf.tidy`.
+ * same numbers bit for bit (tested), except that the kernel writes `v'` and `θ'` below 2^-126
+ * as zero (flush-to-zero: a subnormal costs an Intel core a microcode assist per use). Call
+ * inside `tf.tidy`.
  */
 export function psgldUpdate(
   theta: tf.Tensor,

@@ -31,8 +31,9 @@ export const ADAM_STEP_KERNEL = 'BayesrnnAdamStep';
 
 /**
  * One weight's Adam update: on the wasm backend one fused SIMD pass (`wasm/adam-step.c`),
- * elsewhere {@link composedAdamUpdate}. Both give the same numbers bit for bit (tested). Call
- * inside `tf.tidy`.
+ * elsewhere {@link composedAdamUpdate}. Both give the same numbers bit for bit (tested), except
+ * that the kernel writes moments and weights below 2^-126 as zero (flush-to-zero: a subnormal
+ * costs an Intel core a microcode assist per use). Call inside `tf.tidy`.
  */
 export function adamUpdate(
   theta: tf.Tensor,

@@ -28,7 +28,8 @@ export const RMSPROP_STEP_KERNEL = 'BayesrnnRmspropStep';
 /**
  * One weight's RMSprop update: on the wasm backend one fused SIMD pass
  * (`wasm/rmsprop-step.c`), elsewhere {@link composedRmspropUpdate}. Both give the same numbers
- * bit for bit (tested). Call inside `tf.tidy`.
+ * bit for bit (tested), except that the kernel writes the mean square and weights below 2^-126
+ * as zero (flush-to-zero, as in `adamUpdate`). Call inside `tf.tidy`.
  */
 export function rmspropUpdate(
   theta: tf.Tensor,
