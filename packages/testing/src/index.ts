@@ -1,4 +1,5 @@
 export { expectClose } from './expect-close.js';
+export { decayIntoSubnormals, expectFlushedDecay } from './flush-to-zero.js';
 export {
   checkGradients,
   expectGradientsMatch,
