@@ -5,6 +5,7 @@ import {
   DEFAULT_LANGUAGE_MODEL_CONFIG,
   type LanguageModel,
   type LanguageModelConfig,
+  type LmCellType,
   type LmDropoutConfig,
   type LmState,
 } from '@bayesrnn/models';
@@ -33,6 +34,8 @@ export interface OursLmStepOptions {
   readonly posterior?: (specs: LanguageModel['weightSpecs'], key: RngKey) => Posterior;
   /** Sees the model once it is made (an experiment may swap a cell's window for another). */
   readonly onModel?: (model: LanguageModel) => void;
+  /** The recurrent cell (default: the LSTM of `DEFAULT_LANGUAGE_MODEL_CONFIG`). */
+  readonly cell?: LmCellType;
 }
 
 /** Our language model on the shape, with the given dropout. */
@@ -63,7 +66,8 @@ export function oursLmStepContender(options: OursLmStepOptions): Contender {
 }
 
 function prepare(options: OursLmStepOptions, shape: BenchShape): PreparedContender {
-  const model = createLanguageModel(benchModelConfig(shape, options.dropout));
+  const config = benchModelConfig(shape, options.dropout);
+  const model = createLanguageModel({ ...config, cell: options.cell ?? config.cell });
   options.onModel?.(model);
   const [initKey = createKey(0), runKey = createKey(1)] = splitKey(createKey(shape.seed), 2);
   const posterior =

@@ -6,9 +6,9 @@
  * 1. A [400, 800] × [800, 800] product (the project's gemm) with a share of A subnormal, and
  *    with tiny but normal values in both operands whose products underflow.
  * 2. A census of the operands of every `BatchMatMul` in the steps of in-process contenders on
- *    the PTB-small shape (default `rmsprop` and `psgld`): values below 2^-126 (subnormal) and
- *    below 2^-63 (a product of two could underflow), after a few steps, when pSGLD's noise has
- *    saturated gates.
+ *    the PTB-small shape (default `rmsprop` and `psgld`; `psgld-gru` and `rmsprop-gru` run them
+ *    with the GRU cell, made of tfjs ops): values below 2^-126 (subnormal) and below 2^-63 (a
+ *    product of two could underflow), after a few steps, when pSGLD's noise has saturated gates.
  *
  * `npx turbo run build --filter=./bench...`, then
  * `node bench/dist/experiments/subnormal-operands.js [contender ...]`.
@@ -17,6 +17,9 @@ import { createKey, randomNormal, randomUniform, selectBackend } from '@bayesrnn
 import * as tf from '@tensorflow/tfjs-core';
 import type { Contender } from '../contender.js';
 import { CONTENDERS } from '../contenders/index.js';
+import { PSGLD_OPTIONS } from '../contenders/psgld.js';
+import { RMSPROP_OPTIONS } from '../contenders/rmsprop.js';
+import { oursLmStepContender } from '../ours-lm-step.js';
 import { PTB_SMALL_SHAPE } from '../shape.js';
 import { median } from '../stats.js';
 
@@ -133,8 +136,14 @@ async function census(contender: Contender): Promise<void> {
   console.log(`  all: ${subnormal} subnormal, ${tiny} below 2^-63 of ${elements} values read`);
 }
 
+/** The GRU twins of the pSGLD pair: the GRU cell is composed of tfjs ops, which flush nothing. */
+const GRU_CONTENDERS = [PSGLD_OPTIONS, RMSPROP_OPTIONS].map((options) =>
+  oursLmStepContender({ ...options, name: `${options.name}-gru`, cell: 'gru' }),
+);
+
 const names = process.argv.length > 2 ? process.argv.slice(2) : ['rmsprop', 'psgld'];
-const chosen = names.map((name) => CONTENDERS.find((c) => c.name === name && c.inProcess));
+const known = [...CONTENDERS, ...GRU_CONTENDERS];
+const chosen = names.map((name) => known.find((c) => c.name === name && c.inProcess));
 const unknown = names.filter((_, i) => chosen[i] === undefined);
 if (unknown.length > 0) throw new Error(`subnormal-operands: no in-process contender ${unknown}`);
 productCosts();
