@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  'b4dcbc9844898b82825bf9201e2c57d3f533e4d7d47e12cdabc6b6887745ea69';
+  'de690923c5aff53dedc64cbcff1821e9f1093b901ed22e90110835cfa327c638';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

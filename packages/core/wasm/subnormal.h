@@ -2,9 +2,9 @@
 // and DAZ modes). Without it, a subnormal number (|x| < 2^-126) costs an Intel core a microcode
 // assist of over a hundred cycles in every instruction that reads it, and in every product that
 // underflows to one. A matrix product reads each operand element n times: on this project's
-// own product, 1% of A subnormal made a [400, 800] × [800, 800] product 2.3× slower, 10% made
-// it 13× slower, and 10% of A near 1e-25 with 10% of B near 1e-20 (products below 2^-126) 5×
-// (docs/results.md). TensorFlow's CPU kernels run with FTZ and DAZ on for the same reason.
+// own product on an Intel Xeon, 1% of A subnormal made a [400, 800] × [800, 800] product about
+// 2× slower, 10% of A 10–13×, and 10% of A near 1e-25 with 10% of B near 1e-20 (products below
+// 2^-126) 4–5× (docs/results.md, two runs). TensorFlow's CPU kernels run with FTZ and DAZ on.
 #ifndef BAYESRNN_SUBNORMAL_H
 #define BAYESRNN_SUBNORMAL_H
 #include <wasm_simd128.h>

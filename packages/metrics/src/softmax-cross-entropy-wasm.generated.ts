@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softmax-cross-entropy.c (and its local headers) these modules were compiled from. */
 export const SOFTMAX_XENT_SOURCE_SHA256 =
-  '25dd29ad4d03ef9fda173f517a2ba515c4ef478e13aaf857915ab6b2347566d2';
+  '4096dfd3ee461ab362c2f52b1e64b492ac2086fdc9c3a944ff1a1dc5ac435e83';
 
 /** softmax-cross-entropy.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTMAX_XENT_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the psgld-step.c (and its local headers) these modules were compiled from. */
 export const PSGLD_STEP_SOURCE_SHA256 =
-  'fa824757f6cada7cc5ea87998ee2c79feacab37c58b495307d920990ab389338';
+  '41db4e1e22de961d449d4c1904c28099f219b281d9db9055f1f77b0b13003260';
 
 /** psgld-step.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const PSGLD_STEP_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the adam-step.c (and its local headers) these modules were compiled from. */
 export const ADAM_STEP_SOURCE_SHA256 =
-  '8834e722e59aaebf383ac4d12df8b2c1b23a94d986e1bd65032b16c4c139d07f';
+  '6bed304216ae93b6003860e0b6c73d0dfa63d8d7c81d7d0396d517f0ca79c7ed';
 
 /** adam-step.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const ADAM_STEP_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the rmsprop-step.c (and its local headers) these modules were compiled from. */
 export const RMSPROP_STEP_SOURCE_SHA256 =
-  '9c4c7a69abd87d23f2f2e6fbe79460fd5280c811fa2cf8bd98c84c18ca7d9adc';
+  '8c3fe5c43843a4af4f395b7949203750da8314a344efa528911ee41cf1e6e4b9';
 
 /** rmsprop-step.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const RMSPROP_STEP_WASM_PLAIN =
