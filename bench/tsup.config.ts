@@ -9,6 +9,7 @@ export default defineConfig({
     cli: 'src/cli.ts',
     'experiments/background-thread': 'src/experiments/background-thread.ts',
     'experiments/background-worker': 'src/experiments/background-worker.ts',
+    'experiments/gemm-split': 'src/experiments/gemm-split.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',

@@ -13,6 +13,7 @@ export {
 } from './backend/select-backend.js';
 export { createTensorflowProvider } from './backend/tensorflow-provider.js';
 export { registerWasmFixes } from './backend/wasm-fixes.js';
+export { configureWasmGemm, type WasmGemmOptions } from './backend/wasm-gemm.js';
 export {
   instantiateOnMemory,
   isWasmHeapBackend,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatMulProduct } from './__fixtures__/matmul-product.js';
 import { GEMM_SOURCE_SHA256 } from './gemm-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
-import { columnParts, GEMM_MODULE } from './wasm-gemm.js';
+import { columnParts, configureWasmGemm, GEMM_MODULE } from './wasm-gemm.js';
 import { wasmHeapOffset } from './wasm-heap.js';
 import { runHeapKernelParts } from './wasm-heap-run.js';
 
@@ -141,6 +141,25 @@ describe('wasm/gemm.c as the wasm BatchMatMul', () => {
     // Too little work for a second thread; a single panel cannot be split.
     expect(columnParts({ batch: 1, rows: 5, inner: 3, columns: 4 }, 2)).toEqual([[0, 4]]);
     expect(columnParts({ batch: 1, rows: 4096, inner: 4096, columns: 8 }, 2)).toEqual([[0, 8]]);
+  });
+
+  it('keeps a product on one thread below configureWasmGemm’s work per thread, and restores', () => {
+    const step = { batch: 1, rows: 20, inner: 200, columns: 800 }; // 3.2M multiply-adds
+    const previous = configureWasmGemm({ minWorkPerThread: 1 << 23 });
+    try {
+      expect(previous).toEqual({ minWorkPerThread: 1 << 20 });
+      expect(columnParts(step, 2)).toEqual([[0, 800]]);
+      expect(columnParts({ ...step, rows: 400 }, 2)).toHaveLength(2);
+      expect(configureWasmGemm({})).toEqual({ minWorkPerThread: 1 << 23 });
+    } finally {
+      configureWasmGemm(previous);
+    }
+    expect(columnParts(step, 2)).toHaveLength(2);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => configureWasmGemm({ minWorkPerThread: bad })).toThrow(
+        new RegExp(`minWorkPerThread must be a positive integer, got ${bad}`),
+      );
+    }
   });
 
   it('gives the same bits over any panel-aligned column split as in one call', () => {

@@ -16,10 +16,44 @@ export const GEMM_MODULE: WasmKernelModule = Object.freeze({
 const PANEL = 8;
 
 /**
- * Multiply-adds per thread below which a product stays on one thread: waking a helper costs
- * about 50 µs, the time of roughly 700k multiply-adds here.
+ * Multiply-adds per thread below which a product stays on one thread, by default: waking a
+ * helper cost about 50 µs on the machine that set it (an AMD EPYC), the time of roughly 700k
+ * multiply-adds there.
  */
-const MIN_WORK_PER_THREAD = 1 << 20;
+const DEFAULT_MIN_WORK_PER_THREAD = 1 << 20;
+
+/** How {@link wasmGemm} splits a product over threads (see {@link configureWasmGemm}). */
+export interface WasmGemmOptions {
+  /**
+   * Multiply-adds each thread must get before a product is split over the heap's helper
+   * threads (default 2^20 = 1,048,576). Machine-dependent: 2^23 keeps the LSTM's per-step
+   * products ([20, 200] × [200, 800]: 3.2M) on one thread, which made those products alone
+   * 10–30% faster on a 2-core Intel VM but left the training step as it was (docs/results.md).
+   * `node bench/dist/experiments/gemm-split.js` measures both on your machine.
+   */
+  readonly minWorkPerThread?: number;
+}
+
+let minWorkPerThread = DEFAULT_MIN_WORK_PER_THREAD;
+
+/**
+ * Sets how the wasm backend's matrix product splits work over threads, for every later
+ * product; an option left out keeps its current value. Returns the settings that applied
+ * before, so a caller can restore them.
+ *
+ * @throws RangeError naming the option when `minWorkPerThread` is not a positive integer.
+ */
+export function configureWasmGemm(options: WasmGemmOptions): Required<WasmGemmOptions> {
+  const previous = { minWorkPerThread };
+  const next = options.minWorkPerThread ?? minWorkPerThread;
+  if (!Number.isSafeInteger(next) || next < 1) {
+    throw new RangeError(
+      `configureWasmGemm: minWorkPerThread must be a positive integer, got ${options.minWorkPerThread}`,
+    );
+  }
+  minWorkPerThread = next;
+  return previous;
+}
 
 /** Sizes of a product `C[e] = op(A[e]) · B[e]` over `batch` entries. */
 export interface GemmShape {
@@ -78,13 +112,14 @@ export function wasmGemm(
 
 /**
  * Column ranges `[begin, end)` for up to `threads` threads, split on panel boundaries, each with
- * at least {@link MIN_WORK_PER_THREAD} multiply-adds (one range for a small product).
+ * at least `minWorkPerThread` multiply-adds ({@link configureWasmGemm}; one range for a small
+ * product).
  */
 export function columnParts(shape: GemmShape, threads: number): [number, number][] {
   const { batch, rows, inner, columns } = shape;
   const work = batch * rows * inner * columns;
   const panels = Math.ceil(columns / PANEL);
-  const count = Math.max(1, Math.min(threads, panels, Math.floor(work / MIN_WORK_PER_THREAD)));
+  const count = Math.max(1, Math.min(threads, panels, Math.floor(work / minWorkPerThread)));
   const perPart = Math.ceil(panels / count) * PANEL;
   const parts: [number, number][] = [];
   for (let begin = 0; begin < columns; begin += perPart) {
