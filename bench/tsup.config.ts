@@ -10,6 +10,7 @@ export default defineConfig({
     'experiments/background-thread': 'src/experiments/background-thread.ts',
     'experiments/background-worker': 'src/experiments/background-worker.ts',
     'experiments/gemm-split': 'src/experiments/gemm-split.ts',
+    'experiments/helper-spin': 'src/experiments/helper-spin.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',

@@ -24,6 +24,7 @@ export {
   type WasmKernelModule,
   wasmHeapBlock,
   wasmHeapFloat32,
+  wasmHeapMemory,
   wasmHeapOffset,
   wasmKernelExports,
 } from './backend/wasm-heap.js';
@@ -34,7 +35,11 @@ export {
   type HeapPartsCall,
   MIN_ELEMENTS_PER_THREAD,
 } from './backend/wasm-heap-helpers.js';
-export { type HeapHelperOptions, startHeapHelpers } from './backend/wasm-heap-helpers-start.js';
+export {
+  DEFAULT_HELPER_SPIN_MICROSECONDS,
+  type HeapHelperOptions,
+  startHeapHelpers,
+} from './backend/wasm-heap-helpers-start.js';
 export {
   registerWasmHeapKernel,
   type WasmHeapKernelSpec,

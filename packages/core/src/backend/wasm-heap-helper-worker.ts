@@ -21,6 +21,11 @@ export const CONTROL = {
   status: 4,
   /** Bytes of UTF-8 in the text slots. */
   textBytes: 5,
+  /**
+   * Microseconds the helper keeps polling for the next job before it sleeps in `Atomics.wait`
+   * (0: it sleeps at once). Set by `HeapHelperPool.spinMicroseconds`.
+   */
+  spin: 6,
 } as const;
 
 /** The function id that ends the helper's loop. */
@@ -72,6 +77,11 @@ function readMessages() {
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
+  const spin = Atomics.load(words, ${CONTROL.spin});
+  if (spin > 0) {
+    const until = performance.now() + spin / 1000;
+    while (Atomics.load(words, ${CONTROL.sequence}) === seen && performance.now() < until) {}
+  }
   Atomics.wait(words, ${CONTROL.sequence}, seen);
   const sequence = Atomics.load(words, ${CONTROL.sequence});
   if (sequence === seen) continue;

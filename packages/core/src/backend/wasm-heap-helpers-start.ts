@@ -1,17 +1,33 @@
 import type { LinearMemory } from './wasm-heap.js';
+import { checkSpinMicroseconds, type HelperThread } from './wasm-heap-control.js';
 import {
   CONTROL_BYTES,
   CONTROL_TEXT_BYTES,
   CONTROL_TEXT_OFFSET,
   HELPER_WORKER_SOURCE,
 } from './wasm-heap-helper-worker.js';
-import { HeapHelperPool, type HelperThread } from './wasm-heap-helpers.js';
+import { HeapHelperPool } from './wasm-heap-helpers.js';
 
 /** Options of {@link startHeapHelpers}. */
 export interface HeapHelperOptions {
   /** How long a call waits for a helper's answer before it throws (ms); default 60 s. */
   readonly waitMs?: number;
+  /**
+   * Microseconds a helper polls for its next job before it sleeps
+   * (`HeapHelperPool.spinMicroseconds`); default {@link DEFAULT_HELPER_SPIN_MICROSECONDS}.
+   */
+  readonly spinMicroseconds?: number;
 }
+
+/**
+ * How long a helper polls for its next job before it sleeps, by default: not at all. Polling
+ * 100 µs pays on a machine the training has to itself: on a 2-core VM a split [20, 200] ×
+ * [200, 800] product took 165–187 µs polling against 222–243 µs sleeping, and the plain step
+ * 189–202 ms against 198–209 ms (`bench/src/experiments/helper-spin.ts`, docs/results.md). The
+ * step gains a few percent, and a polling thread holds a core that another process may need,
+ * so polling is left to the user who knows the machine is the training's own.
+ */
+export const DEFAULT_HELPER_SPIN_MICROSECONDS = 0;
 
 /**
  * Starts `count` helper threads on `memory`, which must be shared (a `SharedArrayBuffer`
@@ -25,6 +41,8 @@ export async function startHeapHelpers(
   if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) {
     throw new Error('bayesrnn: wasm helper threads need a shared memory (the threaded build)');
   }
+  const spin = options.spinMicroseconds ?? DEFAULT_HELPER_SPIN_MICROSECONDS;
+  checkSpinMicroseconds(spin, 'startHeapHelpers: spinMicroseconds');
   const { Worker, MessageChannel } = await import('node:worker_threads');
   const workers: import('node:worker_threads').Worker[] = [];
   const start = async (): Promise<HelperThread> => {
@@ -58,5 +76,7 @@ export async function startHeapHelpers(
     await Promise.all(workers.map((worker) => worker.terminate()));
     throw error;
   }
-  return new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
+  const pool = new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
+  pool.spinMicroseconds = spin;
+  return pool;
 }

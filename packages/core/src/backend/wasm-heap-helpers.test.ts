@@ -6,7 +6,7 @@ import {
   type HeapKernelCall,
   MIN_ELEMENTS_PER_THREAD,
 } from './wasm-heap-helpers.js';
-import { startHeapHelpers } from './wasm-heap-helpers-start.js';
+import { DEFAULT_HELPER_SPIN_MICROSECONDS, startHeapHelpers } from './wasm-heap-helpers-start.js';
 import { SIMD_EXP, SIMD_SOFTPLUS, type UnarySimdKernel } from './wasm-unary-simd.js';
 
 type Unary = (x: number, y: number, n: number) => void;
@@ -130,6 +130,36 @@ describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
     expect(outputOf(memory, 40_000)[39_999]).toBeCloseTo(
       Math.log1p(Math.exp(Math.sin(39_999 * 0.37) * 60)),
       4,
+    );
+  });
+
+  it('polls for jobs when told to spin, answers the same, and refuses a bad spin', async () => {
+    prepare(memory, 40_000);
+    const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
+    (call.local as Unary)(INPUT, OUTPUT, 40_000);
+    const alone = outputOf(memory, 40_000);
+    expect(pool.spinMicroseconds).toBe(DEFAULT_HELPER_SPIN_MICROSECONDS);
+    pool.spinMicroseconds = 0;
+    for (let i = 0; i < 10; i++) pool.run(call);
+    pool.spinMicroseconds = 200;
+    try {
+      expect(pool.spinMicroseconds).toBe(200);
+      for (let i = 0; i < 100; i++) {
+        prepare(memory, 40_000);
+        pool.run(call);
+      }
+      expect(outputOf(memory, 40_000).every((v, i) => Object.is(v, alone[i]))).toBe(true);
+    } finally {
+      pool.spinMicroseconds = DEFAULT_HELPER_SPIN_MICROSECONDS;
+    }
+    for (const bad of [-1, 0.5, 2_000_000, Number.NaN]) {
+      expect(() => {
+        pool.spinMicroseconds = bad;
+      }).toThrow(/spinMicroseconds must be an integer in \[0, 1000000\], got/);
+    }
+    expect(pool.spinMicroseconds).toBe(DEFAULT_HELPER_SPIN_MICROSECONDS);
+    await expect(startHeapHelpers(memory, 1, { spinMicroseconds: -5 })).rejects.toThrow(
+      /startHeapHelpers: spinMicroseconds must be an integer in \[0, 1000000\], got -5/,
     );
   });
 

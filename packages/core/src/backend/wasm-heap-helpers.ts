@@ -1,12 +1,15 @@
 import { kernelModuleBytes, type LinearMemory, type WasmKernelModule } from './wasm-heap.js';
 import {
-  CLOSE_JOB,
-  CONTROL,
-  CONTROL_ARGUMENTS,
-  CONTROL_MAX_ARGUMENTS,
-  CONTROL_RESULT,
-  CONTROL_TEXT_BYTES,
-} from './wasm-heap-helper-worker.js';
+  awaitAnswer,
+  checkSpinMicroseconds,
+  type HelperThread,
+  postJob,
+  readSpin,
+  writeSpin,
+} from './wasm-heap-control.js';
+import { CLOSE_JOB } from './wasm-heap-helper-worker.js';
+
+export type { HelperThread } from './wasm-heap-control.js';
 
 /**
  * Helper threads for our own wasm kernels. tfjs's threaded build splits its kernels over a
@@ -54,15 +57,6 @@ export interface HeapPartsCall extends HeapJob {
   readonly parts: readonly number[][];
 }
 
-/** One helper: its worker, the port its modules travel on, and views of its control block. */
-export interface HelperThread {
-  readonly worker: import('node:worker_threads').Worker;
-  readonly port: import('node:worker_threads').MessagePort;
-  readonly words: Int32Array;
-  readonly numbers: Float64Array;
-  readonly text: Uint8Array;
-}
-
 /** A pool of helper threads on one shared memory (see the module doc). */
 export class HeapHelperPool {
   /** Each module the helpers have instantiated: its id and its functions' ids by name. */
@@ -78,6 +72,23 @@ export class HeapHelperPool {
     private readonly threads: readonly HelperThread[],
     private readonly waitMs: number,
   ) {}
+
+  /**
+   * Microseconds each helper keeps polling for its next job after one ends, before it sleeps
+   * (`startHeapHelpers` starts it at `DEFAULT_HELPER_SPIN_MICROSECONDS`, 0). Where waking a
+   * sleeping thread is slow (a VM: its virtual core halts), a short poll lets the next job of a
+   * step start at once, at the cost of that core's time while it polls, which another process
+   * may need. Applies from the helper's next job on.
+   */
+  get spinMicroseconds(): number {
+    const first = this.threads[0];
+    return first === undefined ? 0 : readSpin(first);
+  }
+
+  set spinMicroseconds(micros: number) {
+    checkSpinMicroseconds(micros, 'HeapHelperPool.spinMicroseconds');
+    for (const thread of this.threads) writeSpin(thread, micros);
+  }
 
   /** Threads that share a call: the helpers and the caller. */
   get parallelism(): number {
@@ -147,7 +158,7 @@ export class HeapHelperPool {
     const functionId = this.functionId(call.module, call.exportName);
     const posted = helperArguments.map((args, index): [HelperThread, number] => {
       const thread = this.threads[index] as HelperThread;
-      return [thread, post(thread, functionId, args, call.where)];
+      return [thread, postJob(thread, functionId, args, call.where)];
     });
     let total = 0;
     let failure: unknown;
@@ -158,7 +169,7 @@ export class HeapHelperPool {
     }
     for (const [thread, sequence] of posted) {
       try {
-        total += this.answer(thread, sequence, call.where);
+        total += awaitAnswer(thread, sequence, call.where, this.waitMs);
       } catch (error) {
         failure ??= error;
       }
@@ -175,7 +186,7 @@ export class HeapHelperPool {
       this.threads.map(async (thread) => {
         const exited = new Promise((resolve) => thread.worker.once('exit', resolve));
         thread.worker.ref(); // so that Node waits for the exit it is asked to await
-        post(thread, CLOSE_JOB, [], 'HeapHelperPool.close');
+        postJob(thread, CLOSE_JOB, [], 'HeapHelperPool.close');
         await exited;
         thread.port.close();
       }),
@@ -202,43 +213,10 @@ export class HeapHelperPool {
     return id;
   }
 
-  private answer(thread: HelperThread, sequence: number, where: string): number {
-    const { words } = thread;
-    for (;;) {
-      const done = Atomics.load(words, CONTROL.done);
-      if (done === sequence) break;
-      if (Atomics.wait(words, CONTROL.done, done, this.waitMs) === 'timed-out') {
-        throw new Error(
-          `bayesrnn: ${where}: a wasm helper thread did not answer within ${this.waitMs} ms`,
-        );
-      }
-    }
-    if (Atomics.load(words, CONTROL.status) !== 0) {
-      const length = Math.min(words[CONTROL.textBytes] ?? 0, CONTROL_TEXT_BYTES);
-      const message = new TextDecoder().decode(thread.text.slice(0, length));
-      throw new Error(`bayesrnn: ${where}: a wasm helper thread failed: ${message}`);
-    }
-    return thread.numbers[CONTROL_RESULT] ?? 0;
-  }
-
   /** The shared memory the helpers work on. */
   get sharedMemory(): LinearMemory {
     return this.memory;
   }
-}
-
-/** Writes a job into `thread`'s control block and wakes it; returns the job's sequence number. */
-function post(thread: HelperThread, functionId: number, args: number[], where: string): number {
-  if (args.length > CONTROL_MAX_ARGUMENTS) {
-    throw new Error(`bayesrnn: ${where}: ${args.length} arguments; helpers take at most 32`);
-  }
-  const { words, numbers } = thread;
-  words[CONTROL.functionId] = functionId;
-  words[CONTROL.argumentCount] = args.length;
-  numbers.set(args, CONTROL_ARGUMENTS);
-  const sequence = Atomics.add(words, CONTROL.sequence, 1) + 1;
-  Atomics.notify(words, CONTROL.sequence);
-  return sequence;
 }
 
 /** The arguments of `call`'s elements from `from` on, `chunk` per helper. */

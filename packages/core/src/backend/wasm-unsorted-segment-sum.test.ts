@@ -79,9 +79,12 @@ describe('UnsortedSegmentSum on wasm', () => {
       const wasm = await runOn('wasm', segmentSum(x, ids, segments));
       expect(wasm.shape).toEqual(cpu.shape);
       expect(wasm.dtype).toBe('float32');
-      wasm.values.forEach((value, index) => {
-        expect(value).toBeCloseTo(cpu.values[index] ?? Number.NaN, 5);
-      });
+      // toBeCloseTo(·, 5) per element, as one expect: 614,400 expects took 12 s alone and over
+      // a minute when the packages' tests share the cores.
+      const far = wasm.values.findIndex(
+        (value, index) => !(Math.abs(value - (cpu.values[index] ?? Number.NaN)) < 5e-6),
+      );
+      expect(far, `first element off: ${far} (${wasm.values[far]} vs ${cpu.values[far]})`).toBe(-1);
     });
   }
 

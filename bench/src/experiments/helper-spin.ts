@@ -1,0 +1,64 @@
+/**
+ * Whether the wasm helper thread should poll for its next job before it sleeps: on a VM, a
+ * sleeping thread's virtual core halts, and waking it costs far more than the `Atomics.notify`
+ * itself. `HeapHelperPool.spinMicroseconds` at 0 (sleep at once: the default, since a polling
+ * thread holds a core another process may need) against 100 and 500 µs, first on a per-step product split over the helper ([20, 200] × [200, 800]), then on
+ * the `plain` and `bbb` training steps on the PTB-small shape, the settings switched between
+ * steps and interleaved in one process. (Not `psgld`: the bench's setting diverges by step 80,
+ * and this runs 96 steps.) A polling helper spends its core's time while
+ * it polls; this measures only the wall time.
+ * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/helper-spin.js`.
+ */
+import {
+  createKey,
+  DEFAULT_HELPER_SPIN_MICROSECONDS,
+  heapHelpersFor,
+  randomNormal,
+  selectBackend,
+  wasmHeapMemory,
+} from '@bayesrnn/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { bbb } from '../contenders/bbb.js';
+import { plain } from '../contenders/plain.js';
+import { median } from '../stats.js';
+import { timeSwitchedSteps } from './switched-steps.js';
+
+const ROUNDS = 30;
+const PRODUCTS_PER_SAMPLE = 200;
+
+await selectBackend({ name: 'wasm', log: () => {} });
+const pool = heapHelpersFor(wasmHeapMemory(tf.backend(), 'helper-spin'));
+if (pool === undefined)
+  throw new Error('helper-spin: no helper threads (one core, or helpers off)');
+
+const SETTINGS: Record<string, () => void> = {
+  'sleep at once': () => {
+    pool.spinMicroseconds = 0;
+  },
+  'poll 100 µs': () => {
+    pool.spinMicroseconds = 100;
+  },
+  'poll 500 µs': () => {
+    pool.spinMicroseconds = 500;
+  },
+};
+
+const a = randomNormal(createKey(1), [20, 200]);
+const b = randomNormal(createKey(2), [200, 800]);
+const samples = new Map(Object.keys(SETTINGS).map((name) => [name, [] as number[]]));
+for (let round = 0; round < ROUNDS + 2; round += 1) {
+  for (const [name, apply] of Object.entries(SETTINGS)) {
+    apply();
+    const start = performance.now();
+    for (let i = 0; i < PRODUCTS_PER_SAMPLE; i += 1) tf.matMul(a, b).dispose();
+    if (round >= 2)
+      samples.get(name)?.push(((performance.now() - start) * 1000) / PRODUCTS_PER_SAMPLE);
+  }
+}
+tf.dispose([a, b]);
+const perProduct = [...samples].map(([name, us]) => `${name} ${median(us).toFixed(1)} µs`);
+console.log(`[20, 200] × [200, 800], split over the helper: ${perProduct.join(', ')}`);
+
+console.log(`training step per setting, wasm: ms median (min–max) of ${ROUNDS}`);
+for (const contender of [plain, bbb]) await timeSwitchedSteps(contender, SETTINGS, ROUNDS);
+pool.spinMicroseconds = DEFAULT_HELPER_SPIN_MICROSECONDS;
