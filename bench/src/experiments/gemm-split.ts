@@ -11,7 +11,7 @@ import { configureWasmGemm, createKey, randomNormal, selectBackend } from '@baye
 import * as tf from '@tensorflow/tfjs-core';
 import { bbb } from '../contenders/bbb.js';
 import { plain } from '../contenders/plain.js';
-import { median } from '../stats.js';
+import { switchedProductMicroseconds } from './switched-products.js';
 import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
@@ -23,24 +23,6 @@ const SETTINGS: Record<string, () => void> = {
   'split (2^20)': () => configureWasmGemm({ minWorkPerThread: 1 << 20 }),
   'one thread (2^23)': () => configureWasmGemm({ minWorkPerThread: 1 << 23 }),
 };
-
-/** µs per product of `a · b`, medians of samples taken with the settings alternating. */
-function productMicroseconds(a: tf.Tensor, b: tf.Tensor): Map<string, number> {
-  const samples = new Map(Object.keys(SETTINGS).map((name) => [name, [] as number[]]));
-  for (let round = 0; round < ROUNDS + 2; round += 1) {
-    for (const [name, apply] of Object.entries(SETTINGS)) {
-      apply();
-      const start = performance.now();
-      for (let i = 0; i < PRODUCTS_PER_SAMPLE; i += 1) tf.matMul(a, b).dispose();
-      const product = tf.matMul(a, b);
-      product.dataSync();
-      product.dispose();
-      const micros = ((performance.now() - start) * 1000) / (PRODUCTS_PER_SAMPLE + 1);
-      if (round >= 2) samples.get(name)?.push(micros);
-    }
-  }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]));
-}
 
 for (const [left, right] of [
   [
@@ -54,7 +36,9 @@ for (const [left, right] of [
 ]) {
   const a = randomNormal(createKey(1), left ?? []);
   const b = randomNormal(createKey(2), right ?? []);
-  const times = [...productMicroseconds(a, b)].map(([name, us]) => `${name} ${us.toFixed(1)} µs`);
+  const times = [...switchedProductMicroseconds(a, b, SETTINGS, ROUNDS, PRODUCTS_PER_SAMPLE)].map(
+    ([name, us]) => `${name} ${us.toFixed(1)} µs`,
+  );
   console.log(`[${left}] × [${right}]: ${times.join(', ')}`);
   tf.dispose([a, b]);
 }

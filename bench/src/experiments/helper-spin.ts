@@ -20,7 +20,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { bbb } from '../contenders/bbb.js';
 import { plain } from '../contenders/plain.js';
-import { median } from '../stats.js';
+import { switchedProductMicroseconds } from './switched-products.js';
 import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
@@ -45,18 +45,9 @@ const SETTINGS: Record<string, () => void> = {
 
 const a = randomNormal(createKey(1), [20, 200]);
 const b = randomNormal(createKey(2), [200, 800]);
-const samples = new Map(Object.keys(SETTINGS).map((name) => [name, [] as number[]]));
-for (let round = 0; round < ROUNDS + 2; round += 1) {
-  for (const [name, apply] of Object.entries(SETTINGS)) {
-    apply();
-    const start = performance.now();
-    for (let i = 0; i < PRODUCTS_PER_SAMPLE; i += 1) tf.matMul(a, b).dispose();
-    if (round >= 2)
-      samples.get(name)?.push(((performance.now() - start) * 1000) / PRODUCTS_PER_SAMPLE);
-  }
-}
+const samples = switchedProductMicroseconds(a, b, SETTINGS, ROUNDS, PRODUCTS_PER_SAMPLE);
 tf.dispose([a, b]);
-const perProduct = [...samples].map(([name, us]) => `${name} ${median(us).toFixed(1)} µs`);
+const perProduct = [...samples].map(([name, us]) => `${name} ${us.toFixed(1)} µs`);
 console.log(`[20, 200] × [200, 800], split over the helper: ${perProduct.join(', ')}`);
 
 console.log(`training step per setting, wasm: ms median (min–max) of ${ROUNDS}`);
