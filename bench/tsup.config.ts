@@ -9,6 +9,7 @@ export default defineConfig({
     cli: 'src/cli.ts',
     'experiments/background-thread': 'src/experiments/background-thread.ts',
     'experiments/background-worker': 'src/experiments/background-worker.ts',
+    'experiments/gemm-fma': 'src/experiments/gemm-fma.ts',
     'experiments/gemm-split': 'src/experiments/gemm-split.ts',
     'experiments/helper-spin': 'src/experiments/helper-spin.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, type ReportInput } from './bench-report.js';
 import type { ContenderResult } from './contender-result.js';
 import { measuredResult } from './contender-result.js';
+import type { MachineInfo } from './machine.js';
 import { renderMarkdown, renderTables } from './render-report.js';
 import { PTB_SMALL_SHAPE } from './shape.js';
 
@@ -115,6 +116,21 @@ describe('buildReport', () => {
     };
     const report = buildReport({ ...base, machine: { ...base.machine, backend } });
     expect(renderMarkdown(report)).toContain('(SIMD on, 2 threads: one per core)');
+  });
+
+  it('says whether the products fused their multiply-adds, and why not', () => {
+    const base = input([ran('plain', [0.5])]);
+    const withFma = (fma: Partial<MachineInfo['backend']>) =>
+      renderMarkdown(
+        buildReport({
+          ...base,
+          machine: { ...base.machine, backend: { ...base.machine.backend, ...fma } },
+        }),
+      );
+    expect(withFma({ fusedMultiplyAdd: true })).toContain('(SIMD on, FMA on, threads off)');
+    expect(
+      withFma({ fusedMultiplyAdd: false, fusedMultiplyAddReason: 'no relaxed SIMD' }),
+    ).toContain('(SIMD on, FMA off: no relaxed SIMD, threads off)');
   });
 
   it('renders the tables and RESULTS.md with the machine, versions and BLAS', () => {

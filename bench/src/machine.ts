@@ -18,11 +18,14 @@ export interface MachineInfo {
     readonly threads?: boolean;
     readonly threadCount?: number;
     readonly threadsReason?: string;
+    /** Whether the matrix products fused their multiply-adds (the relaxed-SIMD gemm). */
+    readonly fusedMultiplyAdd?: boolean;
+    readonly fusedMultiplyAddReason?: string;
     readonly reason: string;
   };
 }
 
-/** The machine, Node, tfjs and the active backend with its SIMD/threads flags. */
+/** The machine, Node, tfjs and the active backend with its SIMD, FMA and threads flags. */
 export function describeMachine(backend: BackendInfo): MachineInfo {
   const processors = cpus();
   return {
@@ -39,6 +42,12 @@ export function describeMachine(backend: BackendInfo): MachineInfo {
       ...(backend.threads === undefined ? {} : { threads: backend.threads }),
       ...(backend.threadCount === undefined ? {} : { threadCount: backend.threadCount }),
       ...(backend.threadsReason === undefined ? {} : { threadsReason: backend.threadsReason }),
+      ...(backend.fusedMultiplyAdd === undefined
+        ? {}
+        : { fusedMultiplyAdd: backend.fusedMultiplyAdd }),
+      ...(backend.fusedMultiplyAddReason === undefined
+        ? {}
+        : { fusedMultiplyAddReason: backend.fusedMultiplyAddReason }),
       reason: backend.reason,
     },
   };

@@ -77,10 +77,17 @@ function threadsFlag(backend: MachineInfo['backend']): string {
   return backend.threads === undefined ? '' : `threads ${backend.threads ? 'on' : 'off'}`;
 }
 
+function fmaFlag(backend: MachineInfo['backend']): string {
+  if (backend.fusedMultiplyAdd === undefined) return '';
+  if (backend.fusedMultiplyAdd) return 'FMA on';
+  return `FMA off${backend.fusedMultiplyAddReason ? `: ${backend.fusedMultiplyAddReason}` : ''}`;
+}
+
 function machineLines(report: BenchReport): string[] {
   const { machine, pytorch } = report;
   const flags = [
     machine.backend.simd === undefined ? '' : `SIMD ${machine.backend.simd ? 'on' : 'off'}`,
+    fmaFlag(machine.backend),
     threadsFlag(machine.backend),
   ].filter((flag) => flag !== '');
   return [

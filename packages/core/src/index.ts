@@ -13,7 +13,12 @@ export {
 } from './backend/select-backend.js';
 export { createTensorflowProvider } from './backend/tensorflow-provider.js';
 export { registerWasmFixes } from './backend/wasm-fixes.js';
-export { configureWasmGemm, type WasmGemmOptions } from './backend/wasm-gemm.js';
+export {
+  configureWasmGemm,
+  relaxedSimdAvailable,
+  type WasmGemmOptions,
+  wasmGemmSettings,
+} from './backend/wasm-gemm-settings.js';
 export {
   instantiateOnMemory,
   isWasmHeapBackend,

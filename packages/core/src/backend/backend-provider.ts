@@ -11,6 +11,10 @@ export interface BackendFeatures {
   readonly threadCount?: number;
   /** Why that many: `one per core`, `BAYESRNN_WASM_THREADS=off`, …. */
   readonly threadsReason?: string;
+  /** Whether matrix products fuse their multiply-adds (wasm: the relaxed-SIMD gemm). */
+  readonly fusedMultiplyAdd?: boolean;
+  /** Why not, when they do not: e.g. the engine lacks relaxed SIMD. */
+  readonly fusedMultiplyAddReason?: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendProvider } from './backend-provider.js';
 import { createCpuProvider } from './cpu-provider.js';
 import { selectBackend } from './select-backend.js';
+import { relaxedSimdAvailable } from './wasm-gemm-settings.js';
 
 /** Whether a native tfjs package is installed here; the "unavailable" checks assume not. */
 function isInstalled(specifier: string): boolean {
@@ -35,6 +36,11 @@ const THREADS =
   CORES === 1
     ? '1 thread: one per core'
     : `${CORES} threads: one per core; bayesrnn kernels: ${CORES} threads`;
+
+/** What the line says of fused multiply-adds: on where the engine runs relaxed SIMD. */
+const FMA = relaxedSimdAvailable()
+  ? 'FMA on'
+  : 'FMA off: no relaxed SIMD (Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd)';
 
 /** Real providers that really fail, each in a way a user can meet. */
 const throwingProvider: BackendProvider = {
@@ -93,14 +99,19 @@ describe('selectBackend', () => {
     async () => {
       const { lines, log } = collectLog();
       const info = await selectBackend({ env: {}, log });
-      expect(info).toMatchObject({ name: 'wasm', simd: true, threadCount: CORES });
+      expect(info).toMatchObject({
+        name: 'wasm',
+        simd: true,
+        fusedMultiplyAdd: relaxedSimdAvailable(),
+        threadCount: CORES,
+      });
       expect(tf.getBackend()).toBe('wasm');
       expect(info.tried).toEqual([
         { name: 'tensorflow', error: NO_NATIVE },
         { name: 'webgpu', error: NO_WEBGPU },
       ]);
       expect(lines).toEqual([
-        `bayesrnn: backend wasm (SIMD on, ${THREADS}) — tensorflow unavailable: ${NO_NATIVE}; ` +
+        `bayesrnn: backend wasm (SIMD on, ${FMA}, ${THREADS}) — tensorflow unavailable: ${NO_NATIVE}; ` +
           `webgpu unavailable: ${NO_WEBGPU}`,
       ]);
     },
@@ -145,7 +156,7 @@ describe('selectBackend', () => {
     });
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([
-      `bayesrnn: backend wasm (SIMD on, ${THREADS}), requested by BAYESRNN_BACKEND`,
+      `bayesrnn: backend wasm (SIMD on, ${FMA}, ${THREADS}), requested by BAYESRNN_BACKEND`,
     ]);
     const named = await selectBackend({ name: 'cpu', env: { BAYESRNN_BACKEND: 'wasm' }, log });
     expect(named).toMatchObject({ name: 'cpu', reason: 'requested by options.name' });

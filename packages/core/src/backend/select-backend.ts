@@ -58,7 +58,7 @@ type Outcome =
  * `auto` falls back. Safe to call again: it re-selects.
  *
  * @example `await selectBackend()` logs
- * `bayesrnn: backend wasm (SIMD on, 2 threads: one per core) — tensorflow unavailable: …`
+ * `bayesrnn: backend wasm (SIMD on, FMA on, 2 threads: one per core) — tensorflow unavailable: …`
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendInfo> {
   const providers =
@@ -155,11 +155,18 @@ function formatThreads(info: BackendInfo): string {
   return `${info.threadCount} thread${info.threadCount === 1 ? '' : 's'}${why}`;
 }
 
-/** `bayesrnn: backend wasm (SIMD on, 2 threads: one per core) — tensorflow unavailable: …`. */
+/** `FMA on`, or `FMA off: <why>`. */
+function formatFma(info: BackendInfo): string {
+  if (info.fusedMultiplyAdd) return 'FMA on';
+  return `FMA off${info.fusedMultiplyAddReason ? `: ${info.fusedMultiplyAddReason}` : ''}`;
+}
+
+/** `bayesrnn: backend wasm (SIMD on, FMA on, 2 threads: one per core) — tensorflow unavailable: …`. */
 function formatBackendLine(info: BackendInfo): string {
   const onOff = (flag: boolean) => (flag ? 'on' : 'off');
   const features = [
     ...(info.simd === undefined ? [] : [`SIMD ${onOff(info.simd)}`]),
+    ...(info.fusedMultiplyAdd === undefined ? [] : [formatFma(info)]),
     ...(info.threads === undefined ? [] : [formatThreads(info)]),
   ];
   const details = features.length > 0 ? ` (${features.join(', ')})` : '';

@@ -1,59 +1,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { GEMM_WASM_PLAIN, GEMM_WASM_SHARED } from './gemm-wasm.generated.js';
-import type { WasmKernelModule } from './wasm-heap.js';
+import { activeGemmModule, wasmGemmSettings } from './wasm-gemm-settings.js';
 import { wasmHeapOffset } from './wasm-heap.js';
 import { heapKernelParallelism, runHeapKernelParts } from './wasm-heap-run.js';
 import type { WasmBackend } from './wasm-kernel-utils.js';
 
-/** `wasm/gemm.c`: a SIMD matrix product that reads its operands in place (no packing). */
-export const GEMM_MODULE: WasmKernelModule = Object.freeze({
-  plain: GEMM_WASM_PLAIN,
-  shared: GEMM_WASM_SHARED,
-});
-
 /** Columns per panel of the kernel's register block: parts split on multiples of it. */
 const PANEL = 8;
-
-/**
- * Multiply-adds per thread below which a product stays on one thread, by default: waking a
- * helper cost about 50 µs on the machine that set it (an AMD EPYC), the time of roughly 700k
- * multiply-adds there.
- */
-const DEFAULT_MIN_WORK_PER_THREAD = 1 << 20;
-
-/** How {@link wasmGemm} splits a product over threads (see {@link configureWasmGemm}). */
-export interface WasmGemmOptions {
-  /**
-   * Multiply-adds each thread must get before a product is split over the heap's helper
-   * threads (default 2^20 = 1,048,576). Machine-dependent: 2^23 keeps the LSTM's per-step
-   * products ([20, 200] × [200, 800]: 3.2M) on one thread, which made those products alone
-   * 10–30% faster on a 2-core Intel VM but left the training step as it was (docs/results.md).
-   * `node bench/dist/experiments/gemm-split.js` measures both on your machine.
-   */
-  readonly minWorkPerThread?: number;
-}
-
-let minWorkPerThread = DEFAULT_MIN_WORK_PER_THREAD;
-
-/**
- * Sets how the wasm backend's matrix product splits work over threads, for every later
- * product; an option left out keeps its current value. Returns the settings that applied
- * before, so a caller can restore them.
- *
- * @throws RangeError naming the option when `minWorkPerThread` is not a positive integer.
- */
-export function configureWasmGemm(options: WasmGemmOptions): Required<WasmGemmOptions> {
-  const previous = { minWorkPerThread };
-  const next = options.minWorkPerThread ?? minWorkPerThread;
-  if (!Number.isSafeInteger(next) || next < 1) {
-    throw new RangeError(
-      `configureWasmGemm: minWorkPerThread must be a positive integer, got ${options.minWorkPerThread}`,
-    );
-  }
-  minWorkPerThread = next;
-  return previous;
-}
 
 /** Sizes of a product `C[e] = op(A[e]) · B[e]` over `batch` entries. */
 export interface GemmShape {
@@ -64,8 +17,9 @@ export interface GemmShape {
 }
 
 /**
- * `op(a) · b` by `wasm/gemm.c`: `a` is `[...outer, rows, inner]`, or `[...outer, inner, rows]`
- * read transposed when `transposeA`; `b` is `[...outer, inner, columns]` (untransposed). Either
+ * `op(a) · b` by `wasm/gemm.c` (its relaxed-SIMD build when {@link wasmGemmSettings} says so):
+ * `a` is `[...outer, rows, inner]`, or `[...outer, inner, rows]` read transposed when
+ * `transposeA`; `b` is `[...outer, inner, columns]` (untransposed). Either
  * operand's outer dimensions may be absent or all 1 (shared by every entry of the other);
  * otherwise both are the same ({@link gemmAccepts}). Returns a new float32 tensor
  * `[...outer, rows, columns]`. The columns are split over the heap's helper threads.
@@ -92,7 +46,7 @@ export function wasmGemm(
   const parts = columnParts({ batch, rows, inner, columns }, heapKernelParallelism(wasm, where));
   runHeapKernelParts(
     wasm,
-    GEMM_MODULE,
+    activeGemmModule(),
     'gemm',
     parts.map(([begin, end]) => [
       ...pointers,
@@ -119,6 +73,7 @@ export function columnParts(shape: GemmShape, threads: number): [number, number]
   const { batch, rows, inner, columns } = shape;
   const work = batch * rows * inner * columns;
   const panels = Math.ceil(columns / PANEL);
+  const { minWorkPerThread } = wasmGemmSettings();
   const count = Math.max(1, Math.min(threads, panels, Math.floor(work / minWorkPerThread)));
   const perPart = Math.ceil(panels / count) * PANEL;
   const parts: [number, number][] = [];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendFeatures, BackendProvider } from './backend-provider.js';
 import { registerWasmFixes } from './wasm-fixes.js';
+import { relaxedSimdAvailable, wasmGemmSettings } from './wasm-gemm-settings.js';
 import { startKernelHelpers } from './wasm-kernel-helpers.js';
 import {
   initWasmWithNodeThreads,
@@ -24,7 +25,8 @@ export interface WasmProviderOptions {
  * (tfjs#3830; how it is switched on: `wasm-node-threads.ts`); `BAYESRNN_WASM_THREADS=off`
  * or a count overrides that. With threads, `activate` also starts helper threads for this
  * project's own kernels (`wasm-kernel-helpers.ts`; `BAYESRNN_WASM_HELPERS=off` keeps them on
- * the calling thread). `activate` reports SIMD and the thread counts. Loading also
+ * the calling thread). `activate` reports SIMD, whether products fuse multiply-adds (the
+ * relaxed-SIMD gemm, `wasm-gemm-settings.ts`) and the thread counts. Loading also
  * registers the kernel fixes training needs ({@link registerWasmFixes}) and initialises the
  * backend, since the thread pool is sized at initialisation.
  */
@@ -65,5 +67,14 @@ async function describeWasm(choice: WasmThreadsChoice): Promise<BackendFeatures>
     threadCount === choice.threads
       ? choice.reason
       : `${choice.reason}; the pool gave ${threadCount}`;
-  return { simd, threads: threadCount > 1, threadCount, threadsReason: reason };
+  return { simd, threads: threadCount > 1, threadCount, threadsReason: reason, ...describeFma() };
+}
+
+/** Whether the gemm fuses multiply-adds, and why not (`wasm-gemm-settings.ts`). */
+function describeFma(): Pick<BackendFeatures, 'fusedMultiplyAdd' | 'fusedMultiplyAddReason'> {
+  if (wasmGemmSettings().fusedMultiplyAdd) return { fusedMultiplyAdd: true };
+  const reason = relaxedSimdAvailable()
+    ? 'switched off by configureWasmGemm'
+    : 'no relaxed SIMD (Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd)';
+  return { fusedMultiplyAdd: false, fusedMultiplyAddReason: reason };
 }
