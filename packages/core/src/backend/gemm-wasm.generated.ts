@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gemm.c (and its local headers) these modules were compiled from. */
 export const GEMM_SOURCE_SHA256 =
-  '96f6b41b74c1a49dd952584a62e581db5af5def6c89d948e4462ba288a7f2163';
+  'e2c07bd3fa60a5e5a710080daafcc15662e7d62235d83a676c29127438d162e3';
 
 /** gemm.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GEMM_WASM_PLAIN =
