@@ -34,6 +34,7 @@ export {
   wasmKernelExports,
 } from './backend/wasm-heap.js';
 export {
+  DEFAULT_ANSWER_SPIN_MICROSECONDS,
   HeapHelperPool,
   type HeapJob,
   type HeapKernelCall,

@@ -41,15 +41,21 @@ export function postJob(
 
 /**
  * Waits for `thread`'s answer to job `sequence` and returns its result; throws the helper's
- * error, or after `waitMs` without an answer.
+ * error, or after `waitMs` without an answer. Polls for `spinMicros` first, then sleeps in
+ * `Atomics.wait` (so an answer within the poll costs no wake-up of this thread).
  */
 export function awaitAnswer(
   thread: HelperThread,
   sequence: number,
   where: string,
   waitMs: number,
+  spinMicros = 0,
 ): number {
   const { words } = thread;
+  if (spinMicros > 0) {
+    const until = performance.now() + spinMicros / 1000;
+    while (Atomics.load(words, CONTROL.done) !== sequence && performance.now() < until);
+  }
   for (;;) {
     const done = Atomics.load(words, CONTROL.done);
     if (done === sequence) break;

@@ -6,7 +6,7 @@ import {
   CONTROL_TEXT_OFFSET,
   HELPER_WORKER_SOURCE,
 } from './wasm-heap-helper-worker.js';
-import { HeapHelperPool } from './wasm-heap-helpers.js';
+import { DEFAULT_ANSWER_SPIN_MICROSECONDS, HeapHelperPool } from './wasm-heap-helpers.js';
 
 /** Options of {@link startHeapHelpers}. */
 export interface HeapHelperOptions {
@@ -17,14 +17,20 @@ export interface HeapHelperOptions {
    * (`HeapHelperPool.spinMicroseconds`); default {@link DEFAULT_HELPER_SPIN_MICROSECONDS}.
    */
   readonly spinMicroseconds?: number;
+  /**
+   * Microseconds the calling thread polls for a helper's answer before it sleeps
+   * (`HeapHelperPool.answerSpinMicroseconds`); default {@link DEFAULT_ANSWER_SPIN_MICROSECONDS}.
+   */
+  readonly answerSpinMicroseconds?: number;
 }
 
 /**
  * How long a helper polls for its next job before it sleeps, by default: not at all. Polling
  * 100 µs pays on a machine the training has to itself: on a 2-core VM a split [20, 200] ×
  * [200, 800] product took 165–187 µs polling against 222–243 µs sleeping, and the plain step
- * 189–202 ms against 198–209 ms (`bench/src/experiments/helper-spin.ts`, docs/results.md). The
- * step gains a few percent, and a polling thread holds a core that another process may need,
+ * 189–202 ms against 198–209 ms (`bench/src/experiments/helper-spin.ts`, docs/results.md); with
+ * the caller polling too (its default), the plain step 157 ms against 160–164. The step gains a
+ * few percent, and a polling thread holds a core that another process may need,
  * so polling is left to the user who knows the machine is the training's own.
  */
 export const DEFAULT_HELPER_SPIN_MICROSECONDS = 0;
@@ -43,6 +49,8 @@ export async function startHeapHelpers(
   }
   const spin = options.spinMicroseconds ?? DEFAULT_HELPER_SPIN_MICROSECONDS;
   checkSpinMicroseconds(spin, 'startHeapHelpers: spinMicroseconds');
+  const answerSpin = options.answerSpinMicroseconds ?? DEFAULT_ANSWER_SPIN_MICROSECONDS;
+  checkSpinMicroseconds(answerSpin, 'startHeapHelpers: answerSpinMicroseconds');
   const { Worker, MessageChannel } = await import('node:worker_threads');
   const workers: import('node:worker_threads').Worker[] = [];
   const start = async (): Promise<HelperThread> => {
@@ -78,5 +86,6 @@ export async function startHeapHelpers(
   }
   const pool = new HeapHelperPool(memory, threads, options.waitMs ?? 60_000);
   pool.spinMicroseconds = spin;
+  pool.answerSpinMicroseconds = answerSpin;
   return pool;
 }

@@ -2,6 +2,7 @@ import { wasmTestMemory } from '@bayesrnn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantiateOnMemory, kernelFunction, type LinearMemory } from './wasm-heap.js';
 import {
+  DEFAULT_ANSWER_SPIN_MICROSECONDS,
   type HeapHelperPool,
   type HeapKernelCall,
   MIN_ELEMENTS_PER_THREAD,
@@ -160,6 +161,35 @@ describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
     expect(pool.spinMicroseconds).toBe(DEFAULT_HELPER_SPIN_MICROSECONDS);
     await expect(startHeapHelpers(memory, 1, { spinMicroseconds: -5 })).rejects.toThrow(
       /startHeapHelpers: spinMicroseconds must be an integer in \[0, 1000000\], got -5/,
+    );
+  });
+
+  it('polls for answers as told, answers the same, and refuses a bad poll', async () => {
+    prepare(memory, 40_000);
+    const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
+    (call.local as Unary)(INPUT, OUTPUT, 40_000);
+    const alone = outputOf(memory, 40_000);
+    expect(pool.answerSpinMicroseconds).toBe(DEFAULT_ANSWER_SPIN_MICROSECONDS);
+    try {
+      for (const micros of [0, 5000]) {
+        pool.answerSpinMicroseconds = micros;
+        expect(pool.answerSpinMicroseconds).toBe(micros);
+        for (let i = 0; i < 50; i++) {
+          prepare(memory, 40_000);
+          pool.run(call);
+        }
+        expect(outputOf(memory, 40_000).every((v, i) => Object.is(v, alone[i]))).toBe(true);
+      }
+    } finally {
+      pool.answerSpinMicroseconds = DEFAULT_ANSWER_SPIN_MICROSECONDS;
+    }
+    for (const bad of [-1, 0.5, 2_000_000, Number.NaN]) {
+      expect(() => {
+        pool.answerSpinMicroseconds = bad;
+      }).toThrow(/answerSpinMicroseconds must be an integer in \[0, 1000000\], got/);
+    }
+    await expect(startHeapHelpers(memory, 1, { answerSpinMicroseconds: 1.5 })).rejects.toThrow(
+      /startHeapHelpers: answerSpinMicroseconds must be an integer in \[0, 1000000\], got 1.5/,
     );
   });
 

@@ -27,6 +27,16 @@ export type { HelperThread } from './wasm-heap-control.js';
 /** Below this many elements per thread a call stays on the calling thread: waking a helper costs tens of µs. */
 export const MIN_ELEMENTS_PER_THREAD = 16_384;
 
+/**
+ * How long the calling thread polls for a helper's answer before it sleeps, by default: 100 µs.
+ * The caller is blocked inside a tfjs kernel until the answer comes, so polling spends only its
+ * own core, and only while the helper finishes; an answer within the poll spares it a wake-up.
+ * On a 2-core Intel VM a split [20, 200] × [200, 800] product took 125 µs against 182–188 µs,
+ * and the plain and BBB steps 2.4–2.5% less, in two interleaved runs
+ * (`bench/src/experiments/helper-spin.ts`, docs/results.md).
+ */
+export const DEFAULT_ANSWER_SPIN_MICROSECONDS = 100;
+
 /** Chunks start on multiples of this many elements (64 bytes of float32: one cache line). */
 const CHUNK_ALIGNMENT = 16;
 
@@ -66,6 +76,7 @@ export class HeapHelperPool {
   >();
   private nextId = 0;
   private closed = false;
+  private answerSpin = DEFAULT_ANSWER_SPIN_MICROSECONDS;
 
   constructor(
     private readonly memory: LinearMemory,
@@ -88,6 +99,21 @@ export class HeapHelperPool {
   set spinMicroseconds(micros: number) {
     checkSpinMicroseconds(micros, 'HeapHelperPool.spinMicroseconds');
     for (const thread of this.threads) writeSpin(thread, micros);
+  }
+
+  /**
+   * Microseconds the calling thread polls for a helper's answer before it sleeps (default
+   * {@link DEFAULT_ANSWER_SPIN_MICROSECONDS}). The caller is blocked inside a kernel either way;
+   * polling spares it a wake-up when the answer comes soon, at the cost of its core's time
+   * while it polls.
+   */
+  get answerSpinMicroseconds(): number {
+    return this.answerSpin;
+  }
+
+  set answerSpinMicroseconds(micros: number) {
+    checkSpinMicroseconds(micros, 'HeapHelperPool.answerSpinMicroseconds');
+    this.answerSpin = micros;
   }
 
   /** Threads that share a call: the helpers and the caller. */
@@ -169,7 +195,7 @@ export class HeapHelperPool {
     }
     for (const [thread, sequence] of posted) {
       try {
-        total += awaitAnswer(thread, sequence, call.where, this.waitMs);
+        total += awaitAnswer(thread, sequence, call.where, this.waitMs, this.answerSpin);
       } catch (error) {
         failure ??= error;
       }
