@@ -32,7 +32,7 @@ export const MIN_ELEMENTS_PER_THREAD = 16_384;
  * The caller is blocked inside a tfjs kernel until the answer comes, so polling spends only its
  * own core, and only while the helper finishes; an answer within the poll spares it a wake-up.
  * On a 2-core Intel VM a split [20, 200] × [200, 800] product took 125 µs against 182–188 µs,
- * and the plain and BBB steps 2.4–2.5% less, in two interleaved runs
+ * and the plain and BBB steps 1.2–2.5% less, in two interleaved runs
  * (`bench/src/experiments/helper-spin.ts`, docs/results.md).
  */
 export const DEFAULT_ANSWER_SPIN_MICROSECONDS = 100;
