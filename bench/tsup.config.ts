@@ -11,6 +11,7 @@ export default defineConfig({
     'experiments/background-worker': 'src/experiments/background-worker.ts',
     'experiments/gemm-fma': 'src/experiments/gemm-fma.ts',
     'experiments/gemm-split': 'src/experiments/gemm-split.ts',
+    'experiments/gru-window': 'src/experiments/gru-window.ts',
     'experiments/helper-spin': 'src/experiments/helper-spin.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',

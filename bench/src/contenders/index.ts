@@ -1,6 +1,7 @@
 import type { Contender } from '../contender.js';
 import { bbb } from './bbb.js';
 import { bbbSharpened } from './bbb-sharpened.js';
+import { gru } from './gru.js';
 import { plain } from './plain.js';
 import { psgld } from './psgld.js';
 import { pytorch, pytorchBbb } from './pytorch.js';
@@ -16,6 +17,7 @@ import { variational } from './variational.js';
 export const CONTENDERS: readonly Contender[] = [
   plain,
   variational,
+  gru,
   bbb,
   bbbSharpened,
   rmsprop,

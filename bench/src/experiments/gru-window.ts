@@ -1,0 +1,58 @@
+/**
+ * The GRU training step with the cells' whole-window path (`gruRecurrence`: input projections
+ * for the whole window, recurrent kernels' gradients in one matmul each) against stepping the
+ * cell one time step at a time, as every GRU window ran before: the bench's `gru` step on the
+ * PTB-small shape (no dropout), the model's cells switched between the two between steps,
+ * interleaved in one process.
+ * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/gru-window.js`.
+ */
+import { selectBackend } from '@bayesrnn/core';
+import type { Cell, Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { GRU_OPTIONS } from '../contenders/gru.js';
+import { oursLmStepContender } from '../ours-lm-step.js';
+import { timeSwitchedSteps } from './switched-steps.js';
+
+const ROUNDS = 30;
+
+type State = { readonly h: tf.Tensor2D };
+type GruLikeCell = Cell<string, State, unknown>;
+type RunWindow = NonNullable<GruLikeCell['runWindow']>;
+
+/** The window as `step` after `step`: what the cell did before it had a window path. */
+function stepped(cell: GruLikeCell): RunWindow {
+  return (weights: Weights, inputs: tf.Tensor3D, state: State, window: unknown) => {
+    let current = state;
+    const outputs = (tf.unstack(inputs, 1) as tf.Tensor2D[]).map((x) => {
+      const next = cell.step(weights, x, current, window);
+      current = next.state;
+      return next.output;
+    });
+    return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };
+  };
+}
+
+const cells: { cell: { runWindow?: RunWindow }; own: RunWindow; steps: RunWindow }[] = [];
+const contender = oursLmStepContender({
+  ...GRU_OPTIONS,
+  onModel: (model) => {
+    for (const cell of model.cells as unknown as GruLikeCell[]) {
+      cells.push({ cell, own: cell.runWindow as RunWindow, steps: stepped(cell) });
+    }
+  },
+});
+
+await selectBackend({ name: 'wasm', log: () => {} });
+console.log(`GRU training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
+await timeSwitchedSteps(
+  contender,
+  {
+    gruRecurrence: () => {
+      for (const c of cells) c.cell.runWindow = c.own;
+    },
+    'step by step': () => {
+      for (const c of cells) c.cell.runWindow = c.steps;
+    },
+  },
+  ROUNDS,
+);
