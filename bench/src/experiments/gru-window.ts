@@ -2,15 +2,16 @@
  * The GRU training step with the cells' whole-window path (`gruRecurrence`: input projections
  * for the whole window, recurrent kernels' gradients in one matmul each) against stepping the
  * cell one time step at a time, as every GRU window ran before: the bench's `gru` step on the
- * PTB-small shape (no dropout), the model's cells switched between the two between steps,
- * interleaved in one process.
+ * PTB-small shape, without dropout and with Gal's untied variational dropout, the model's cells
+ * switched between the two between steps, interleaved in one process.
  * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/gru-window.js`.
  */
 import { selectBackend } from '@bayesrnn/core';
 import type { Cell, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { GRU_OPTIONS } from '../contenders/gru.js';
-import { oursLmStepContender } from '../ours-lm-step.js';
+import { GAL_VARIATIONAL_DROPOUT } from '../gal-rates.js';
+import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
 import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
@@ -32,27 +33,36 @@ function stepped(cell: GruLikeCell): RunWindow {
   };
 }
 
-const cells: { cell: { runWindow?: RunWindow }; own: RunWindow; steps: RunWindow }[] = [];
-const contender = oursLmStepContender({
-  ...GRU_OPTIONS,
-  onModel: (model) => {
-    for (const cell of model.cells as unknown as GruLikeCell[]) {
-      cells.push({ cell, own: cell.runWindow as RunWindow, steps: stepped(cell) });
-    }
-  },
-});
-
-await selectBackend({ name: 'wasm', log: () => {} });
-console.log(`GRU training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
-await timeSwitchedSteps(
-  contender,
-  {
+/** A GRU contender whose cells can be switched between their window path and stepping. */
+function switchable(options: OursLmStepOptions) {
+  const cells: { cell: { runWindow?: RunWindow }; own: RunWindow; steps: RunWindow }[] = [];
+  const contender = oursLmStepContender({
+    ...options,
+    onModel: (model) => {
+      for (const cell of model.cells as unknown as GruLikeCell[]) {
+        cells.push({ cell, own: cell.runWindow as RunWindow, steps: stepped(cell) });
+      }
+    },
+  });
+  const modes = {
     gruRecurrence: () => {
       for (const c of cells) c.cell.runWindow = c.own;
     },
     'step by step': () => {
       for (const c of cells) c.cell.runWindow = c.steps;
     },
-  },
-  ROUNDS,
-);
+  };
+  return { contender, modes };
+}
+
+await selectBackend({ name: 'wasm', log: () => {} });
+console.log(`GRU training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
+const untied = {
+  ...GRU_OPTIONS,
+  name: 'gru, untied variational',
+  dropout: GAL_VARIATIONAL_DROPOUT,
+};
+for (const options of [GRU_OPTIONS, untied]) {
+  const { contender, modes } = switchable(options);
+  await timeSwitchedSteps(contender, modes, ROUNDS);
+}

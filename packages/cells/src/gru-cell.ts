@@ -2,7 +2,7 @@ import { uniform } from '@bayesrnn/core';
 import type { Cell, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { gatePreActivations } from './gate-pre-activations.js';
-import { gruRecurrence } from './gru-recurrence.js';
+import { gruWindow } from './gru-window.js';
 import { createRecurrentCell } from './recurrent-cell.js';
 import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
@@ -120,56 +120,6 @@ function gruStep(
   // h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}, written n + z ⊙ (h_{t−1} − n): one op fewer.
   const next = tf.add(candidate, tf.mul(tf.sigmoid(updatePre), tf.sub(h, candidate)));
   return { h: next as tf.Tensor2D };
-}
-
-/**
- * A whole window with the input projections off the per-step path (tied or no dropout). The
- * gate kernel's rows split into `W_x^{rz}` (the first `inputSize`) and `W_h^{rz}`, so
- *
- * ```
- * P^{rz} = (X ⊙ z_x) W_x^{rz} + b^{rz}     all steps at once: [B · T, inputSize] × [inputSize, 2H]
- * P^n    = (X ⊙ z_x) W_in + b_in           [B · T, inputSize] × [inputSize, H]
- * ```
- *
- * and `gruRecurrence` runs the steps on the recurrent half, its backward pass giving the
- * recurrent kernels their gradients in one matmul each. Untied masks (one per gate) and an empty
- * window return `undefined`: the scaffold then steps `gruStep`.
- */
-function gruWindow(
-  weights: Weights<GruWeightName>,
-  inputs: tf.Tensor3D,
-  { h }: GruState,
-  window: RecurrentDropoutWindow,
-): { outputs: tf.Tensor3D; state: GruState } | undefined {
-  const { inputMask, recurrentMask } = window;
-  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
-  if (inputMask?.rank === 3 || recurrentMask?.rank === 3 || steps === 0) return undefined;
-  const hiddenSize = h.shape[1] ?? 0;
-  // One split, not two slices: its gradient is one concat (as the LSTM's window).
-  const [inputGateKernel, recurrentGateKernel] = tf.split(weights.gateKernel, [
-    inputSize,
-    hiddenSize,
-  ]) as [tf.Tensor2D, tf.Tensor2D];
-  // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
-  const masked = inputMask === undefined ? inputs : tf.mul(inputs, tf.expandDims(inputMask, 1));
-  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
-  const project = (kernel: tf.Tensor, bias: tf.Tensor, columns: number) =>
-    tf.reshape(tf.add(tf.matMul(flat, kernel as tf.Tensor2D), bias), [
-      batchSize,
-      steps,
-      columns,
-    ]) as tf.Tensor3D;
-  return gruRecurrence(
-    project(inputGateKernel, weights.gateBias, FUSED_GATES * hiddenSize),
-    project(weights.candidateInputKernel, weights.candidateInputBias, hiddenSize),
-    {
-      gateKernel: recurrentGateKernel,
-      candidateKernel: weights.candidateRecurrentKernel as tf.Tensor2D,
-      candidateBias: weights.candidateRecurrentBias,
-    },
-    h,
-    recurrentMask,
-  );
 }
 
 /** Masks for the fused r, z gates and for the candidate n (a tied mask serves all three). */

@@ -5,11 +5,11 @@ import { createGruCell, type GruState } from './gru-cell.js';
 import { disposeRecurrentDropoutWindow } from './recurrent-dropout.js';
 
 const [BATCH, STEPS, INPUT, HIDDEN] = [6, 9, 12, 16];
-const cell = createGruCell({
-  inputSize: INPUT,
-  hiddenSize: HIDDEN,
-  dropout: { input: 0.3, recurrent: 0.4, tied: true },
-});
+const CASES = [
+  { name: 'no dropout', dropout: undefined },
+  { name: 'tied masks', dropout: { input: 0.3, recurrent: 0.4, tied: true } },
+  { name: 'untied masks', dropout: { input: 0.3, recurrent: 0.4, tied: false } },
+];
 
 /** Every output of the window and the gradient of a weighted sum of them w.r.t. everything. */
 function evaluate(
@@ -42,38 +42,46 @@ describe('the GRU window (gruRecurrence) on wasm', () => {
     await selectBackend({ name: 'cpu', log: () => {} });
   });
 
-  it('gives stepping’s loss and gradients to float32 rounding, with tied masks; leaks nothing', () => {
-    const before = tf.memory().numTensors;
-    const weights = initWeights(cell.weightSpecs, createKey(1));
-    const named: Record<string, tf.Tensor> = {
-      ...weights,
-      inputs: randomUniform(createKey(2), [BATCH, STEPS, INPUT], -1, 1),
-      h0: randomUniform(createKey(3), [BATCH, HIDDEN], -1, 1),
-    };
-    const lossWeights = randomUniform(createKey(4), [BATCH, STEPS, HIDDEN], -1, 1);
-    const window = cell.startWindow({ key: createKey(5), batchSize: BATCH, training: true });
-    const windowed = (w: Record<string, tf.Tensor>, inputs: tf.Tensor3D, h: tf.Tensor2D) =>
-      cell.runWindow?.(w as never, inputs, { h }, window).outputs as tf.Tensor3D;
-    const stepped = (w: Record<string, tf.Tensor>, inputs: tf.Tensor3D, h: tf.Tensor2D) => {
-      let state: GruState = { h };
-      const outputs = (tf.unstack(inputs, 1) as tf.Tensor2D[]).map((x) => {
-        const next = cell.step(w as never, x, state, window);
-        state = next.state;
-        return next.output;
+  it.each(CASES)(
+    '$name: stepping’s loss and gradients to float32 rounding; leaks nothing',
+    ({ dropout }) => {
+      const cell = createGruCell({
+        inputSize: INPUT,
+        hiddenSize: HIDDEN,
+        ...(dropout === undefined ? {} : { dropout }),
       });
-      return tf.stack(outputs, 1) as tf.Tensor3D;
-    };
-    const ours = evaluate(windowed, named, lossWeights);
-    const reference = evaluate(stepped, named, lossWeights);
-    expect([...ours.keys()]).toEqual([...reference.keys()]);
-    for (const [name, values] of ours) {
-      const expected = reference.get(name) ?? new Float32Array();
-      const scale = Math.max(...Array.from(expected, Math.abs));
-      const worst = Math.max(...Array.from(values, (v, i) => Math.abs(v - (expected[i] ?? 0))));
-      expect(worst / scale, name).toBeLessThan(1e-5);
-    }
-    tf.dispose([...Object.values(named), lossWeights]);
-    disposeRecurrentDropoutWindow(window);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+      const before = tf.memory().numTensors;
+      const weights = initWeights(cell.weightSpecs, createKey(1));
+      const named: Record<string, tf.Tensor> = {
+        ...weights,
+        inputs: randomUniform(createKey(2), [BATCH, STEPS, INPUT], -1, 1),
+        h0: randomUniform(createKey(3), [BATCH, HIDDEN], -1, 1),
+      };
+      const lossWeights = randomUniform(createKey(4), [BATCH, STEPS, HIDDEN], -1, 1);
+      const window = cell.startWindow({ key: createKey(5), batchSize: BATCH, training: true });
+      const windowed = (w: Record<string, tf.Tensor>, inputs: tf.Tensor3D, h: tf.Tensor2D) =>
+        cell.runWindow?.(w as never, inputs, { h }, window).outputs as tf.Tensor3D;
+      const stepped = (w: Record<string, tf.Tensor>, inputs: tf.Tensor3D, h: tf.Tensor2D) => {
+        let state: GruState = { h };
+        const outputs = (tf.unstack(inputs, 1) as tf.Tensor2D[]).map((x) => {
+          const next = cell.step(w as never, x, state, window);
+          state = next.state;
+          return next.output;
+        });
+        return tf.stack(outputs, 1) as tf.Tensor3D;
+      };
+      const ours = evaluate(windowed, named, lossWeights);
+      const reference = evaluate(stepped, named, lossWeights);
+      expect([...ours.keys()]).toEqual([...reference.keys()]);
+      for (const [name, values] of ours) {
+        const expected = reference.get(name) ?? new Float32Array();
+        const scale = Math.max(...Array.from(expected, Math.abs));
+        const worst = Math.max(...Array.from(values, (v, i) => Math.abs(v - (expected[i] ?? 0))));
+        expect(worst / scale, name).toBeLessThan(1e-5);
+      }
+      tf.dispose([...Object.values(named), lossWeights]);
+      disposeRecurrentDropoutWindow(window);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });

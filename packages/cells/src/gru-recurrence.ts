@@ -1,24 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The recurrent weights of a GRU window (the `h` rows of its kernels). */
-export interface GruRecurrentWeights {
-  /** `W_h^{rz}`: `[H, 2H]`, the `h` rows of `gateKernel` (blocks r, z). */
-  readonly gateKernel: tf.Tensor2D;
-  /** `W_hn`: `[H, H]`, `candidateRecurrentKernel`. */
-  readonly candidateKernel: tf.Tensor2D;
-  /** `b_hn`: `[H]`, `candidateRecurrentBias` (inside the reset product). */
-  readonly candidateBias: tf.Tensor;
-}
+import type { RecurrentInput } from './recurrent-input.js';
 
 /**
- * The recurrent half of a GRU window, tied or no dropout, with its backward pass (BPTT) written
- * out so that each recurrent weight gets its gradient in one matmul over the window. Forward,
- * for t = 1 … T, the equations of `createGruCell` with the input projections precomputed
+ * The recurrent half of a GRU window with its backward pass (BPTT) written out, so that the
+ * recurrent kernels get their gradient in one matmul over the window. Forward, for t = 1 … T,
+ * the equations of `createGruCell` with the input projections precomputed
  * (`P^{rz}_t = x̃_t W_x^{rz} + b^{rz}`, `P^n_t = x̃_t W_in + b_in`):
  *
  * ```
  * h̃        = h_{t−1} ⊙ z_h
- * [m, q']  = h̃ [W_h^{rz} | W_hn]              ONE matmul [B, H] × [H, 3H] per step
+ * [m, q']  = h̃ [W_h^{rz} | W_hn]              ONE matmul per step: [B, H] × [H, 3H] tied, or
+ *                                             [3, B, H] × [3, H, H] untied (h̃^g = h ⊙ z_h^g)
  * (r, z)   = σ(P^{rz}_t + m),  q = q' + b_hn
  * n        = tanh(P^n_t + r ⊙ q)
  * h_t      = n + z ⊙ (h_{t−1} − n)
@@ -27,9 +19,10 @@ export interface GruRecurrentWeights {
  * Backward, from d h_t of the outputs (g_t = d h_t + the carry from step t + 1):
  *
  * ```
- * da_n = g (1 − z)(1 − n²),   d(r, z) pre-activations = (da_n ⊙ q ⊙ r(1 − r), g ⊙ (h_{t−1} − n) ⊙ z(1 − z))
- * dq   = da_n ⊙ r,            dh̃ = [da_rz | dq] [W_h^{rz} | W_hn]ᵀ
- * carry = g ⊙ z + dh̃ ⊙ z_h
+ * da_n  = g (1 − z)(1 − n²)
+ * da_rz = (da_n ⊙ q ⊙ r(1 − r),  g ⊙ (h_{t−1} − n) ⊙ z(1 − z))
+ * dq    = da_n ⊙ r,               dh̃ = [da_rz | dq] [W_h^{rz} | W_hn]ᵀ
+ * carry = g ⊙ z + dh̃ ⊙ z_h                    (untied: Σ_g dh̃^g ⊙ z_h^g)
  * d[W_h^{rz} | W_hn] = H̃ᵀ [dA_rz | dQ]          ONE matmul, inner size B·T
  * dP^{rz}_t = da_rz,  dP^n_t = da_n,  db_hn = Σ dq,  dh_0 = carry
  * ```
@@ -42,50 +35,61 @@ export interface GruRecurrentWeights {
  *
  * @param gatesProjected - `P^{rz}`: `[B, T, 2H]`.
  * @param candidateProjected - `P^n`: `[B, T, H]`.
+ * @param kernel - `[W_h^{rz} | W_hn]`: `[H, 3H]` with `tiedRecurrentInput`, or per gate r, z, n
+ *   `[3, H, H]` with `untiedRecurrentInput(mask, 3)`.
+ * @param candidateBias - `b_hn`: `[H]` (inside the reset product).
  * @param h0 - `[B, H]`.
- * @param mask - `z_h` `[B, H]` (tied variational dropout), or none; a constant of the window.
+ * @param input - how `h` is masked (`z_h`, a constant of the window).
  * @returns `h_1 … h_T` as `[B, T, H]` and the last state. Call inside `tf.tidy`.
  */
 export function gruRecurrence(
   gatesProjected: tf.Tensor3D,
   candidateProjected: tf.Tensor3D,
-  weights: GruRecurrentWeights,
+  kernel: tf.Tensor,
+  candidateBias: tf.Tensor,
   h0: tf.Tensor2D,
-  mask: tf.Tensor | undefined,
+  input: RecurrentInput,
 ): { outputs: tf.Tensor3D; state: { h: tf.Tensor2D } } {
   const [batchSize = 0, steps = 0, hiddenSize = 0] = candidateProjected.shape;
   const outputs = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [pRz, pN, wRz, wN, bN, h, save] = args as [
+    const [pRz, pN, w, bN, h, save] = args as [
       tf.Tensor3D,
       tf.Tensor3D,
-      tf.Tensor2D,
-      tf.Tensor2D,
+      tf.Tensor,
       tf.Tensor,
       tf.Tensor2D,
       tf.GradSaveFunc,
     ];
-    const kernel = tf.concat([wRz, wN], 1) as tf.Tensor2D;
-    const forward = runForward(pRz, pN, kernel, bN, h, mask);
+    const forward = runForward(pRz, pN, w, bN, h, input);
     // The mask is saved too: the caller may dispose the window before the gradient runs.
-    save([kernel, ...forward.saved, ...(mask === undefined ? [] : [mask])]);
+    save([w, ...forward.saved, ...(input.mask === undefined ? [] : [input.mask])]);
     return {
       value: forward.outputs,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-        runBackward(dy as tf.Tensor3D, saved, hiddenSize),
+        runBackward(dy as tf.Tensor3D, saved, input),
     };
-  })(
-    gatesProjected,
-    candidateProjected,
-    weights.gateKernel,
-    weights.candidateKernel,
-    weights.candidateBias,
-    h0,
-  ) as tf.Tensor3D;
+  })(gatesProjected, candidateProjected, kernel, candidateBias, h0) as tf.Tensor3D;
   const last = tf.reshape(tf.slice(outputs, [0, steps - 1, 0], [batchSize, 1, hiddenSize]), [
     batchSize,
     hiddenSize,
   ]) as tf.Tensor2D;
   return { outputs, state: { h: last } };
+}
+
+/** `h̃ · kernel` split into the r, z block `[B, 2H]` and the candidate's `[B, H]`. */
+function recurrentProducts(product: tf.Tensor, hiddenSize: number): [tf.Tensor, tf.Tensor] {
+  if (product.rank === 2) {
+    return tf.split(product, [2 * hiddenSize, hiddenSize], 1) as [tf.Tensor, tf.Tensor];
+  }
+  const [r, z, n] = tf.unstack(product) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return [tf.concat([r, z], 1), n];
+}
+
+/** The pre-activations' gradient in `h̃ · kernel`'s layout: `[B, 3H]` tied, `[3, B, H]` untied. */
+function productGradient(dRz: tf.Tensor, dQ: tf.Tensor, untied: boolean): tf.Tensor {
+  if (!untied) return tf.concat([dRz, dQ], 1);
+  const [dR, dZ] = tf.split(dRz, 2, 1) as [tf.Tensor, tf.Tensor];
+  return tf.stack([dR, dZ, dQ]);
 }
 
 /**
@@ -95,10 +99,10 @@ export function gruRecurrence(
 function runForward(
   pRz: tf.Tensor3D,
   pN: tf.Tensor3D,
-  kernel: tf.Tensor2D,
+  kernel: tf.Tensor,
   bN: tf.Tensor,
   h0: tf.Tensor2D,
-  mask: tf.Tensor | undefined,
+  input: RecurrentInput,
 ) {
   const hiddenSize = h0.shape[1] ?? 0;
   const gateInputs = tf.unstack(pRz, 1);
@@ -108,11 +112,11 @@ function runForward(
   const outputs: tf.Tensor[] = [];
   let h = h0;
   gateInputs.forEach((gateInput, t) => {
-    const hMasked = mask === undefined ? h : (tf.mul(h, mask) as tf.Tensor2D);
-    const [m, qPart] = tf.split(tf.matMul(hMasked, kernel), [2 * hiddenSize, hiddenSize], 1);
-    const rz = tf.sigmoid(tf.add(gateInput, m as tf.Tensor));
+    const hMasked = input.apply(h, input.mask);
+    const [m, qPart] = recurrentProducts(tf.matMul(hMasked, kernel), hiddenSize);
+    const rz = tf.sigmoid(tf.add(gateInput, m));
     const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const q = tf.add(qPart as tf.Tensor, bN);
+    const q = tf.add(qPart, bN);
     const n = tf.tanh(tf.add(candidateInputs[t] as tf.Tensor, tf.mul(r, q)));
     kept.masked.push(hMasked);
     kept.previous.push(h);
@@ -124,9 +128,10 @@ function runForward(
   });
   return {
     outputs: tf.stack(outputs, 1) as tf.Tensor3D,
-    // h̃ stacked [B, T, H], as P is, so that the kernel's gradient pairs its rows with dP's.
+    // h̃ stacked on the step axis ([B, T, H] tied, [3, B, T, H] untied), so that the kernel's
+    // gradient pairs its rows with those of the products' gradient.
     saved: [
-      tf.stack(kept.masked, 1),
+      tf.stack(kept.masked, input.stepAxis),
       tf.stack(kept.previous),
       tf.stack(kept.rz),
       tf.stack(resets.q),
@@ -135,11 +140,11 @@ function runForward(
   };
 }
 
-/** BPTT over the saved steps: dP^{rz}, dP^n, dW_h^{rz}, dW_hn, db_hn, dh_0 (customGrad's order). */
-function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], hiddenSize: number): tf.Tensor[] {
+/** BPTT over the saved steps: dP^{rz}, dP^n, d kernel, db_hn, dh_0 (customGrad's order). */
+function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput): tf.Tensor[] {
   const [kernel, masked, previousAll, rzAll, qAll, nAll, mask] = saved as [
-    tf.Tensor2D,
-    tf.Tensor3D,
+    tf.Tensor,
+    tf.Tensor,
     tf.Tensor3D,
     tf.Tensor3D,
     tf.Tensor3D,
@@ -149,12 +154,14 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], hiddenSize: number): t
   const [previous, rzs, qs, ns] = [previousAll, rzAll, qAll, nAll].map((all) =>
     tf.unstack(all),
   ) as [tf.Tensor[], tf.Tensor[], tf.Tensor[], tf.Tensor[]];
+  const untied = kernel.rank === 3;
+  const kernelT = tf.transpose(kernel, untied ? [0, 2, 1] : [1, 0]);
   const fromOutputs = tf.unstack(dy, 1);
-  const kernelT = tf.transpose(kernel);
   const steps = fromOutputs.length;
   const dGates: tf.Tensor[] = new Array(steps);
   const dCandidates: tf.Tensor[] = new Array(steps);
   const dRecurrent: tf.Tensor[] = new Array(steps);
+  const dProducts: tf.Tensor[] = new Array(steps);
   let carry: tf.Tensor | undefined;
   for (let t = steps - 1; t >= 0; t -= 1) {
     const fromOutput = fromOutputs[t] as tf.Tensor;
@@ -169,24 +176,24 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], hiddenSize: number): t
     // σ' = σ(1 − σ) for r and z at once.
     const dRz = tf.mul(tf.concat([dR, dZ], 1), tf.mul(rz, tf.sub(1, rz)));
     const dQ = tf.mul(dN, r);
-    const dMasked = tf.matMul(tf.concat([dRz, dQ], 1), kernelT);
-    carry = tf.add(tf.mul(g, z), mask === undefined ? dMasked : tf.mul(dMasked, mask));
+    const dProduct = productGradient(dRz, dQ, untied);
+    carry = tf.add(tf.mul(g, z), input.adjoint(tf.matMul(dProduct, kernelT), mask));
     dGates[t] = dRz;
     dCandidates[t] = dN;
     dRecurrent[t] = dQ;
+    dProducts[t] = dProduct;
   }
-  const dGatesProjected = tf.stack(dGates, 1);
+  // d kernel = H̃ᵀ [dA_rz | dQ] (per gate untied), the batch and step axes merged into one of
+  // B·T rows: one matmul for the window.
+  const rows = (x: tf.Tensor) => tf.reshape(x, [...x.shape.slice(0, -3), -1, x.shape.at(-1) ?? 0]);
+  const dProductAll = tf.stack(dProducts, input.stepAxis);
+  const dKernel = tf.matMul(rows(masked), rows(dProductAll), true, false);
   const dQAll = tf.stack(dRecurrent, 1);
-  // d[W_h^{rz} | W_hn] = H̃ᵀ [dA_rz | dQ], the batch and step axes merged into one of B·T rows.
-  const rows = (x: tf.Tensor) => tf.reshape(x, [-1, x.shape.at(-1) ?? 0]);
-  const dKernel = tf.matMul(rows(masked), rows(tf.concat([dGatesProjected, dQAll], 2)), true);
-  const [dGateKernel, dCandidateKernel] = tf.split(dKernel, [2 * hiddenSize, hiddenSize], 1);
   return [
-    dGatesProjected,
+    tf.stack(dGates, 1),
     tf.stack(dCandidates, 1),
-    dGateKernel as tf.Tensor,
-    dCandidateKernel as tf.Tensor,
-    tf.sum(rows(dQAll), 0),
+    dKernel,
+    tf.sum(tf.reshape(dQAll, [-1, dQAll.shape.at(-1) ?? 0]), 0),
     carry as tf.Tensor,
   ];
 }

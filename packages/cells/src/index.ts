@@ -8,7 +8,7 @@ export {
   type GruState,
   type GruWeightName,
 } from './gru-cell.js';
-export { type GruRecurrentWeights, gruRecurrence } from './gru-recurrence.js';
+export { gruRecurrence } from './gru-recurrence.js';
 export {
   createLstmCell,
   DEFAULT_LSTM_CONFIG,

@@ -1,0 +1,141 @@
+import type { Weights } from '@bayesrnn/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GruState, GruWeightName } from './gru-cell.js';
+import { gruRecurrence } from './gru-recurrence.js';
+import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
+import { tiedRecurrentInput, untiedRecurrentInput } from './recurrent-input.js';
+
+/** Masks per input when untied: r, z, n. */
+const GATES = 3;
+
+/** What `gruRecurrence` takes besides the state: the projections and the recurrent weights. */
+interface GruWindowParts {
+  /** `P^{rz}` `[B, T, 2H]` and `P^n` `[B, T, H]`. */
+  readonly gatesProjected: tf.Tensor3D;
+  readonly candidateProjected: tf.Tensor3D;
+  /** `[W_h^{rz} | W_hn]`: `[H, 3H]` tied, `[3, H, H]` untied. */
+  readonly kernel: tf.Tensor;
+}
+
+/**
+ * A whole GRU window with the input projections off the per-step path. The gate kernel's rows
+ * split into `W_x^{rz}` (the first `inputSize`) and `W_h^{rz}`, so
+ *
+ * ```
+ * P^{rz} = (X ⊙ z_x) W_x^{rz} + b^{rz}     all steps at once: [B · T, in] × [in, 2H]
+ * P^n    = (X ⊙ z_x) W_in + b_in           [B · T, in] × [in, H]
+ * ```
+ *
+ * or, with untied masks (Gal & Ghahramani 2016, §3.1: one per gate r, z, n), one batched
+ * product `[3, B · T, in] × [3, in, H]` of each gate's masked inputs by its block; then
+ * `gruRecurrence` runs the steps. An empty window returns `undefined` (the scaffold steps).
+ */
+export function gruWindow(
+  weights: Weights<GruWeightName>,
+  inputs: tf.Tensor3D,
+  { h }: GruState,
+  window: RecurrentDropoutWindow,
+): { outputs: tf.Tensor3D; state: GruState } | undefined {
+  const { inputMask, recurrentMask } = window;
+  if ((inputs.shape[1] ?? 0) === 0) return undefined;
+  const untied = inputMask?.rank === 3 || recurrentMask?.rank === 3;
+  const parts = untied
+    ? untiedParts(weights, inputs, inputMask)
+    : tiedParts(weights, inputs, inputMask);
+  const input = untied
+    ? untiedRecurrentInput(recurrentMask, GATES)
+    : tiedRecurrentInput(recurrentMask);
+  return gruRecurrence(
+    parts.gatesProjected,
+    parts.candidateProjected,
+    parts.kernel,
+    weights.candidateRecurrentBias,
+    h,
+    input,
+  );
+}
+
+/** Tied or no dropout: two projections, and `[W_h^{rz} | W_hn]` `[H, 3H]`. */
+function tiedParts(
+  weights: Weights<GruWeightName>,
+  inputs: tf.Tensor3D,
+  mask: tf.Tensor | undefined,
+): GruWindowParts {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  const hiddenSize = weights.candidateRecurrentKernel.shape[0] ?? 0;
+  // One split, not two slices: its gradient is one concat (as the LSTM's window).
+  const [inputGateKernel, recurrentGateKernel] = tf.split(weights.gateKernel, [
+    inputSize,
+    hiddenSize,
+  ]) as [tf.Tensor2D, tf.Tensor2D];
+  // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
+  const masked = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
+  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
+  const project = (kernel: tf.Tensor, bias: tf.Tensor, columns: number) =>
+    tf.reshape(tf.add(tf.matMul(flat, kernel as tf.Tensor2D), bias), [
+      batchSize,
+      steps,
+      columns,
+    ]) as tf.Tensor3D;
+  return {
+    gatesProjected: project(inputGateKernel, weights.gateBias, 2 * hiddenSize),
+    candidateProjected: project(
+      weights.candidateInputKernel,
+      weights.candidateInputBias,
+      hiddenSize,
+    ),
+    kernel: tf.concat([recurrentGateKernel, weights.candidateRecurrentKernel], 1),
+  };
+}
+
+/**
+ * Untied: every gate's kernel block as `[3, rows, H]` (r and z are column blocks of the gate
+ * kernel, n its own kernels), made once per window; the projections in one batched matmul.
+ */
+function untiedParts(
+  weights: Weights<GruWeightName>,
+  inputs: tf.Tensor3D,
+  mask: tf.Tensor | undefined,
+): GruWindowParts {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  const hiddenSize = weights.candidateRecurrentKernel.shape[0] ?? 0;
+  // [in + H, 2H] → [2, in + H, H]: the r and z blocks, then each split into its x and h rows.
+  const gateBlocks = tf.transpose(
+    tf.reshape(weights.gateKernel, [inputSize + hiddenSize, 2, hiddenSize]),
+    [1, 0, 2],
+  );
+  const [inputGates, recurrentGates] = tf.split(gateBlocks, [inputSize, hiddenSize], 1) as [
+    tf.Tensor3D,
+    tf.Tensor3D,
+  ];
+  const inputKernels = tf.concat([inputGates, tf.expandDims(weights.candidateInputKernel, 0)]);
+  const biases = tf.concat([
+    tf.reshape(weights.gateBias, [2, 1, hiddenSize]),
+    tf.reshape(weights.candidateInputBias, [1, 1, hiddenSize]),
+  ]);
+  const projected = tf.add(
+    tf.matMul(gateInputs(inputs, mask), inputKernels as tf.Tensor3D),
+    biases,
+  );
+  // [3, B·T, H] → per gate [B, T, H]; r and z side by side as the tied P^{rz} is.
+  const [r, z, n] = tf.unstack(tf.reshape(projected, [GATES, batchSize, steps, hiddenSize]));
+  return {
+    gatesProjected: tf.concat([r as tf.Tensor, z as tf.Tensor], 2) as tf.Tensor3D,
+    candidateProjected: n as tf.Tensor3D,
+    kernel: tf.concat([recurrentGates, tf.expandDims(weights.candidateRecurrentKernel, 0)]),
+  };
+}
+
+/** `[3, batchSize · steps, inputSize]`: the window's inputs as each gate sees them. */
+function gateInputs(inputs: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  let masked: tf.Tensor;
+  if (mask?.rank === 3) {
+    // [1, B, T, in] ⊙ [3, B, 1, in]: each gate's z_x^g, fixed over the steps.
+    masked = tf.mul(tf.expandDims(inputs, 0), tf.expandDims(mask, 2));
+  } else {
+    const shared = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
+    masked = tf.broadcastTo(shared, [GATES, batchSize, steps, inputSize]);
+  }
+  return tf.reshape(masked, [GATES, batchSize * steps, inputSize]);
+}
