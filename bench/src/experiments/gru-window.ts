@@ -3,7 +3,8 @@
  * for the whole window, recurrent kernels' gradients in one matmul each) against stepping the
  * cell one time step at a time, as every GRU window ran before: the bench's `gru` step on the
  * PTB-small shape, without dropout and with Gal's untied variational dropout, the model's cells
- * switched between the two between steps, interleaved in one process.
+ * switched between the two between steps, interleaved in one process. Then the same for the
+ * vanilla RNN's window (`vanillaRnnRecurrence`).
  * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/gru-window.js`.
  */
 import { selectBackend } from '@bayesrnn/core';
@@ -45,7 +46,7 @@ function switchable(options: OursLmStepOptions) {
     },
   });
   const modes = {
-    gruRecurrence: () => {
+    'window path': () => {
       for (const c of cells) c.cell.runWindow = c.own;
     },
     'step by step': () => {
@@ -56,13 +57,14 @@ function switchable(options: OursLmStepOptions) {
 }
 
 await selectBackend({ name: 'wasm', log: () => {} });
-console.log(`GRU training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
+console.log(`training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
 const untied = {
   ...GRU_OPTIONS,
   name: 'gru, untied variational',
   dropout: GAL_VARIATIONAL_DROPOUT,
 };
-for (const options of [GRU_OPTIONS, untied]) {
+const vanilla = { ...GRU_OPTIONS, name: 'vanilla RNN', cell: 'vanilla' as const };
+for (const options of [GRU_OPTIONS, untied, vanilla]) {
   const { contender, modes } = switchable(options);
   await timeSwitchedSteps(contender, modes, ROUNDS);
 }

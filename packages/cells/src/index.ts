@@ -47,4 +47,5 @@ export {
   type VanillaRnnState,
   type VanillaRnnWeightName,
 } from './vanilla-rnn-cell.js';
+export { vanillaRnnRecurrence } from './vanilla-rnn-window.js';
 export { wordTypeDropoutMask } from './word-type-dropout.js';

@@ -1,4 +1,4 @@
-import { createKey } from '@bayesrnn/core';
+import { createKey, selectBackend } from '@bayesrnn/core';
 import * as testing from '@bayesrnn/testing';
 import { countNewTensors, expectClose, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +14,7 @@ import {
 } from './__fixtures__/harness.js';
 import { NO_MASKS } from './__fixtures__/named-loss.js';
 import { type Matrix, referenceVanillaRnn } from './__fixtures__/reference-cells.js';
+import { expectWindowMatchesSteps } from './__fixtures__/window-checks.js';
 import { disposeRecurrentDropoutWindow } from './recurrent-dropout.js';
 import {
   createVanillaRnnCell,
@@ -182,4 +183,32 @@ describe('vanilla RNN cell with dropout', () => {
     x.dispose();
     releaseCell(f);
   });
+});
+
+describe('vanilla RNN runWindow (vanillaRnnRecurrence) against step by step', () => {
+  const cases = [
+    { name: 'no dropout', dropout: undefined },
+    { name: 'masks', dropout: { input: 0.3, recurrent: 0.4, tied: false } },
+  ];
+  for (const backend of ['cpu', 'wasm']) {
+    for (const { name, dropout } of cases) {
+      it(`${backend}, ${name}: same outputs, last state and gradients; leaks nothing`, async () => {
+        await selectBackend({ name: backend, log: () => {} });
+        try {
+          const cell = createVanillaRnnCell({
+            inputSize,
+            hiddenSize,
+            ...(dropout === undefined ? {} : { dropout }),
+          });
+          const f = load();
+          const window = cell.startWindow({ key: createKey(6), batchSize, training: true });
+          await expectWindowMatchesSteps(testing, cell, f, window);
+          disposeRecurrentDropoutWindow(window);
+          releaseCell(f);
+        } finally {
+          await selectBackend({ name: 'cpu', log: () => {} });
+        }
+      });
+    }
+  }
 });

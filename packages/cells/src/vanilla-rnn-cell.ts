@@ -5,6 +5,7 @@ import { gatePreActivations } from './gate-pre-activations.js';
 import { createRecurrentCell } from './recurrent-cell.js';
 import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-cell-config.js';
 import type { RecurrentDropoutWindow, VariationalDropoutConfig } from './recurrent-dropout.js';
+import { vanillaRnnWindow } from './vanilla-rnn-window.js';
 
 /** The vanilla RNN's weights: `kernel` `[inputSize + hiddenSize, hiddenSize]`, `bias` `[hiddenSize]`. */
 export type VanillaRnnWeightName = 'kernel' | 'bias';
@@ -59,6 +60,7 @@ export function createVanillaRnnCell(config: VanillaRnnConfig): VanillaRnnCell {
     },
     stateNames: ['h'],
     step: vanillaRnnStep,
+    runWindow: vanillaRnnWindow,
   });
 }
 
