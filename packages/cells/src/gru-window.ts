@@ -4,6 +4,7 @@ import type { GruState, GruWeightName } from './gru-cell.js';
 import { gruRecurrence } from './gru-recurrence.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { tiedRecurrentInput, untiedRecurrentInput } from './recurrent-input.js';
+import { gateWindowRows, projectRows, splitInputRows, windowRows } from './window-projection.js';
 
 /** Masks per input when untied: r, z, n. */
 const GATES = 3;
@@ -39,9 +40,7 @@ export function gruWindow(
   const { inputMask, recurrentMask } = window;
   if ((inputs.shape[1] ?? 0) === 0) return undefined;
   const untied = inputMask?.rank === 3 || recurrentMask?.rank === 3;
-  const parts = untied
-    ? untiedParts(weights, inputs, inputMask)
-    : tiedParts(weights, inputs, inputMask);
+  const parts = (untied ? untiedParts : tiedParts)(weights, inputs, inputMask, sizesOf(inputs, h));
   const input = untied
     ? untiedRecurrentInput(recurrentMask, GATES)
     : tiedRecurrentInput(recurrentMask);
@@ -55,35 +54,37 @@ export function gruWindow(
   );
 }
 
+/** A window's sizes. */
+interface WindowSizes {
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+}
+
+function sizesOf(inputs: tf.Tensor3D, h: tf.Tensor2D): WindowSizes {
+  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
+  return { batchSize, steps, inputSize, hiddenSize: h.shape[1] ?? 0 };
+}
+
 /** Tied or no dropout: two projections, and `[W_h^{rz} | W_hn]` `[H, 3H]`. */
 function tiedParts(
   weights: Weights<GruWeightName>,
   inputs: tf.Tensor3D,
   mask: tf.Tensor | undefined,
+  { batchSize, steps, inputSize, hiddenSize }: WindowSizes,
 ): GruWindowParts {
-  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
-  const hiddenSize = weights.candidateRecurrentKernel.shape[0] ?? 0;
-  // One split, not two slices: its gradient is one concat (as the LSTM's window).
-  const [inputGateKernel, recurrentGateKernel] = tf.split(weights.gateKernel, [
+  const [inputGateKernel, recurrentGateKernel] = splitInputRows(
+    weights.gateKernel,
     inputSize,
     hiddenSize,
-  ]) as [tf.Tensor2D, tf.Tensor2D];
-  // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
-  const masked = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
-  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
-  const project = (kernel: tf.Tensor, bias: tf.Tensor, columns: number) =>
-    tf.reshape(tf.add(tf.matMul(flat, kernel as tf.Tensor2D), bias), [
-      batchSize,
-      steps,
-      columns,
-    ]) as tf.Tensor3D;
+  );
+  const rows = windowRows(inputs, mask);
+  const project = (kernel: tf.Tensor, bias: tf.Tensor) =>
+    projectRows(rows, kernel, bias, [batchSize, steps]);
   return {
-    gatesProjected: project(inputGateKernel, weights.gateBias, 2 * hiddenSize),
-    candidateProjected: project(
-      weights.candidateInputKernel,
-      weights.candidateInputBias,
-      hiddenSize,
-    ),
+    gatesProjected: project(inputGateKernel, weights.gateBias),
+    candidateProjected: project(weights.candidateInputKernel, weights.candidateInputBias),
     kernel: tf.concat([recurrentGateKernel, weights.candidateRecurrentKernel], 1),
   };
 }
@@ -96,9 +97,8 @@ function untiedParts(
   weights: Weights<GruWeightName>,
   inputs: tf.Tensor3D,
   mask: tf.Tensor | undefined,
+  { batchSize, steps, inputSize, hiddenSize }: WindowSizes,
 ): GruWindowParts {
-  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
-  const hiddenSize = weights.candidateRecurrentKernel.shape[0] ?? 0;
   // [in + H, 2H] → [2, in + H, H]: the r and z blocks, then each split into its x and h rows.
   const gateBlocks = tf.transpose(
     tf.reshape(weights.gateKernel, [inputSize + hiddenSize, 2, hiddenSize]),
@@ -114,7 +114,7 @@ function untiedParts(
     tf.reshape(weights.candidateInputBias, [1, 1, hiddenSize]),
   ]);
   const projected = tf.add(
-    tf.matMul(gateInputs(inputs, mask), inputKernels as tf.Tensor3D),
+    tf.matMul(gateWindowRows(inputs, mask, GATES), inputKernels as tf.Tensor3D),
     biases,
   );
   // [3, B·T, H] → per gate [B, T, H]; r and z side by side as the tied P^{rz} is.
@@ -124,18 +124,4 @@ function untiedParts(
     candidateProjected: n as tf.Tensor3D,
     kernel: tf.concat([recurrentGates, tf.expandDims(weights.candidateRecurrentKernel, 0)]),
   };
-}
-
-/** `[3, batchSize · steps, inputSize]`: the window's inputs as each gate sees them. */
-function gateInputs(inputs: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
-  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
-  let masked: tf.Tensor;
-  if (mask?.rank === 3) {
-    // [1, B, T, in] ⊙ [3, B, 1, in]: each gate's z_x^g, fixed over the steps.
-    masked = tf.mul(tf.expandDims(inputs, 0), tf.expandDims(mask, 2));
-  } else {
-    const shared = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
-    masked = tf.broadcastTo(shared, [GATES, batchSize, steps, inputSize]);
-  }
-  return tf.reshape(masked, [GATES, batchSize * steps, inputSize]);
 }

@@ -11,6 +11,7 @@ import { checkRecurrentCellConfig, type RecurrentCellConfig } from './recurrent-
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { tiedRecurrentInput } from './recurrent-input.js';
 import { checkFinite } from './validate.js';
+import { projectRows, splitInputRows, windowRows } from './window-projection.js';
 
 /** The LSTM's weights: `kernel` `[inputSize + hiddenSize, 4 · hiddenSize]`, `bias` `[4 · hiddenSize]`. */
 export type LstmWeightName = 'kernel' | 'bias';
@@ -141,21 +142,9 @@ function lstmWindow(
   }
   const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
   const [hiddenSize = 0] = state.h.shape.slice(1);
-  const columns = GATES * hiddenSize;
-  // One split, not two slices: its gradient is one concat, where two slices' are two
-  // kernel-sized pads and their sum.
-  const [inputKernel, recurrentKernel] = tf.split(weights.kernel, [inputSize, hiddenSize], 0) as [
-    tf.Tensor2D,
-    tf.Tensor2D,
-  ];
-  // z_x is [batchSize, inputSize], fixed for the window: broadcast over the steps.
-  const masked = inputMask === undefined ? inputs : tf.mul(inputs, tf.expandDims(inputMask, 1));
-  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
-  const projected = tf.reshape(tf.add(tf.matMul(flat, inputKernel), weights.bias), [
-    batchSize,
-    steps,
-    columns,
-  ]);
+  const [inputKernel, recurrentKernel] = splitInputRows(weights.kernel, inputSize, hiddenSize);
+  const rows = windowRows(inputs, inputMask);
+  const projected = projectRows(rows, inputKernel, weights.bias, [batchSize, steps]);
   const input = tiedRecurrentInput(recurrentMask);
   const recurrence = lstmRecurrence(projected, recurrentKernel, state, input);
   if (recurrence !== undefined) return recurrence;

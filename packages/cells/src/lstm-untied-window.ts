@@ -5,6 +5,7 @@ import { lstmGates } from './lstm-gates.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { untiedRecurrentInput } from './recurrent-input.js';
+import { gateWindowRows } from './window-projection.js';
 
 /** Gate blocks of the kernel's columns: i, f, g, o. */
 const GATES = 4;
@@ -44,7 +45,7 @@ export function lstmUntiedWindow(
     tf.Tensor3D,
     tf.Tensor3D,
   ];
-  const x = gateInputs(inputs, window.inputMask);
+  const x = gateWindowRows(inputs, window.inputMask, GATES);
   const projected = tf.add(
     tf.matMul(x, inputKernels),
     tf.reshape(weights.bias, [GATES, 1, hiddenSize]),
@@ -61,18 +62,4 @@ export function lstmUntiedWindow(
     outputs.push(current.h);
   }
   return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state: current };
-}
-
-/** `[4, batchSize · steps, inputSize]`: the window's inputs as each gate sees them. */
-function gateInputs(inputs: tf.Tensor3D, mask: tf.Tensor | undefined): tf.Tensor3D {
-  const [batchSize = 0, steps = 0, inputSize = 0] = inputs.shape;
-  let masked: tf.Tensor;
-  if (mask?.rank === 3) {
-    // [1, B, T, in] ⊙ [4, B, 1, in]: each gate's z_x^g, fixed over the steps.
-    masked = tf.mul(tf.expandDims(inputs, 0), tf.expandDims(mask, 2));
-  } else {
-    const shared = mask === undefined ? inputs : tf.mul(inputs, tf.expandDims(mask, 1));
-    masked = tf.broadcastTo(shared, [GATES, batchSize, steps, inputSize]);
-  }
-  return tf.reshape(masked, [GATES, batchSize * steps, inputSize]);
 }

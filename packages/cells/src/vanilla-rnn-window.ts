@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { type RecurrentInput, tiedRecurrentInput } from './recurrent-input.js';
 import type { VanillaRnnState, VanillaRnnWeightName } from './vanilla-rnn-cell.js';
+import { projectRows, splitInputRows, windowRows } from './window-projection.js';
 
 /**
  * A whole vanilla RNN window with the input projection off the per-step path, as the LSTM's
@@ -26,18 +27,9 @@ export function vanillaRnnWindow(
   if (steps === 0) return undefined;
   const hiddenSize = h.shape[1] ?? 0;
   const { inputMask, recurrentMask } = window;
-  // One split, not two slices: its gradient is one concat (as the LSTM's window).
-  const [inputKernel, recurrentKernel] = tf.split(weights.kernel, [inputSize, hiddenSize]) as [
-    tf.Tensor2D,
-    tf.Tensor2D,
-  ];
-  const masked = inputMask === undefined ? inputs : tf.mul(inputs, tf.expandDims(inputMask, 1));
-  const flat = tf.reshape(masked, [batchSize * steps, inputSize]) as tf.Tensor2D;
-  const projected = tf.reshape(tf.add(tf.matMul(flat, inputKernel), weights.bias), [
-    batchSize,
-    steps,
-    hiddenSize,
-  ]) as tf.Tensor3D;
+  const [inputKernel, recurrentKernel] = splitInputRows(weights.kernel, inputSize, hiddenSize);
+  const rows = windowRows(inputs, inputMask);
+  const projected = projectRows(rows, inputKernel, weights.bias, [batchSize, steps]);
   return vanillaRnnRecurrence(projected, recurrentKernel, h, tiedRecurrentInput(recurrentMask));
 }
 
