@@ -88,17 +88,20 @@ describe('language model forward', () => {
     },
   );
 
-  it('carries the state: two windows of 3 steps equal one window of 6', () => {
-    const { model, weights } = setup();
-    const tokens = [3, 1, 4, 1, 5, 9, 2];
-    const whole = windowLogProb(model, weights, [tokens.slice(0, 6)], tokens.slice(1, 7));
-    const batches = createEvaluationBatches(Int32Array.from(tokens), { batchSize: 1, steps: 3 });
-    return evaluateLanguageModel(model, weights, batches).then((result) => {
-      expect(result.tokens).toBe(6);
-      expect(result.nll * 6).toBeCloseTo(-whole, 4);
-      disposeTree(Object.values(weights));
-    });
-  });
+  it.each(['lstm', 'gru', 'vanilla'] as const)(
+    '%s carries the state: two windows of 3 steps equal one window of 6',
+    (cell) => {
+      const { model, weights } = setup({ cell });
+      const tokens = [3, 1, 4, 1, 5, 9, 2];
+      const whole = windowLogProb(model, weights, [tokens.slice(0, 6)], tokens.slice(1, 7));
+      const batches = createEvaluationBatches(Int32Array.from(tokens), { batchSize: 1, steps: 3 });
+      return evaluateLanguageModel(model, weights, batches).then((result) => {
+        expect(result.tokens).toBe(6);
+        expect(result.nll * 6).toBeCloseTo(-whole, 4);
+        disposeTree(Object.values(weights));
+      });
+    },
+  );
 
   it('ties softmax weights to the embedding when asked', () => {
     const { model } = setup({ tiedEmbeddings: true });
