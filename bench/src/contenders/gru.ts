@@ -1,4 +1,3 @@
-import { createAdam } from '@bayesrnn/train';
 import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
 import { PLAIN_OPTIONS } from './plain.js';
 
@@ -7,7 +6,6 @@ export const GRU_OPTIONS: OursLmStepOptions = {
   ...PLAIN_OPTIONS,
   name: 'gru',
   description: 'ours: GRU LM, no dropout, Adam (the plain step with cell: gru)',
-  optimizer: () => createAdam(),
   cell: 'gru',
 };
 

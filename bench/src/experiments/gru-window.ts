@@ -12,17 +12,15 @@ import type { Cell, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { GRU_OPTIONS } from '../contenders/gru.js';
 import { GAL_VARIATIONAL_DROPOUT } from '../gal-rates.js';
-import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
 import { timeSwitchedSteps } from './switched-steps.js';
+import { type RunWindow, switchableWindows } from './switched-windows.js';
 
 const ROUNDS = 30;
 
 type State = { readonly h: tf.Tensor2D };
-type GruLikeCell = Cell<string, State, unknown>;
-type RunWindow = NonNullable<GruLikeCell['runWindow']>;
 
 /** The window as `step` after `step`: what the cell did before it had a window path. */
-function stepped(cell: GruLikeCell): RunWindow {
+function stepped(cell: Cell<string, State, unknown>): RunWindow {
   return (weights: Weights, inputs: tf.Tensor3D, state: State, window: unknown) => {
     let current = state;
     const outputs = (tf.unstack(inputs, 1) as tf.Tensor2D[]).map((x) => {
@@ -34,28 +32,6 @@ function stepped(cell: GruLikeCell): RunWindow {
   };
 }
 
-/** A GRU contender whose cells can be switched between their window path and stepping. */
-function switchable(options: OursLmStepOptions) {
-  const cells: { cell: { runWindow?: RunWindow }; own: RunWindow; steps: RunWindow }[] = [];
-  const contender = oursLmStepContender({
-    ...options,
-    onModel: (model) => {
-      for (const cell of model.cells as unknown as GruLikeCell[]) {
-        cells.push({ cell, own: cell.runWindow as RunWindow, steps: stepped(cell) });
-      }
-    },
-  });
-  const modes = {
-    'window path': () => {
-      for (const c of cells) c.cell.runWindow = c.own;
-    },
-    'step by step': () => {
-      for (const c of cells) c.cell.runWindow = c.steps;
-    },
-  };
-  return { contender, modes };
-}
-
 await selectBackend({ name: 'wasm', log: () => {} });
 console.log(`training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
 const untied = {
@@ -65,6 +41,6 @@ const untied = {
 };
 const vanilla = { ...GRU_OPTIONS, name: 'vanilla RNN', cell: 'vanilla' as const };
 for (const options of [GRU_OPTIONS, untied, vanilla]) {
-  const { contender, modes } = switchable(options);
+  const { contender, modes } = switchableWindows(options, stepped, ['window path', 'step by step']);
   await timeSwitchedSteps(contender, modes, ROUNDS);
 }

@@ -11,38 +11,18 @@ import type { Weights } from '@bayesrnn/spec';
 import type * as tf from '@tensorflow/tfjs-core';
 import { BBB_OPTIONS } from '../contenders/bbb.js';
 import { PLAIN_OPTIONS } from '../contenders/plain.js';
-import { type OursLmStepOptions, oursLmStepContender } from '../ours-lm-step.js';
 import { opByOpTiedWindow } from './op-by-op-window.js';
 import { timeSwitchedSteps } from './switched-steps.js';
+import { type RunWindow, switchableWindows } from './switched-windows.js';
 
 const ROUNDS = 30;
 
-type RunWindow = (w: Weights, x: tf.Tensor3D, s: LstmState, m: unknown) => unknown;
-type MutableCell = { runWindow?: RunWindow };
-
-/** A contender whose model's cells switch between their own window and the op-by-op one. */
-function switchable(options: OursLmStepOptions) {
-  const cells: MutableCell[] = [];
-  const own: RunWindow[] = [];
-  const contender = oursLmStepContender({
-    ...options,
-    onModel: (model) => {
-      for (const cell of model.cells as unknown as MutableCell[]) {
-        cells.push(cell);
-        own.push(cell.runWindow as RunWindow);
-      }
-    },
-  });
-  const use = (opByOp: boolean) =>
-    cells.forEach((cell, i) => {
-      cell.runWindow = opByOp ? (w, x, s) => opByOpTiedWindow(w, x, s) : (own[i] as RunWindow);
-    });
-  return { contender, use };
-}
-
 await selectBackend({ name: 'wasm', log: () => {} });
 console.log(`training step, wasm, PTB-small: ms median (min–max) of ${ROUNDS}`);
-for (const { contender, use } of [switchable(PLAIN_OPTIONS), switchable(BBB_OPTIONS)]) {
-  const modes = { lstmRecurrence: () => use(false), 'op by op': () => use(true) };
+/** The tied LSTM window differentiated op by op, as `lstmWindow` ran it before. */
+const opByOp = (): RunWindow => (w: Weights, x: tf.Tensor3D, s: LstmState) =>
+  opByOpTiedWindow(w, x, s);
+for (const options of [PLAIN_OPTIONS, BBB_OPTIONS]) {
+  const { contender, modes } = switchableWindows(options, opByOp, ['lstmRecurrence', 'op by op']);
   await timeSwitchedSteps(contender, modes, ROUNDS);
 }

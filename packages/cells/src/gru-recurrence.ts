@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { RecurrentInput } from './recurrent-input.js';
+import { mergeBatchAndSteps, stepAt } from './window-steps.js';
 
 /**
  * The recurrent half of a GRU window with its backward pass (BPTT) written out, so that the
@@ -50,7 +51,7 @@ export function gruRecurrence(
   h0: tf.Tensor2D,
   input: RecurrentInput,
 ): { outputs: tf.Tensor3D; state: { h: tf.Tensor2D } } {
-  const [batchSize = 0, steps = 0, hiddenSize = 0] = candidateProjected.shape;
+  const steps = candidateProjected.shape[1] ?? 0;
   const outputs = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [pRz, pN, w, bN, h, save] = args as [
       tf.Tensor3D,
@@ -69,11 +70,7 @@ export function gruRecurrence(
         runBackward(dy as tf.Tensor3D, saved, input),
     };
   })(gatesProjected, candidateProjected, kernel, candidateBias, h0) as tf.Tensor3D;
-  const last = tf.reshape(tf.slice(outputs, [0, steps - 1, 0], [batchSize, 1, hiddenSize]), [
-    batchSize,
-    hiddenSize,
-  ]) as tf.Tensor2D;
-  return { outputs, state: { h: last } };
+  return { outputs, state: { h: stepAt(outputs, steps - 1) } };
 }
 
 /** `h̃ · kernel` split into the r, z block `[B, 2H]` and the candidate's `[B, H]`. */
@@ -185,15 +182,13 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
   }
   // d kernel = H̃ᵀ [dA_rz | dQ] (per gate untied), the batch and step axes merged into one of
   // B·T rows: one matmul for the window.
-  const rows = (x: tf.Tensor) => tf.reshape(x, [...x.shape.slice(0, -3), -1, x.shape.at(-1) ?? 0]);
   const dProductAll = tf.stack(dProducts, input.stepAxis);
-  const dKernel = tf.matMul(rows(masked), rows(dProductAll), true, false);
-  const dQAll = tf.stack(dRecurrent, 1);
+  const dKernel = tf.matMul(mergeBatchAndSteps(masked), mergeBatchAndSteps(dProductAll), true);
   return [
     tf.stack(dGates, 1),
     tf.stack(dCandidates, 1),
     dKernel,
-    tf.sum(tf.reshape(dQAll, [-1, dQAll.shape.at(-1) ?? 0]), 0),
+    tf.sum(mergeBatchAndSteps(tf.stack(dRecurrent, 1)), 0),
     carry as tf.Tensor,
   ];
 }

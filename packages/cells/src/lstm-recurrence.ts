@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LstmState } from './lstm-cell.js';
 import { fusedLstmGatesGradientPlus, fusedLstmGatesPlus, type StepView } from './lstm-gates.js';
 import type { RecurrentInput } from './recurrent-input.js';
+import { mergeBatchAndSteps, stepAt } from './window-steps.js';
 
 /** Gate blocks of an LSTM's pre-activations: i, f, g, o. */
 const GATES = 4;
@@ -77,11 +78,9 @@ export function lstmRecurrence(
         runBackward(dy as tf.Tensor3D, saved, input),
     };
   })(projected, recurrentKernel, state.h, state.c) as tf.Tensor3D;
-  const at = (step: number) =>
-    tf.reshape(tf.slice(packed, [0, step, 0], [batchSize, 1, hiddenSize]), [batchSize, hiddenSize]);
   return {
     outputs: tf.slice(packed, [0, 0, 0], [batchSize, steps, hiddenSize]),
-    state: { h: at(steps - 1) as tf.Tensor2D, c: at(steps) as tf.Tensor2D },
+    state: { h: stepAt(packed, steps - 1), c: stepAt(packed, steps) },
   };
 }
 
@@ -173,9 +172,7 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
   }
   // dW_h = H̃ᵀ dA with the batch and step axes merged into one inner axis of size B·T.
   const dProjected = tf.stack(dPre, input.stepAxis);
-  const rowsOf = (x: tf.Tensor) =>
-    tf.reshape(x, [...x.shape.slice(0, -3), -1, x.shape.at(-1) ?? 0]);
-  const dKernel = tf.matMul(rowsOf(masked), rowsOf(dProjected), true, false);
+  const dKernel = tf.matMul(mergeBatchAndSteps(masked), mergeBatchAndSteps(dProjected), true);
   return [dProjected, dKernel, dhCarried as tf.Tensor2D, dc];
 }
 

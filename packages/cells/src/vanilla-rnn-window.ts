@@ -4,6 +4,7 @@ import type { RecurrentDropoutWindow } from './recurrent-dropout.js';
 import { type RecurrentInput, tiedRecurrentInput } from './recurrent-input.js';
 import type { VanillaRnnState, VanillaRnnWeightName } from './vanilla-rnn-cell.js';
 import { projectRows, splitInputRows, windowRows } from './window-projection.js';
+import { mergeBatchAndSteps, stepAt } from './window-steps.js';
 
 /**
  * A whole vanilla RNN window with the input projection off the per-step path, as the LSTM's
@@ -59,7 +60,7 @@ export function vanillaRnnRecurrence(
   h0: tf.Tensor2D,
   input: RecurrentInput,
 ): { outputs: tf.Tensor3D; state: VanillaRnnState } {
-  const [batchSize = 0, steps = 0, hiddenSize = 0] = projected.shape;
+  const steps = projected.shape[1] ?? 0;
   const outputs = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [p, kernel, h, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     const masked: tf.Tensor[] = [];
@@ -80,11 +81,7 @@ export function vanillaRnnRecurrence(
         runBackward(dy as tf.Tensor3D, saved, input),
     };
   })(projected, recurrentKernel, h0) as tf.Tensor3D;
-  const last = tf.reshape(tf.slice(outputs, [0, steps - 1, 0], [batchSize, 1, hiddenSize]), [
-    batchSize,
-    hiddenSize,
-  ]) as tf.Tensor2D;
-  return { outputs, state: { h: last } };
+  return { outputs, state: { h: stepAt(outputs, steps - 1) } };
 }
 
 /** BPTT over the saved steps: dP, dW_h, dh_0 (customGrad's input order). */
@@ -110,7 +107,6 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
     dPre[t] = da;
   }
   const dProjected = tf.stack(dPre, 1);
-  const rows = (x: tf.Tensor) => tf.reshape(x, [-1, x.shape.at(-1) ?? 0]);
-  const dKernel = tf.matMul(rows(masked), rows(dProjected), true, false);
+  const dKernel = tf.matMul(mergeBatchAndSteps(masked), mergeBatchAndSteps(dProjected), true);
   return [dProjected, dKernel, carry as tf.Tensor];
 }

@@ -90,16 +90,17 @@ describe('language model forward', () => {
 
   it.each(['lstm', 'gru', 'vanilla'] as const)(
     '%s carries the state: two windows of 3 steps equal one window of 6',
-    (cell) => {
+    async (cell) => {
+      const before = tf.memory().numTensors;
       const { model, weights } = setup({ cell });
       const tokens = [3, 1, 4, 1, 5, 9, 2];
       const whole = windowLogProb(model, weights, [tokens.slice(0, 6)], tokens.slice(1, 7));
       const batches = createEvaluationBatches(Int32Array.from(tokens), { batchSize: 1, steps: 3 });
-      return evaluateLanguageModel(model, weights, batches).then((result) => {
-        expect(result.tokens).toBe(6);
-        expect(result.nll * 6).toBeCloseTo(-whole, 4);
-        disposeTree(Object.values(weights));
-      });
+      const result = await evaluateLanguageModel(model, weights, batches);
+      expect(result.tokens).toBe(6);
+      expect(result.nll * 6).toBeCloseTo(-whole, 4);
+      disposeTree(Object.values(weights));
+      expect(tf.memory().numTensors).toBe(before);
     },
   );
 

@@ -66,13 +66,23 @@ export function relaxedSimdAvailable(): boolean {
 
 /** The settings every product now runs with. */
 export function wasmGemmSettings(): Required<WasmGemmOptions> {
+  return { minWorkPerThread, fusedMultiplyAdd: usesFusedMultiplyAdd() };
+}
+
+/** Whether products now run the relaxed-SIMD build (decided on first use, then kept). */
+function usesFusedMultiplyAdd(): boolean {
   fusedMultiplyAdd ??= relaxedSimdAvailable();
-  return { minWorkPerThread, fusedMultiplyAdd };
+  return fusedMultiplyAdd;
 }
 
 /** The gemm module products now run: {@link GEMM_MODULE_FMA} or {@link GEMM_MODULE}. */
 export function activeGemmModule(): WasmKernelModule {
-  return wasmGemmSettings().fusedMultiplyAdd ? GEMM_MODULE_FMA : GEMM_MODULE;
+  return usesFusedMultiplyAdd() ? GEMM_MODULE_FMA : GEMM_MODULE;
+}
+
+/** Multiply-adds each thread must get before a product is split (`minWorkPerThread`). */
+export function gemmMinWorkPerThread(): number {
+  return minWorkPerThread;
 }
 
 /**

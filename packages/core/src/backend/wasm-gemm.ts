@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { activeGemmModule, wasmGemmSettings } from './wasm-gemm-settings.js';
+import { activeGemmModule, gemmMinWorkPerThread } from './wasm-gemm-settings.js';
 import { wasmHeapOffset } from './wasm-heap.js';
 import { heapKernelParallelism, runHeapKernelParts } from './wasm-heap-run.js';
 import type { WasmBackend } from './wasm-kernel-utils.js';
@@ -17,7 +17,7 @@ export interface GemmShape {
 }
 
 /**
- * `op(a) · b` by `wasm/gemm.c` (its relaxed-SIMD build when {@link wasmGemmSettings} says so):
+ * `op(a) · b` by `wasm/gemm.c` (its relaxed-SIMD build when `wasmGemmSettings()` says so):
  * `a` is `[...outer, rows, inner]`, or `[...outer, inner, rows]` read transposed when
  * `transposeA`; `b` is `[...outer, inner, columns]` (untransposed). Either
  * operand's outer dimensions may be absent or all 1 (shared by every entry of the other);
@@ -73,8 +73,7 @@ export function columnParts(shape: GemmShape, threads: number): [number, number]
   const { batch, rows, inner, columns } = shape;
   const work = batch * rows * inner * columns;
   const panels = Math.ceil(columns / PANEL);
-  const { minWorkPerThread } = wasmGemmSettings();
-  const count = Math.max(1, Math.min(threads, panels, Math.floor(work / minWorkPerThread)));
+  const count = Math.max(1, Math.min(threads, panels, Math.floor(work / gemmMinWorkPerThread())));
   const perPart = Math.ceil(panels / count) * PANEL;
   const parts: [number, number][] = [];
   for (let begin = 0; begin < columns; begin += perPart) {

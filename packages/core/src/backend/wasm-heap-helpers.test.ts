@@ -134,64 +134,45 @@ describe.each([1, 2, 3])('HeapHelperPool with %i helper(s)', (helpers) => {
     );
   });
 
-  it('polls for jobs when told to spin, answers the same, and refuses a bad spin', async () => {
-    prepare(memory, 40_000);
-    const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
-    (call.local as Unary)(INPUT, OUTPUT, 40_000);
-    const alone = outputOf(memory, 40_000);
-    expect(pool.spinMicroseconds).toBe(DEFAULT_HELPER_SPIN_MICROSECONDS);
-    pool.spinMicroseconds = 0;
-    for (let i = 0; i < 10; i++) pool.run(call);
-    pool.spinMicroseconds = 200;
-    try {
-      expect(pool.spinMicroseconds).toBe(200);
-      for (let i = 0; i < 100; i++) {
-        prepare(memory, 40_000);
-        pool.run(call);
-      }
-      expect(outputOf(memory, 40_000).every((v, i) => Object.is(v, alone[i]))).toBe(true);
-    } finally {
-      pool.spinMicroseconds = DEFAULT_HELPER_SPIN_MICROSECONDS;
-    }
-    for (const bad of [-1, 0.5, 2_000_000, Number.NaN]) {
-      expect(() => {
-        pool.spinMicroseconds = bad;
-      }).toThrow(/spinMicroseconds must be an integer in \[0, 1000000\], got/);
-    }
-    expect(pool.spinMicroseconds).toBe(DEFAULT_HELPER_SPIN_MICROSECONDS);
-    await expect(startHeapHelpers(memory, 1, { spinMicroseconds: -5 })).rejects.toThrow(
-      /startHeapHelpers: spinMicroseconds must be an integer in \[0, 1000000\], got -5/,
-    );
-  });
-
-  it('polls for answers as told, answers the same, and refuses a bad poll', async () => {
-    prepare(memory, 40_000);
-    const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
-    (call.local as Unary)(INPUT, OUTPUT, 40_000);
-    const alone = outputOf(memory, 40_000);
-    expect(pool.answerSpinMicroseconds).toBe(DEFAULT_ANSWER_SPIN_MICROSECONDS);
-    try {
-      for (const micros of [0, 5000]) {
-        pool.answerSpinMicroseconds = micros;
-        expect(pool.answerSpinMicroseconds).toBe(micros);
-        for (let i = 0; i < 50; i++) {
-          prepare(memory, 40_000);
-          pool.run(call);
+  it.each([
+    { option: 'spinMicroseconds', fallback: DEFAULT_HELPER_SPIN_MICROSECONDS, what: 'for jobs' },
+    {
+      option: 'answerSpinMicroseconds',
+      fallback: DEFAULT_ANSWER_SPIN_MICROSECONDS,
+      what: 'for answers',
+    },
+  ] as const)(
+    'polls $what as told ($option), answers the same, and refuses a bad value',
+    async ({ option, fallback }) => {
+      prepare(memory, 40_000);
+      const call = unaryCall(memory, SIMD_SOFTPLUS, 40_000);
+      (call.local as Unary)(INPUT, OUTPUT, 40_000);
+      const alone = outputOf(memory, 40_000);
+      expect(pool[option]).toBe(fallback);
+      try {
+        for (const micros of [0, 200, 5000]) {
+          pool[option] = micros;
+          expect(pool[option]).toBe(micros);
+          for (let i = 0; i < 50; i++) {
+            prepare(memory, 40_000);
+            pool.run(call);
+          }
+          expect(outputOf(memory, 40_000).every((v, i) => Object.is(v, alone[i]))).toBe(true);
         }
-        expect(outputOf(memory, 40_000).every((v, i) => Object.is(v, alone[i]))).toBe(true);
+      } finally {
+        pool[option] = fallback;
       }
-    } finally {
-      pool.answerSpinMicroseconds = DEFAULT_ANSWER_SPIN_MICROSECONDS;
-    }
-    for (const bad of [-1, 0.5, 2_000_000, Number.NaN]) {
-      expect(() => {
-        pool.answerSpinMicroseconds = bad;
-      }).toThrow(/answerSpinMicroseconds must be an integer in \[0, 1000000\], got/);
-    }
-    await expect(startHeapHelpers(memory, 1, { answerSpinMicroseconds: 1.5 })).rejects.toThrow(
-      /startHeapHelpers: answerSpinMicroseconds must be an integer in \[0, 1000000\], got 1.5/,
-    );
-  });
+      for (const bad of [-1, 0.5, 2_000_000, Number.NaN]) {
+        expect(() => {
+          pool[option] = bad;
+        }).toThrow(new RegExp(`${option} must be an integer in \\[0, 1000000\\], got`));
+      }
+      expect(pool[option]).toBe(fallback);
+      await expect(startHeapHelpers(memory, 1, { [option]: 1.5 })).rejects.toThrow(
+        new RegExp(`startHeapHelpers: ${option} must be an integer in \\[0, 1000000\\], got 1.5`),
+      );
+    },
+  );
 
   it('reports a helper that traps, after waiting for every helper', () => {
     // The caller's chunk lies inside the memory; the last helper's runs past its end.
