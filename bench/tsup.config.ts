@@ -14,6 +14,8 @@ export default defineConfig({
     'experiments/gru-window': 'src/experiments/gru-window.ts',
     'experiments/helper-spin': 'src/experiments/helper-spin.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
+    'experiments/matmul-census': 'src/experiments/matmul-census.ts',
+    'experiments/transpose-step': 'src/experiments/transpose-step.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',
     'experiments/subnormal-operands': 'src/experiments/subnormal-operands.ts',

@@ -3,6 +3,7 @@ import { registerWasmGather } from './wasm-gather.js';
 import { registerWasmSharedIdentity } from './wasm-identity.js';
 import { registerWasmSlice } from './wasm-slice.js';
 import { registerWasmSum } from './wasm-sum.js';
+import { registerWasmTranspose } from './wasm-transpose.js';
 import { registerWasmUnarySimd } from './wasm-unary-simd.js';
 import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
 
@@ -17,7 +18,9 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first);
  * and a SIMD `Sum` over leading or trailing axes, split over the helper threads (tfjs-wasm's
  * adds one element at a time, and transposes first to sum columns); and a `GatherV2` that
- * copies whole slices (tfjs-wasm's took 2.9 ms for an embedding lookup of 400 rows).
+ * copies whole slices (tfjs-wasm's took 2.9 ms for an embedding lookup of 400 rows); and a
+ * tiled SIMD `Transpose` that shares the data of a permutation that moves nothing (tfjs-wasm's
+ * took 5.1 ms for the softmax weight, which every step transposes).
  * Call after importing `@tensorflow/tfjs-backend-wasm` (so its kernels exist to wrap);
  * `selectBackend` does, whenever it loads wasm. Idempotent.
  */
@@ -29,4 +32,5 @@ export function registerWasmFixes(): void {
   registerWasmSlice();
   registerWasmSum();
   registerWasmGather();
+  registerWasmTranspose();
 }

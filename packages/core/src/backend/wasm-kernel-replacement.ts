@@ -16,7 +16,15 @@ export function replaceWasmKernel(kernelName: string, kernelFunc: KernelFunc): v
   if (tfjsKernel === undefined) return;
   originals.set(kernelName, tfjsKernel);
   tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  // The original's setup stays with the replacement: it binds the module functions that other
+  // tfjs-wasm kernels call directly (its Sum and its matmul gradients call its transpose).
+  const { setupFunc } = tfjsKernel;
+  tf.registerKernel({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc,
+    ...(setupFunc && { setupFunc }),
+  });
 }
 
 /** tfjs-wasm's own kernel `kernelName`, replaced by {@link replaceWasmKernel}. */
