@@ -1,6 +1,7 @@
 /**
- * Where the matrix products and transposes of a training step go: every `BatchMatMul` and
- * `Transpose` kernel call of the bench's `plain` and `bbb` contenders on the PTB-small shape,
+ * Where the matrix products, transposes and adds of a training step go: every `BatchMatMul`,
+ * `_FusedMatMul`, `Transpose` and `Add` kernel call of the bench's `plain` and `bbb` contenders
+ * on the PTB-small shape,
  * by operand shapes and attributes, with its wall time (the mean over five steps, after three
  * untimed ones). Each kernel is wrapped in tfjs's registry to time it, so a product's own
  * transposes (`A·Bᵀ` transposes B first) show as `Transpose` rows too.
@@ -30,7 +31,8 @@ function timeCalls(kernelName: string): void {
       const started = performance.now();
       const output = kernel.kernelFunc(args);
       const ms = performance.now() - started;
-      const shapes = Object.values(args.inputs as Record<string, tf.TensorInfo>)
+      const shapes = Object.values(args.inputs as Record<string, tf.TensorInfo | undefined>)
+        .filter((input) => input !== undefined)
         .map((input) => `[${input.shape}]`)
         .join('×');
       const key = `${kernelName} ${shapes} ${JSON.stringify(args.attrs)}`;
@@ -41,8 +43,9 @@ function timeCalls(kernelName: string): void {
   });
 }
 
-timeCalls(tf.BatchMatMul);
-timeCalls(tf.Transpose);
+for (const kernelName of [tf.BatchMatMul, tf._FusedMatMul, tf.Transpose, tf.Add]) {
+  timeCalls(kernelName);
+}
 for (const contender of [plain, bbb]) {
   const prepared = await contender.setup(PTB_SMALL_SHAPE);
   for (let step = 0; step < 3; step++) await prepared.step();

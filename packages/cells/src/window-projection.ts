@@ -35,7 +35,11 @@ export function gateWindowRows(
   return tf.reshape(masked, [gates, batchSize * steps, inputSize]);
 }
 
-/** `rows · kernel + bias` as `[B, T, columns]` (rows `[B · T, in]` from {@link windowRows}). */
+/**
+ * `rows · kernel + bias` as `[B, T, columns]` (rows `[B · T, in]` from {@link windowRows}). One
+ * fused op: on wasm `@bayesrnn/core`'s gemm adds the bias as it stores the product (the bits of
+ * a matMul then an add, without the add's pass over the `[B · T, columns]` output).
+ */
 export function projectRows(
   rows: tf.Tensor2D,
   kernel: tf.Tensor,
@@ -43,7 +47,7 @@ export function projectRows(
   [batchSize, steps]: readonly number[],
 ): tf.Tensor3D {
   const columns = kernel.shape.at(-1) ?? 0;
-  const projected = tf.add(tf.matMul(rows, kernel as tf.Tensor2D), bias);
+  const projected = tf.fused.matMul({ a: rows, b: kernel as tf.Tensor2D, bias });
   return tf.reshape(projected, [batchSize ?? 0, steps ?? 0, columns]) as tf.Tensor3D;
 }
 

@@ -100,12 +100,18 @@ function forwardWindow(
     layerInput = result.outputs;
   });
   const top = window.outputMask === undefined ? layerInput : tf.mul(layerInput, window.outputMask);
-  // One softmax matmul for all batchSize × steps positions.
+  // One softmax matmul for all batchSize × steps positions, the bias fused into it (on wasm,
+  // added as the product is stored: no pass of its own over the [B · T, vocabSize] logits).
   const flat = tf.reshape(top, [batchSize * steps, config.hiddenSize]) as tf.Tensor2D;
-  const projected = config.tiedEmbeddings
-    ? tf.matMul(flat, embedding as tf.Tensor2D, false, true)
-    : tf.matMul(flat, requireWeight(weights, 'softmax/kernel') as tf.Tensor2D);
-  const logits = tf.add(projected, requireWeight(weights, 'softmax/bias')) as tf.Tensor2D;
+  const softmaxKernel = config.tiedEmbeddings
+    ? embedding
+    : requireWeight(weights, 'softmax/kernel');
+  const logits = tf.fused.matMul({
+    a: flat,
+    b: softmaxKernel as tf.Tensor2D,
+    transposeB: config.tiedEmbeddings,
+    bias: requireWeight(weights, 'softmax/bias'),
+  }) as tf.Tensor2D;
   return { logits, state: { layers: layerStates } };
 }
 

@@ -1,4 +1,9 @@
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type {
+  KernelFunc,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { unfusedMatMul, wasmFusesEpilogue } from './wasm-fused-bias.js';
 import { gemmAccepts, wasmGemm } from './wasm-gemm.js';
@@ -80,20 +85,21 @@ function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
     const transposeA = attrs?.transposeA === true;
     const transposeB = attrs?.transposeB === true;
     const wasm = asWasmBackend(backend, kernelName);
+    let own = OWN_GEMM && kernelName === tf.BatchMatMul && gemmAccepts(a, b);
     if (kernelName === tf._FusedMatMul) {
       const columns = (transposeB ? b.shape.at(-2) : b.shape.at(-1)) ?? 1;
-      if (!wasmFusesEpilogue(wasm, inputs, columns)) {
+      own = OWN_GEMM && gemmAddsBias(inputs, attrs, columns);
+      if (!own && !wasmFusesEpilogue(wasm, inputs, columns)) {
         return unfusedMatMul(wasm, inputs, backend, attrs ?? {});
       }
     }
-    const own = OWN_GEMM && kernelName === tf.BatchMatMul && gemmAccepts(a, b);
     if (!own && !transposeA && !transposeB && isUnbatched(a) && isUnbatched(b))
       return original(args);
     const made: TensorInfo[] = [];
     try {
       if (own) {
         const plainB = transposeB ? swapLastTwoAxes(b, backend, made) : b;
-        return wasmGemm(wasm, a, plainB, transposeA, kernelName);
+        return wasmGemm(wasm, a, plainB, transposeA, kernelName, inputs.bias);
       }
       const plainA = transposeA ? swapLastTwoAxes(a, backend, made) : a;
       const plainB = transposeB ? swapLastTwoAxes(b, backend, made) : b;
@@ -111,6 +117,27 @@ function fastMatMul(original: KernelFunc, kernelName: string): KernelFunc {
   };
   Object.defineProperty(wrapper, ORIGINAL_KERNEL, { value: original });
   return wrapper;
+}
+
+/**
+ * Whether {@link wasmGemm} computes this `_FusedMatMul`: no activation (or `linear`), no PReLU
+ * weights, and no bias or a float32 one of shape `[columns]`, which the gemm adds to every row
+ * of the finished product: `tf.fused.matMul({ a, b, bias })` then costs no pass of its own
+ * over the output, and gives the bits of `tf.add(tf.matMul(a, b), bias)`.
+ */
+function gemmAddsBias(
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap | undefined,
+  columns: number,
+) {
+  const { a, b, bias, preluActivationWeights } = inputs;
+  if (a === undefined || b === undefined || preluActivationWeights !== undefined) return false;
+  const activation = attrs?.activation;
+  if (activation !== undefined && activation !== null && activation !== 'linear') return false;
+  const rowBias =
+    bias === undefined ||
+    (bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === columns);
+  return rowBias && gemmAccepts(a, b);
 }
 
 function isUnbatched(operand: TensorInfo): boolean {

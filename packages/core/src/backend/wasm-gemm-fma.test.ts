@@ -2,6 +2,7 @@ import v8 from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  itAddsABiasAsAProductThenAnAdd,
   itGivesTheSameBitsOverColumnSplits,
   itMultipliesWithinFloat32Bound,
   values,
@@ -87,6 +88,7 @@ describe('wasm/gemm.c built with relaxed SIMD (fused multiply-add)', () => {
 
   itMultipliesWithinFloat32Bound();
   itGivesTheSameBitsOverColumnSplits();
+  itAddsABiasAsAProductThenAnAdd();
 
   it('can be switched off and on again', () => {
     const previous = configureWasmGemm({ fusedMultiplyAdd: false });

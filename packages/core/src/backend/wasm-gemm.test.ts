@@ -1,7 +1,8 @@
 import { kernelSourceSha256 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  itAddsABiasAsAProductThenAnAdd,
   itGivesTheSameBitsOverColumnSplits,
   itMultipliesWithinFloat32Bound,
 } from './__fixtures__/gemm-products.js';
@@ -83,6 +84,25 @@ describe('wasm/gemm.c as the wasm BatchMatMul', () => {
   });
 
   itGivesTheSameBitsOverColumnSplits();
+  itAddsABiasAsAProductThenAnAdd();
+
+  it('adds a [n] bias inside the product: no Add kernel, and the bias alone for an empty inner dimension', () => {
+    const before = tf.memory().numTensors;
+    const addSpy = vi.spyOn(tf.getKernel(tf.Add, 'wasm') as tf.KernelConfig, 'kernelFunc');
+    const bias = tf.tensor1d([1, -2, 0.5, 3, -0]);
+    const product = tf.tidy(() =>
+      tf.fused.matMul({ a: tf.zeros([3, 0]), b: tf.zeros([0, 5]), bias }),
+    );
+    const withInner = tf.tidy(() =>
+      tf.fused.matMul({ a: tf.ones([2, 3]), b: tf.ones([3, 5]), bias }),
+    );
+    expect(addSpy).not.toHaveBeenCalled();
+    addSpy.mockRestore();
+    expect(Array.from(product.dataSync())).toEqual([0, 1, 2].flatMap(() => [1, -2, 0.5, 3, 0]));
+    expect(Array.from(withInner.dataSync())).toEqual([0, 1].flatMap(() => [4, 1, 3.5, 6, 3]));
+    tf.dispose([bias, product, withInner]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it('multiplies an empty inner dimension to zeros', () => {
     const before = tf.memory().numTensors;

@@ -21,8 +21,9 @@ export interface GemmShape {
  * `a` is `[...outer, rows, inner]`, or `[...outer, inner, rows]` read transposed when
  * `transposeA`; `b` is `[...outer, inner, columns]` (untransposed). Either
  * operand's outer dimensions may be absent or all 1 (shared by every entry of the other);
- * otherwise both are the same ({@link gemmAccepts}). Returns a new float32 tensor
- * `[...outer, rows, columns]`. The columns are split over the heap's helper threads.
+ * otherwise both are the same ({@link gemmAccepts}). `bias`, a float32 `[columns]`, is added to
+ * every row of the finished product (bit for bit a product then an add). Returns a new float32
+ * tensor `[...outer, rows, columns]`. The columns are split over the heap's helper threads.
  */
 export function wasmGemm(
   wasm: WasmBackend,
@@ -30,6 +31,7 @@ export function wasmGemm(
   b: TensorInfo,
   transposeA: boolean,
   where: string,
+  bias?: TensorInfo,
 ): TensorInfo {
   const [aFirst = 1, aSecond = 1] = a.shape.slice(-2);
   const [inner = 1, columns = 1] = b.shape.slice(-2);
@@ -41,6 +43,7 @@ export function wasmGemm(
   const out = wasm.makeOutput([...outer, rows, columns], 'float32');
   if (batch * rows * columns === 0) return out;
   const pointers = [a, b, out].map((x) => wasmHeapOffset(wasm, x.dataId, where));
+  const biasArguments = bias === undefined ? [0, 0] : [wasmHeapOffset(wasm, bias.dataId, where), 1];
   const layout = transposeA ? [1, rows] : [inner, 1];
   const strides = [aBatch === 1 ? 0 : rows * inner, bBatch === 1 ? 0 : inner * columns];
   const parts = columnParts({ batch, rows, inner, columns }, heapKernelParallelism(wasm, where));
@@ -58,6 +61,7 @@ export function wasmGemm(
       ...layout,
       ...strides,
       batch,
+      ...biasArguments,
     ]),
     where,
   );

@@ -170,3 +170,28 @@ export function itGivesTheSameBitsOverColumnSplits(): void {
     expect(tf.memory().numTensors).toBe(before);
   });
 }
+
+/**
+ * For every case, A as stored and transposed: `tf.fused.matMul` with a `[n]` bias gives the
+ * bits of `tf.add(tf.matMul(a, b), bias)` (the gemm adds the bias to the finished sum).
+ */
+export function itAddsABiasAsAProductThenAnAdd(): void {
+  const cases = GEMM_CASES.flatMap((c) => [false, true].map((t) => [c.name, c, t] as const));
+  it.each(cases)(
+    '%s, A transposed %s: a fused bias, bit for bit a product then an add',
+    (_, c, transposeA) => {
+      const before = tf.memory().numTensors;
+      const aShape = [...c.aOuter, ...(transposeA ? [c.k, c.m] : [c.m, c.k])];
+      const a = tf.tensor(values(sizeOf(aShape), 7), aShape);
+      const b = tf.tensor(values(sizeOf([...c.bOuter, c.k, c.n]), 11), [...c.bOuter, c.k, c.n]);
+      const bias = tf.tensor1d(values(c.n, 13));
+      const fused = tf.fused.matMul({ a, b, bias, transposeA });
+      const unfused = tf.tidy(() => tf.add(tf.matMul(a, b, transposeA), bias));
+      expect(fused.shape).toEqual(unfused.shape);
+      const expected = unfused.dataSync();
+      expect(fused.dataSync().findIndex((v, i) => !Object.is(v, expected[i]))).toBe(-1);
+      tf.dispose([a, b, bias, fused, unfused]);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+}
