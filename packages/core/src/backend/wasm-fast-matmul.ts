@@ -17,7 +17,8 @@ import {
 import { runAsBatchOneMatMuls } from './wasm-matmul-batches.js';
 
 /**
- * Whether `BatchMatMul` runs on {@link wasmGemm} (`wasm/gemm.c`). `BAYESRNN_WASM_GEMM=off` keeps
+ * Whether `BatchMatMul`, and `_FusedMatMul` with no activation and a `[columns]` bias, run on
+ * {@link wasmGemm} (`wasm/gemm.c`). `BAYESRNN_WASM_GEMM=off` keeps
  * XNNPACK (for side-by-side comparisons); read once, when this module loads.
  */
 const OWN_GEMM =
@@ -45,7 +46,9 @@ const MATMUL_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
  * ([20,800]×[800,200]: 0.41 ms with packing, 0.13 ms ours), and ours, split by columns over
  * the helper threads, also beat XNNPACK's packed product on the softmax's [400,200]×[200,10000]
  * (13.4 vs 17.4 ms). `Aᵀ·B` is read transposed in place; `A·Bᵀ` transposes B first.
- * `BAYESRNN_WASM_GEMM=off` keeps XNNPACK for `BatchMatMul` as well.
+ * A `_FusedMatMul` with no activation and a `[columns]` bias runs on it too, the bias added as
+ * each finished sum is stored ({@link gemmAddsBias}). `BAYESRNN_WASM_GEMM=off` keeps XNNPACK
+ * for both as well.
  *
  * Why: with `transposeA`/`transposeB`, or a batch dimension, tfjs-backend-wasm 4.22 leaves
  * XNNPACK for a loop ~10× slower ([400,200]×[200,800]: ~38 ms transposed vs ~4 ms), and
