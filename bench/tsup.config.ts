@@ -15,6 +15,7 @@ export default defineConfig({
     'experiments/helper-spin': 'src/experiments/helper-spin.ts',
     'experiments/identity-gradient': 'src/experiments/identity-gradient.ts',
     'experiments/matmul-census': 'src/experiments/matmul-census.ts',
+    'experiments/activations-step': 'src/experiments/activations-step.ts',
     'experiments/transpose-step': 'src/experiments/transpose-step.ts',
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',

@@ -5,38 +5,15 @@
  * swapped in tfjs's registry between steps, interleaved in one process.
  * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/transpose-step.js`.
  */
-import { selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
 import { bbb } from '../contenders/bbb.js';
 import { plain } from '../contenders/plain.js';
+import { tfjsAndOwnKernels } from './switched-kernels.js';
 import { timeSwitchedSteps } from './switched-steps.js';
 
 const ROUNDS = 30;
 
-/** The kernel registered for `Transpose` on wasm now; throws when there is none. */
-function transposeKernel(): tf.KernelConfig {
-  const kernel = tf.getKernel(tf.Transpose, 'wasm');
-  if (kernel === undefined) throw new Error('wasm has no Transpose kernel');
-  return kernel;
-}
-
-// tfjs-wasm registers its kernels when imported; selectBackend then puts the project's in.
-const tfjsKernel = transposeKernel();
-await selectBackend({ name: 'wasm', log: () => {} });
-const ownKernel = transposeKernel();
-
-function use(kernel: tf.KernelConfig): () => void {
-  return () => {
-    tf.unregisterKernel(tf.Transpose, 'wasm');
-    tf.registerKernel(kernel);
-    // tfjs binds its kernel to the module in a setup step that ran before ours replaced it.
-    kernel.setupFunc?.(tf.backend());
-  };
-}
-
-const KERNELS = { 'tfjs-wasm': use(tfjsKernel), 'transpose.c': use(ownKernel) };
-
+const kernels = await tfjsAndOwnKernels([tf.Transpose]);
 console.log(`training step with each Transpose kernel, wasm: ms median (min–max) of ${ROUNDS}`);
-for (const contender of [plain, bbb]) await timeSwitchedSteps(contender, KERNELS, ROUNDS);
-use(ownKernel)();
+for (const contender of [plain, bbb]) await timeSwitchedSteps(contender, kernels, ROUNDS);
+kernels.bayesrnn();

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  'de690923c5aff53dedc64cbcff1821e9f1093b901ed22e90110835cfa327c638';
+  'b362c983b20e7e579ad33f2ca5fae288d65295f6cec08a42ee59c04fb7bebb62';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

@@ -12,8 +12,8 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * exactly as on `cpu`: the missing `UnsortedSegmentSum` (gradient of `gather`), and matmul
  * kernels that stay on wasm's fast path (every matmul gradient is transposed) and add a
  * fused bias of any shape tfjs accepts (`[n]`, `[m, n]`, `[batch, 1, n]`, …) as cpu does;
- * and SIMD `Softplus` and `Exp` (tfjs's are scalar; Bayes by Backprop takes softplus of every
- * weight, the softmax cross-entropy exp of every logit); and an `Identity` that shares data
+ * and SIMD `Softplus`, `Exp` and `Tanh` (tfjs's are scalar; Bayes by Backprop takes softplus of
+ * every weight, the softmax cross-entropy exp of every logit, a GRU window tanh at every step); and an `Identity` that shares data
  * instead of copying it (the engine clones every tensor a gradient saves), and `Slice` and
  * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first);
  * and a SIMD `Sum` over leading or trailing axes, split over the helper threads (tfjs-wasm's

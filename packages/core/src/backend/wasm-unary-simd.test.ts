@@ -1,6 +1,7 @@
 import { kernelSourceSha256, wasmTestMemory } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVATIONS_SOURCE_SHA256 } from './activations-wasm.generated.js';
 import { EXP_SOURCE_SHA256 } from './exp-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
 import { SOFTPLUS_SOURCE_SHA256 } from './softplus-wasm.generated.js';
@@ -9,6 +10,7 @@ import {
   registerWasmUnarySimd,
   SIMD_EXP,
   SIMD_SOFTPLUS,
+  SIMD_TANH,
   type UnaryExport,
   type UnarySimdKernel,
   unregisterWasmUnarySimd,
@@ -24,10 +26,14 @@ interface Case {
   readonly source: string;
   readonly sha256: string;
   readonly reference: (x: number) => number;
+  /** Its derivative, for the gradient tfjs computes. */
+  readonly derivative: (x: number) => number;
   readonly inputs: Float32Array;
   /** Tolerance on the error relative to the float64 value (≈ 2.5 float32 ulp). */
   readonly tolerance: number;
 }
+
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
 
 const sweep = (from: number, to: number, step: number) =>
   Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
@@ -38,6 +44,7 @@ const CASES: readonly Case[] = [
     source: 'softplus.c',
     sha256: SOFTPLUS_SOURCE_SHA256,
     reference: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    derivative: logistic,
     inputs: Float32Array.from([
       ...[0, -0, 1e-30, -1e-30, 1e-5, -1e-5, 0.5, -0.5, 1, -1, 4, -4, 9, -9, 15, -15],
       ...[17, -17, 30, -30, 80, -80, 87, -87, 87.5, -87.5, 88.7, -88.7, 100, -100, 1e30, -1e30],
@@ -50,11 +57,26 @@ const CASES: readonly Case[] = [
     source: 'exp.c',
     sha256: EXP_SOURCE_SHA256,
     reference: Math.exp,
+    derivative: Math.exp,
     inputs: Float32Array.from([
       ...[0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 0.3465, -0.3466, 1, -1, 20, -20],
       ...[88.7, 88.72, 88.7228, 88.73, 89, 1e30, Infinity, -87.33, -87.34, -90, -103, -1e30],
       ...[-Infinity, Number.NaN],
       ...sweep(-87, 88.5, 0.0173),
+    ]),
+    tolerance: 3e-7,
+  },
+  {
+    kernel: SIMD_TANH,
+    source: 'activations.c',
+    sha256: ACTIVATIONS_SOURCE_SHA256,
+    reference: Math.tanh,
+    derivative: (x) => 1 - Math.tanh(x) ** 2,
+    inputs: Float32Array.from([
+      ...[0, -0, 1e-30, -1e-30, 1e-7, -1e-7, 1e-3, -1e-3, 0.3, -0.3, 0.6249, -0.6249],
+      ...[0.625, -0.625, 0.7, -0.7, 1, -1, 5, -5, 9, -9, 44, -44, 45, -45, 1e30, -1e30],
+      ...[Infinity, -Infinity, Number.NaN],
+      ...sweep(-12, 12, 0.0017),
     ]),
     tolerance: 3e-7,
   },
@@ -157,8 +179,7 @@ describe.each(CASES)('$kernel.kernelName kernel on the wasm backend', (c) => {
     const dx = tf.grad((v: tf.Tensor) =>
       tf.sum(tf.mul(tf.engine().runKernel(c.kernel.kernelName, { x: v }) as tf.Tensor, 2)),
     )(x);
-    // d/dx softplus = sigmoid(x); d/dx exp = exp(x).
-    const slope = c.kernel === SIMD_EXP ? Math.exp : (v: number) => 1 / (1 + Math.exp(-v));
+    const slope = c.derivative;
     const got = Array.from(dx.dataSync());
     Array.from(x.dataSync()).forEach((v, i) => {
       expect(got[i] ?? 0).toBeCloseTo(2 * slope(v), v > 20 ? -7 : 5);
