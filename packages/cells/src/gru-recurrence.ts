@@ -82,13 +82,6 @@ function recurrentProducts(product: tf.Tensor, hiddenSize: number): [tf.Tensor, 
   return [tf.concat([r, z], 1), n];
 }
 
-/** The pre-activations' gradient in `h̃ · kernel`'s layout: `[B, 3H]` tied, `[3, B, H]` untied. */
-function productGradient(dRz: tf.Tensor, dQ: tf.Tensor, untied: boolean): tf.Tensor {
-  if (!untied) return tf.concat([dRz, dQ], 1);
-  const [dR, dZ] = tf.split(dRz, 2, 1) as [tf.Tensor, tf.Tensor];
-  return tf.stack([dR, dZ, dQ]);
-}
-
 /**
  * The forward loop, keeping h̃_{t−1}, h_{t−1}, (r, z), q and n of every step, each kind stacked
  * into one tensor (the engine copies a handle for every saved tensor).
@@ -137,6 +130,34 @@ function runForward(
   };
 }
 
+/**
+ * The factors of the backward equations that do not depend on the gradient arriving at a step,
+ * for every step at once (`[T, B, H]` each, one op per factor for the window rather than one
+ * per step): `da_n = g ⊙ candidate`, `da_r = da_n ⊙ reset`, `da_z = g ⊙ update`, `dq = da_n ⊙ r`,
+ * and the carry's `g ⊙ z`.
+ */
+function stepFactors(
+  rzAll: tf.Tensor3D,
+  qAll: tf.Tensor3D,
+  nAll: tf.Tensor3D,
+  previous: tf.Tensor3D,
+) {
+  const [r, z] = tf.split(rzAll, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+  const oneMinusZ = tf.sub(1, z);
+  // n·n, not tf.square(n): the same bits, and tfjs-wasm's Square took 0.28 ms on [20, 200].
+  const candidate = tf.mul(oneMinusZ, tf.sub(1, tf.mul(nAll, nAll)));
+  const reset = tf.mul(qAll, tf.mul(r, tf.sub(1, r)));
+  const update = tf.mul(tf.sub(previous, nAll), tf.mul(z, oneMinusZ));
+  const perStep = (all: tf.Tensor) => tf.unstack(all) as tf.Tensor2D[];
+  return {
+    candidates: perStep(candidate),
+    resets: perStep(reset),
+    updates: perStep(update),
+    rs: perStep(r),
+    zs: perStep(z),
+  };
+}
+
 /** BPTT over the saved steps: dP^{rz}, dP^n, d kernel, db_hn, dh_0 (customGrad's order). */
 function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput): tf.Tensor[] {
   const [kernel, masked, previousAll, rzAll, qAll, nAll, mask] = saved as [
@@ -148,47 +169,53 @@ function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput)
     tf.Tensor3D,
     tf.Tensor | undefined,
   ];
-  const [previous, rzs, qs, ns] = [previousAll, rzAll, qAll, nAll].map((all) =>
-    tf.unstack(all),
-  ) as [tf.Tensor[], tf.Tensor[], tf.Tensor[], tf.Tensor[]];
+  const { candidates, resets, updates, rs, zs } = stepFactors(rzAll, qAll, nAll, previousAll);
   const untied = kernel.rank === 3;
   const kernelT = tf.transpose(kernel, untied ? [0, 2, 1] : [1, 0]);
   const fromOutputs = tf.unstack(dy, 1);
   const steps = fromOutputs.length;
-  const dGates: tf.Tensor[] = new Array(steps);
   const dCandidates: tf.Tensor[] = new Array(steps);
-  const dRecurrent: tf.Tensor[] = new Array(steps);
   const dProducts: tf.Tensor[] = new Array(steps);
   let carry: tf.Tensor | undefined;
   for (let t = steps - 1; t >= 0; t -= 1) {
     const fromOutput = fromOutputs[t] as tf.Tensor;
     const g = carry === undefined ? fromOutput : tf.add(fromOutput, carry);
-    const rz = rzs[t] as tf.Tensor;
-    const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor, tf.Tensor];
-    const n = ns[t] as tf.Tensor;
-    // n·n, not tf.square(n): the same bits, and wasm's Square took 0.28 ms on [20, 200] here.
-    const dN = tf.mul(tf.mul(g, tf.sub(1, z)), tf.sub(1, tf.mul(n, n)));
-    const dR = tf.mul(dN, qs[t] as tf.Tensor);
-    const dZ = tf.mul(g, tf.sub(previous[t] as tf.Tensor, n));
-    // σ' = σ(1 − σ) for r and z at once.
-    const dRz = tf.mul(tf.concat([dR, dZ], 1), tf.mul(rz, tf.sub(1, rz)));
-    const dQ = tf.mul(dN, r);
-    const dProduct = productGradient(dRz, dQ, untied);
-    carry = tf.add(tf.mul(g, z), input.adjoint(tf.matMul(dProduct, kernelT), mask));
-    dGates[t] = dRz;
+    const dN = tf.mul(g, candidates[t] as tf.Tensor);
+    const dR = tf.mul(dN, resets[t] as tf.Tensor);
+    const dZ = tf.mul(g, updates[t] as tf.Tensor);
+    const dQ = tf.mul(dN, rs[t] as tf.Tensor);
+    // The products' gradient in h̃ · kernel's layout: [B, 3H] tied, [3, B, H] untied.
+    const dProduct = untied ? tf.stack([dR, dZ, dQ]) : tf.concat([dR, dZ, dQ], 1);
+    carry = tf.add(
+      tf.mul(g, zs[t] as tf.Tensor),
+      input.adjoint(tf.matMul(dProduct, kernelT), mask),
+    );
     dCandidates[t] = dN;
-    dRecurrent[t] = dQ;
     dProducts[t] = dProduct;
   }
   // d kernel = H̃ᵀ [dA_rz | dQ] (per gate untied), the batch and step axes merged into one of
   // B·T rows: one matmul for the window.
   const dProductAll = tf.stack(dProducts, input.stepAxis);
   const dKernel = tf.matMul(mergeBatchAndSteps(masked), mergeBatchAndSteps(dProductAll), true);
+  const [dGates, dRecurrent] = gateAndResetGradients(dProductAll, untied);
   return [
-    tf.stack(dGates, 1),
+    dGates,
     tf.stack(dCandidates, 1),
     dKernel,
-    tf.sum(mergeBatchAndSteps(tf.stack(dRecurrent, 1)), 0),
+    tf.sum(mergeBatchAndSteps(dRecurrent), 0),
     carry as tf.Tensor,
   ];
+}
+
+/**
+ * `dP^{rz}` `[B, T, 2H]` and `dq` `[B, T, H]` from the window's stacked products' gradient:
+ * `[B, T, 3H]` tied, `[3, B, T, H]` untied.
+ */
+function gateAndResetGradients(dProductAll: tf.Tensor, untied: boolean): [tf.Tensor, tf.Tensor] {
+  if (untied) {
+    const [dR, dZ, dQ] = tf.unstack(dProductAll) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    return [tf.concat([dR, dZ], 2), dQ];
+  }
+  const hiddenSize = (dProductAll.shape[2] ?? 0) / 3;
+  return tf.split(dProductAll, [2 * hiddenSize, hiddenSize], 2) as [tf.Tensor, tf.Tensor];
 }
