@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedGruStep, type GruStep, usesGruKernels } from './gru-cell-kernels.js';
+import { runBackward } from './gru-recurrence-backward.js';
 import type { RecurrentInput } from './recurrent-input.js';
-import { mergeBatchAndSteps, stepAt } from './window-steps.js';
+import { stepAt } from './window-steps.js';
 
 /**
  * The recurrent half of a GRU window with its backward pass (BPTT) written out, so that the
@@ -32,7 +34,8 @@ import { mergeBatchAndSteps, stepAt } from './window-steps.js';
  * (a matmul with an inner size of only B) and the tape adds the T of them one at a time; each
  * step's ops also save their inputs on the tape. Values agree with stepping `createGruCell` to
  * float32 rounding (`x̃ W_x + h̃ W_h` sums in another order than `[x̃; h̃] W`), gradients too.
- * Plain tfjs ops: any backend.
+ * On wasm (float32) each step's gate equations, forward and backward, are one kernel
+ * (`wasm/gru-cell.c`: `fusedGruStep`, `fusedGruStepGradient`); other backends compose tfjs ops.
  *
  * @param gatesProjected - `P^{rz}`: `[B, T, 2H]`.
  * @param candidateProjected - `P^n`: `[B, T, H]`.
@@ -82,6 +85,39 @@ function recurrentProducts(product: tf.Tensor, hiddenSize: number): [tf.Tensor, 
   return [tf.concat([r, z], 1), n];
 }
 
+/** One forward step from the step's recurrent products: `h_t` and what the backward pass keeps. */
+type ForwardStep = (product: tf.Tensor, t: number, previous: tf.Tensor2D) => GruStep;
+
+/** The step as composed tfjs ops (any backend). */
+function composedStep(pRz: tf.Tensor3D, pN: tf.Tensor3D, bN: tf.Tensor): ForwardStep {
+  const hiddenSize = pN.shape[2] ?? 0;
+  const gateInputs = tf.unstack(pRz, 1);
+  const candidateInputs = tf.unstack(pN, 1);
+  return (product, t, previous) => {
+    const [m, qPart] = recurrentProducts(product, hiddenSize);
+    const rz = tf.sigmoid(tf.add(gateInputs[t] as tf.Tensor, m)) as tf.Tensor2D;
+    const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
+    const q = tf.add(qPart, bN) as tf.Tensor2D;
+    const n = tf.tanh(tf.add(candidateInputs[t] as tf.Tensor, tf.mul(r, q))) as tf.Tensor2D;
+    return { h: tf.add(n, tf.mul(z, tf.sub(previous, n))), rz, q, n } as GruStep;
+  };
+}
+
+/** The step as one wasm kernel (`fusedGruStep`), the projections read in place. */
+function fusedStep(pRz: tf.Tensor3D, pN: tf.Tensor3D, bN: tf.Tensor): ForwardStep {
+  const [, steps = 0, hiddenSize = 0] = pN.shape;
+  return (product, t, previous) =>
+    fusedGruStep(
+      product,
+      pRz,
+      { offset: 2 * hiddenSize * t, rowStride: 2 * hiddenSize * steps },
+      pN,
+      { offset: hiddenSize * t, rowStride: hiddenSize * steps },
+      bN,
+      previous,
+    );
+}
+
 /**
  * The forward loop, keeping h̃_{t−1}, h_{t−1}, (r, z), q and n of every step, each kind stacked
  * into one tensor (the engine copies a handle for every saved tensor).
@@ -94,28 +130,22 @@ function runForward(
   h0: tf.Tensor2D,
   input: RecurrentInput,
 ) {
-  const hiddenSize = h0.shape[1] ?? 0;
-  const gateInputs = tf.unstack(pRz, 1);
-  const candidateInputs = tf.unstack(pN, 1);
+  const step = (usesGruKernels([pRz, pN, kernel, bN, h0]) ? fusedStep : composedStep)(pRz, pN, bN);
   const kept = { masked: [] as tf.Tensor[], previous: [] as tf.Tensor[], rz: [] as tf.Tensor[] };
   const resets = { q: [] as tf.Tensor[], n: [] as tf.Tensor[] };
   const outputs: tf.Tensor[] = [];
   let h = h0;
-  gateInputs.forEach((gateInput, t) => {
+  for (let t = 0; t < (pN.shape[1] ?? 0); t += 1) {
     const hMasked = input.apply(h, input.mask);
-    const [m, qPart] = recurrentProducts(tf.matMul(hMasked, kernel), hiddenSize);
-    const rz = tf.sigmoid(tf.add(gateInput, m));
-    const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const q = tf.add(qPart, bN);
-    const n = tf.tanh(tf.add(candidateInputs[t] as tf.Tensor, tf.mul(r, q)));
+    const next = step(tf.matMul(hMasked, kernel), t, h);
     kept.masked.push(hMasked);
     kept.previous.push(h);
-    kept.rz.push(rz);
-    resets.q.push(q);
-    resets.n.push(n);
-    h = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
+    kept.rz.push(next.rz);
+    resets.q.push(next.q);
+    resets.n.push(next.n);
+    h = next.h;
     outputs.push(h);
-  });
+  }
   return {
     outputs: tf.stack(outputs, 1) as tf.Tensor3D,
     // h̃ stacked on the step axis ([B, T, H] tied, [3, B, T, H] untied), so that the kernel's
@@ -128,94 +158,4 @@ function runForward(
       tf.stack(resets.n),
     ],
   };
-}
-
-/**
- * The factors of the backward equations that do not depend on the gradient arriving at a step,
- * for every step at once (`[T, B, H]` each, one op per factor for the window rather than one
- * per step): `da_n = g ⊙ candidate`, `da_r = da_n ⊙ reset`, `da_z = g ⊙ update`, `dq = da_n ⊙ r`,
- * and the carry's `g ⊙ z`.
- */
-function stepFactors(
-  rzAll: tf.Tensor3D,
-  qAll: tf.Tensor3D,
-  nAll: tf.Tensor3D,
-  previous: tf.Tensor3D,
-) {
-  const [r, z] = tf.split(rzAll, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
-  const oneMinusZ = tf.sub(1, z);
-  // n·n, not tf.square(n): the same bits, and tfjs-wasm's Square took 0.28 ms on [20, 200].
-  const candidate = tf.mul(oneMinusZ, tf.sub(1, tf.mul(nAll, nAll)));
-  const reset = tf.mul(qAll, tf.mul(r, tf.sub(1, r)));
-  const update = tf.mul(tf.sub(previous, nAll), tf.mul(z, oneMinusZ));
-  const perStep = (all: tf.Tensor) => tf.unstack(all) as tf.Tensor2D[];
-  return {
-    candidates: perStep(candidate),
-    resets: perStep(reset),
-    updates: perStep(update),
-    rs: perStep(r),
-    zs: perStep(z),
-  };
-}
-
-/** BPTT over the saved steps: dP^{rz}, dP^n, d kernel, db_hn, dh_0 (customGrad's order). */
-function runBackward(dy: tf.Tensor3D, saved: tf.Tensor[], input: RecurrentInput): tf.Tensor[] {
-  const [kernel, masked, previousAll, rzAll, qAll, nAll, mask] = saved as [
-    tf.Tensor,
-    tf.Tensor,
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor3D,
-    tf.Tensor | undefined,
-  ];
-  const { candidates, resets, updates, rs, zs } = stepFactors(rzAll, qAll, nAll, previousAll);
-  const untied = kernel.rank === 3;
-  const kernelT = tf.transpose(kernel, untied ? [0, 2, 1] : [1, 0]);
-  const fromOutputs = tf.unstack(dy, 1);
-  const steps = fromOutputs.length;
-  const dCandidates: tf.Tensor[] = new Array(steps);
-  const dProducts: tf.Tensor[] = new Array(steps);
-  let carry: tf.Tensor | undefined;
-  for (let t = steps - 1; t >= 0; t -= 1) {
-    const fromOutput = fromOutputs[t] as tf.Tensor;
-    const g = carry === undefined ? fromOutput : tf.add(fromOutput, carry);
-    const dN = tf.mul(g, candidates[t] as tf.Tensor);
-    const dR = tf.mul(dN, resets[t] as tf.Tensor);
-    const dZ = tf.mul(g, updates[t] as tf.Tensor);
-    const dQ = tf.mul(dN, rs[t] as tf.Tensor);
-    // The products' gradient in h̃ · kernel's layout: [B, 3H] tied, [3, B, H] untied.
-    const dProduct = untied ? tf.stack([dR, dZ, dQ]) : tf.concat([dR, dZ, dQ], 1);
-    carry = tf.add(
-      tf.mul(g, zs[t] as tf.Tensor),
-      input.adjoint(tf.matMul(dProduct, kernelT), mask),
-    );
-    dCandidates[t] = dN;
-    dProducts[t] = dProduct;
-  }
-  // d kernel = H̃ᵀ [dA_rz | dQ] (per gate untied), the batch and step axes merged into one of
-  // B·T rows: one matmul for the window.
-  const dProductAll = tf.stack(dProducts, input.stepAxis);
-  const dKernel = tf.matMul(mergeBatchAndSteps(masked), mergeBatchAndSteps(dProductAll), true);
-  const [dGates, dRecurrent] = gateAndResetGradients(dProductAll, untied);
-  return [
-    dGates,
-    tf.stack(dCandidates, 1),
-    dKernel,
-    tf.sum(mergeBatchAndSteps(dRecurrent), 0),
-    carry as tf.Tensor,
-  ];
-}
-
-/**
- * `dP^{rz}` `[B, T, 2H]` and `dq` `[B, T, H]` from the window's stacked products' gradient:
- * `[B, T, 3H]` tied, `[3, B, T, H]` untied.
- */
-function gateAndResetGradients(dProductAll: tf.Tensor, untied: boolean): [tf.Tensor, tf.Tensor] {
-  if (untied) {
-    const [dR, dZ, dQ] = tf.unstack(dProductAll) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    return [tf.concat([dR, dZ], 2), dQ];
-  }
-  const hiddenSize = (dProductAll.shape[2] ?? 0) / 3;
-  return tf.split(dProductAll, [2 * hiddenSize, hiddenSize], 2) as [tf.Tensor, tf.Tensor];
 }

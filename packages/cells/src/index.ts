@@ -8,6 +8,13 @@ export {
   type GruState,
   type GruWeightName,
 } from './gru-cell.js';
+export {
+  fusedGruStep,
+  fusedGruStepGradient,
+  GRU_STEP_GRAD_KERNEL,
+  GRU_STEP_KERNEL,
+  type GruStep,
+} from './gru-cell-kernels.js';
 export { gruRecurrence } from './gru-recurrence.js';
 export {
   createLstmCell,

@@ -1,10 +1,6 @@
-import {
-  kernelFunction,
-  type WasmKernelModule,
-  wasmHeapOffset,
-  wasmKernelExports,
-} from '@bayesrnn/core';
+import type { WasmKernelModule } from '@bayesrnn/core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { callCellKernel } from './cell-kernel-call.js';
 import { LSTM_CELL_WASM_PLAIN, LSTM_CELL_WASM_SHARED } from './lstm-cell-wasm.generated.js';
 
 /** `wasm/lstm-cell.c`. */
@@ -54,11 +50,7 @@ function layout(preShape: readonly number[], cShape: readonly number[]) {
 
 type Heap = { makeOutput(shape: number[], dtype: 'float32'): TensorInfo };
 
-/**
- * Runs `exportName` on this thread (one step is a few thousand units: too little to split)
- * with the heap pointers of `tensors`, each moved on by its element offset (0 where absent;
- * a `null` tensor passes a null pointer), then `sizes`.
- */
+/** Runs `exportName` of `wasm/lstm-cell.c` ({@link callCellKernel}). */
 function run(
   backend: object,
   exportName: string,
@@ -66,13 +58,7 @@ function run(
   sizes: number[],
   offsets: number[] = [],
 ): void {
-  const pointer = (info: TensorInfo | null, k: number) =>
-    info === null ? 0 : wasmHeapOffset(backend, info.dataId, exportName) + 4 * (offsets[k] ?? 0);
-  const fn = kernelFunction<(...args: number[]) => void>(
-    wasmKernelExports(backend, MODULE, exportName),
-    exportName,
-  );
-  fn(...tensors.map(pointer), ...sizes);
+  callCellKernel(backend, MODULE, exportName, tensors, sizes, offsets);
 }
 
 /** `h`, `c` and `acts` of a step, new. */

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  'b362c983b20e7e579ad33f2ca5fae288d65295f6cec08a42ee59c04fb7bebb62';
+  '9d2738e4b51c729f448db74da20cb7b5fe49cf2bbdde91b45c8108b09995ed6c';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

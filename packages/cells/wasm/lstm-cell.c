@@ -26,38 +26,7 @@
 #include "../../core/wasm/simd-math.h"
 #include "../../core/wasm/activations.h"
 #include "../../core/wasm/subnormal.h"
-
-// Loads four floats at p, or the n < 4 left (the rest zero) at the end of a row.
-static inline v128_t load(const float *p, int n) {
-  if (n >= 4) return wasm_v128_load(p);
-  v128_t v = F4(0.0f);
-  v = wasm_f32x4_replace_lane(v, 0, p[0]);
-  if (n > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
-  if (n > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
-  return v;
-}
-
-// Stores four floats at p, or the first n < 4 at the end of a row. Every value this module
-// writes goes through here, and values below 2^-63 become zero (subnormal.h): saturated gates
-// make them, and the matrix products that read h, the acts and da would otherwise slow down
-// on every subnormal they read or make.
-static inline void store(float *p, v128_t v, int n) {
-  v = flush_product_underflow(v);
-  if (n >= 4) {
-    wasm_v128_store(p, v);
-    return;
-  }
-  p[0] = wasm_f32x4_extract_lane(v, 0);
-  if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
-  if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
-}
-
-// One step's gates from a = pre + addend, where addend (the step's slice of the window's input
-// projection, read in place) may be absent (0) and has strides of its own.
-typedef struct {
-  const float *p;
-  int row_stride, gate_stride;
-} view;
+#include "cell-lanes.h"
 
 static inline v128_t pre_at(const float *a, view add, int b, int gate, int gate_stride, int j,
                             int n) {
@@ -108,13 +77,6 @@ __attribute__((export_name("lstm_forward_sum"))) void lstm_forward_sum(
     int addend_gate_stride) {
   const view add = {addend, addend_row_stride, addend_gate_stride};
   forward(pre, add, c_prev, h, c, acts, batch, hidden, row_stride, gate_stride);
-}
-
-// dh of unit (b, j): the first view's, plus the second's where there is one.
-static inline v128_t dh_at(view dh, view extra, int b, int j, int n) {
-  const v128_t x = load(dh.p + b * dh.row_stride + j, n);
-  if (extra.p == 0) return x;
-  return wasm_f32x4_add(x, load(extra.p + b * extra.row_stride + j, n));
 }
 
 static inline void backward(view dh, view extra, const float *dc, const float *acts,
