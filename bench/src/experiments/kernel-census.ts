@@ -1,16 +1,16 @@
 /**
- * Where the matrix products, transposes and adds of a training step go: every `BatchMatMul`,
- * `_FusedMatMul`, `Transpose` and `Add` kernel call of the bench's `plain` and `bbb` contenders
- * on the PTB-small shape,
- * by operand shapes and attributes, with its wall time (the mean over five steps, after three
- * untimed ones). Each kernel is wrapped in tfjs's registry to time it, so a product's own
- * transposes (`A·Bᵀ` transposes B first) show as `Transpose` rows too.
- * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/matmul-census.js`.
+ * Where a training step's kernels go: every call of the named wasm kernels in a contender's
+ * step on the PTB-small shape, by operand shapes and attributes, with its wall time (the mean
+ * over five steps, after three untimed ones). Each kernel is wrapped in tfjs's registry to time
+ * it, so a product's own transposes (`A·Bᵀ` transposes B first) show as `Transpose` rows too.
+ * `npx turbo run build --filter=./bench...`, then
+ * `node bench/dist/experiments/kernel-census.js [KERNEL,…] [CONTENDER,…]` (default: the matrix
+ * products, `Transpose` and `Add` of `plain` and `bbb`), e.g.
+ * `kernel-census.js Multiply,Sum variational`.
  */
 import { selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { bbb } from '../contenders/bbb.js';
-import { plain } from '../contenders/plain.js';
+import { CONTENDERS } from '../contenders/index.js';
 import { PTB_SMALL_SHAPE } from '../shape.js';
 
 const STEPS = 5;
@@ -43,10 +43,18 @@ function timeCalls(kernelName: string): void {
   });
 }
 
-for (const kernelName of [tf.BatchMatMul, tf._FusedMatMul, tf.Transpose, tf.Add]) {
-  timeCalls(kernelName);
-}
-for (const contender of [plain, bbb]) {
+const [kernelList, contenderList] = process.argv.slice(2);
+const kernelNames = kernelList?.split(',') ?? [
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  tf.Transpose,
+  tf.Add,
+];
+const contenderNames = contenderList?.split(',') ?? ['plain', 'bbb'];
+for (const kernelName of kernelNames) timeCalls(kernelName);
+for (const name of contenderNames) {
+  const contender = CONTENDERS.find((c) => c.name === name);
+  if (contender === undefined) throw new Error(`kernel-census: no contender '${name}'`);
   const prepared = await contender.setup(PTB_SMALL_SHAPE);
   for (let step = 0; step < 3; step++) await prepared.step();
   census.clear();
