@@ -5,27 +5,7 @@ import { randomUniform } from '../random/random-ops.js';
 import { createKey } from '../random/rng-key.js';
 import { BINARY_SOURCE_SHA256 } from './binary-wasm.generated.js';
 import { selectBackend } from './select-backend.js';
-import {
-  registerWasmBinarySimd,
-  repeatPlan,
-  unregisterWasmBinarySimd,
-} from './wasm-binary-simd.js';
-
-describe('repeatPlan', () => {
-  it('repeats the operand whose shape, leading ones dropped, ends the other', () => {
-    expect(repeatPlan([20, 200], [4, 20, 200])).toEqual({ repeated: 'a', period: 4000 });
-    expect(repeatPlan([400, 800], [800])).toEqual({ repeated: 'b', period: 800 });
-    expect(repeatPlan([3, 5], [1, 1, 3, 5])).toEqual({ repeated: 'b', period: 15 });
-    expect(repeatPlan([6, 7], [])).toEqual({ repeated: 'b', period: 1 });
-    expect(repeatPlan([1], [6, 7])).toEqual({ repeated: 'a', period: 1 });
-  });
-
-  it('leaves a broadcast inside the shape, and empty tensors, to tfjs', () => {
-    expect(repeatPlan([20, 20, 200], [20, 1, 200])).toBeUndefined();
-    expect(repeatPlan([20, 20, 200], [20, 20, 1])).toBeUndefined();
-    expect(repeatPlan([0, 5], [5])).toBeUndefined();
-  });
-});
+import { registerWasmBinarySimd, unregisterWasmBinarySimd } from './wasm-binary-simd.js';
 
 describe('Add, Sub and Multiply on wasm (wasm/binary.c)', () => {
   beforeAll(async () => {
@@ -46,7 +26,14 @@ describe('Add, Sub and Multiply on wasm (wasm/binary.c)', () => {
     ['a scalar', [33, 9], []],
     ['a scalar on the left', [1, 1], [5, 11]],
     ['split over threads', [3, 700, 501], [700, 501]],
-    ['a middle broadcast (tfjs)', [5, 6, 7], [5, 1, 7]],
+    ['a middle broadcast', [5, 6, 7], [5, 1, 7]],
+    ['one value per row', [20, 20, 199], [20, 20, 1]],
+    ['one value per row, on the left', [6, 5, 1], [6, 5, 9]],
+    ['masks over the steps', [1, 20, 20, 200], [4, 20, 1, 200]],
+    ['a bias per gate', [4, 400, 201], [4, 1, 201]],
+    ['both broadcast', [7, 1, 5], [1, 6, 1]],
+    ['rows split over threads', [300, 2, 1000], [300, 1, 1000]],
+    ['five outer groups (tfjs)', [2, 1, 2, 1, 2, 3], [1, 2, 1, 2, 1, 3]],
     ['int32 (tfjs)', [4, 3], [3]],
   ];
   const OPS: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [

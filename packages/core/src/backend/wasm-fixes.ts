@@ -22,7 +22,7 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * copies whole slices (tfjs-wasm's took 2.9 ms for an embedding lookup of 400 rows); and a
  * tiled SIMD `Transpose` that shares the data of a permutation that moves nothing (tfjs-wasm's
  * took 5.1 ms for the softmax weight, which every step transposes); and `Add`, `Sub` and
- * `Multiply` of float32 operands where one repeats along the other, on the calling thread
+ * `Multiply` of float32 operands broadcast along each other, on the calling thread
  * (tfjs-wasm's wake XNNPACK's sleeping pool threads on every call of a step).
  * Call after importing `@tensorflow/tfjs-backend-wasm` (so its kernels exist to wrap);
  * `selectBackend` does, whenever it loads wasm. Idempotent.
