@@ -11,32 +11,52 @@ describe('sumPlan', () => {
   it('reads trailing axes as row sums and leading axes as column sums', () => {
     expect(sumPlan([4, 5, 6], [1, 2], false)).toEqual({
       reduce: 'rows',
+      outer: 1,
       rows: 4,
       columns: 30,
       outShape: [4],
     });
     expect(sumPlan([4, 5, 6], -1, true)).toEqual({
       reduce: 'rows',
+      outer: 1,
       rows: 20,
       columns: 6,
       outShape: [4, 5, 1],
     });
     expect(sumPlan([4, 5, 6], [1, 0], false)).toEqual({
       reduce: 'columns',
+      outer: 1,
       rows: 20,
       columns: 6,
       outShape: [6],
     });
     expect(sumPlan([4, 5, 6], undefined, false)).toEqual({
       reduce: 'rows',
+      outer: 1,
       rows: 1,
       columns: 120,
       outShape: [],
     });
   });
 
-  it("leaves middle axes, no axes and empty inputs to tfjs's kernel", () => {
-    expect(sumPlan([4, 5, 6], 1, false)).toBeUndefined();
+  it('reads a run of middle axes as column sums of each outer matrix', () => {
+    expect(sumPlan([4, 5, 6], 1, false)).toEqual({
+      reduce: 'columns',
+      outer: 4,
+      rows: 5,
+      columns: 6,
+      outShape: [4, 6],
+    });
+    expect(sumPlan([2, 3, 4, 5], [1, 2], true)).toEqual({
+      reduce: 'columns',
+      outer: 2,
+      rows: 12,
+      columns: 5,
+      outShape: [2, 1, 1, 5],
+    });
+  });
+
+  it("leaves axes that are not neighbours, no axes and empty inputs to tfjs's kernel", () => {
     expect(sumPlan([4, 5, 6], [0, 2], false)).toBeUndefined();
     expect(sumPlan([4, 5, 6], [], false)).toBeUndefined();
     expect(sumPlan([4, 0, 6], 2, false)).toBeUndefined();
@@ -47,16 +67,18 @@ describe('sumPlan', () => {
 function reference(values: Float32Array, shape: number[], axis: number | number[] | undefined) {
   const plan = sumPlan(shape, axis, false);
   if (plan === undefined) throw new Error('not a plan the kernel takes');
-  const { rows, columns } = plan;
-  const count = plan.reduce === 'rows' ? rows : columns;
+  const { outer, rows, columns } = plan;
+  const count = plan.reduce === 'rows' ? rows : outer * columns;
   const sums = new Float64Array(count);
   const magnitudes = new Float64Array(count);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const v = values[r * columns + c] ?? 0;
-      const at = plan.reduce === 'rows' ? r : c;
-      sums[at] = (sums[at] ?? 0) + v;
-      magnitudes[at] = (magnitudes[at] ?? 0) + Math.abs(v);
+  for (let o = 0; o < outer; o++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) {
+        const v = values[(o * rows + r) * columns + c] ?? 0;
+        const at = plan.reduce === 'rows' ? r : o * columns + c;
+        sums[at] = (sums[at] ?? 0) + v;
+        magnitudes[at] = (magnitudes[at] ?? 0) + Math.abs(v);
+      }
     }
   }
   return { sums, magnitudes, terms: plan.reduce === 'rows' ? columns : rows };
@@ -80,6 +102,8 @@ describe('Sum on wasm (wasm/sum.c)', () => {
     ['columns of 10,003 over 400 rows, split over threads', [400, 10_003], 0],
     ['columns over two leading axes', [5, 8, 37], [0, 1]],
     ['columns of 2 (all tail)', [9, 2], 0],
+    ['a middle axis (a bias per gate)', [4, 400, 203], 1],
+    ['two middle axes, split over threads', [3, 20, 40, 701], [1, 2]],
   ];
 
   it.each(CASES)('%s: within the float32 summation bound of a float64 sum', (_, shape, axis) => {
@@ -107,7 +131,7 @@ describe('Sum on wasm (wasm/sum.c)', () => {
     const ours = [
       tf.sum(x, [1, 2], true),
       tf.sum(x, 0, true),
-      tf.sum(x, 1), // a middle axis: tfjs's kernel
+      tf.sum(x, 1), // a middle axis
       tf.sum(ints, 0), // int32: tfjs's kernel
       tf.sum(empty, 1), // empty: tfjs's kernel
     ];

@@ -19,11 +19,14 @@ export const SUM_MODULE: WasmKernelModule = Object.freeze({
 });
 
 /**
- * A float32 sum seen as a row-major `[rows, columns]` matrix: over its trailing axes it sums
- * each row (`'rows'`), over its leading axes each column (`'columns'`).
+ * A float32 sum seen as `outer` row-major `[rows, columns]` matrices one after another: over
+ * its trailing axes it sums each row (`'rows'`, outer 1), over its leading axes each column
+ * (`'columns'`, outer 1), over a run of middle axes each column of each matrix (`'columns'`:
+ * the gradient of a bias broadcast along a middle axis, `[4, 400, 200]` summed over axis 1).
  */
 export interface SumPlan {
   readonly reduce: 'rows' | 'columns';
+  readonly outer: number;
   readonly rows: number;
   readonly columns: number;
   /** The output's shape, with `keepDims`' ones where asked. */
@@ -31,9 +34,8 @@ export interface SumPlan {
 }
 
 /**
- * How {@link wasmSum} sums `axis` of `shape`: `undefined` when the reduced axes are neither
- * the trailing nor the leading ones (or none, or the input is empty), which tfjs's own kernel
- * keeps.
+ * How {@link wasmSum} sums `axis` of `shape`: `undefined` when the reduced axes are not one run
+ * of neighbours (or none, or the input is empty), which tfjs's own kernel keeps.
  */
 export function sumPlan(
   shape: readonly number[],
@@ -46,16 +48,20 @@ export function sumPlan(
   const rank = shape.length;
   const size = tf.util.sizeFromShape([...shape]);
   if (axes.length === 0 || size === 0) return undefined;
-  const trailing = axes.every((a, i) => a === rank - axes.length + i);
-  const leading = axes.every((a, i) => a === i);
-  if (!trailing && !leading) return undefined;
+  const first = axes[0] ?? 0;
+  if (!axes.every((a, i) => a === first + i)) return undefined;
   const outShape = keepDims
     ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
     : shape.filter((_, i) => !axes.includes(i));
-  // A sum over every axis is both; it goes by rows: one row of everything.
-  const kept = trailing ? rank - axes.length : axes.length;
-  const rows = tf.util.sizeFromShape(shape.slice(0, kept));
-  return { reduce: trailing ? 'rows' : 'columns', rows, columns: size / rows, outShape };
+  const end = first + axes.length;
+  // A sum over trailing axes (every axis included: one row of everything) goes by rows.
+  if (end === rank) {
+    const rows = tf.util.sizeFromShape(shape.slice(0, first));
+    return { reduce: 'rows', outer: 1, rows, columns: size / rows, outShape };
+  }
+  const outer = tf.util.sizeFromShape(shape.slice(0, first));
+  const rows = tf.util.sizeFromShape(shape.slice(first, end));
+  return { reduce: 'columns', outer, rows, columns: size / (outer * rows), outShape };
 }
 
 /**
@@ -74,17 +80,20 @@ const wasmSum: KernelFunc = (args) => {
   const out = wasm.makeOutput(plan.outShape, 'float32');
   const xAt = wasmHeapOffset(wasm, x.dataId, where);
   const outAt = wasmHeapOffset(wasm, out.dataId, where);
-  const { rows, columns } = plan;
-  const threads = heapKernelThreads(wasm, rows * columns, where);
+  const { outer, rows, columns } = plan;
+  const threads = heapKernelThreads(wasm, outer * rows * columns, where);
   if (plan.reduce === 'columns') {
-    const parts = splitRange(columns, threads, 4).map(([b, e]) => [
-      xAt,
-      outAt,
-      rows,
-      columns,
-      b,
-      e,
-    ]);
+    // Each matrix's columns in up to `threads` parts (all parts run, `threads` at a time).
+    const parts = Array.from({ length: outer }, (_, o) =>
+      splitRange(columns, threads, 4).map(([b, e]) => [
+        xAt + 4 * o * rows * columns,
+        outAt + 4 * o * columns,
+        rows,
+        columns,
+        b,
+        e,
+      ]),
+    ).flat();
     runHeapKernelParts(wasm, SUM_MODULE, 'sum_columns', parts, where);
   } else if (rows === 1) {
     // One sum: the parts return theirs, added here in float64.
