@@ -17,7 +17,7 @@ import { registerWasmUnsortedSegmentSum } from './wasm-unsorted-segment-sum.js';
  * every weight, the softmax cross-entropy exp of every logit, a GRU window tanh at every step); and an `Identity` that shares data
  * instead of copying it (the engine clones every tensor a gradient saves), and `Slice` and
  * `Unpack` that copy only what they return (tfjs-wasm's read their whole input back first);
- * and a SIMD `Sum` over leading or trailing axes, split over the helper threads (tfjs-wasm's
+ * and a SIMD `Sum` over leading, trailing or middle axes, split over the helper threads (tfjs-wasm's
  * adds one element at a time, and transposes first to sum columns); and a `GatherV2` that
  * copies whole slices (tfjs-wasm's took 2.9 ms for an embedding lookup of 400 rows); and a
  * tiled SIMD `Transpose` that shares the data of a permutation that moves nothing (tfjs-wasm's

@@ -65,9 +65,9 @@ export function sumPlan(
 }
 
 /**
- * `Sum` on wasm by `wasm/sum.c` for float32 sums over trailing or leading axes (every sum a
- * training step takes: softmax denominators, bias gradients, squared norms), split over the
- * heap's helper threads when large; tfjs's own kernel for everything else.
+ * `Sum` on wasm by `wasm/sum.c` for float32 sums over trailing, leading or a run of middle axes
+ * (every sum a training step takes: softmax denominators, bias gradients, squared norms), split
+ * over the heap's helper threads when large; tfjs's own kernel for everything else.
  */
 const wasmSum: KernelFunc = (args) => {
   const x = args.inputs.x as TensorInfo;
