@@ -26,15 +26,15 @@ export interface WasmBackendView {
 }
 
 /**
- * Copies the box `begin .. begin + size` of the row-major array `x` (shape `shape`) into
- * `out`, a contiguous run at a time: trailing axes taken whole merge into one run.
+ * Visits the box `begin .. begin + size` of a row-major array of shape `shape` a contiguous run
+ * at a time (trailing axes taken whole merge into one run): `visit(inArray, inBox, run)` gets
+ * the run's start in the array and in the box's own row-major order.
  */
-export function copyBox(
-  x: HeapArray,
+export function forEachBoxRun(
   shape: readonly number[],
   begin: readonly number[],
   size: readonly number[],
-  out: HeapArray,
+  visit: (inArray: number, inBox: number, run: number) => void,
 ): void {
   const rank = shape.length;
   const total = size.reduce((a, b) => a * b, 1);
@@ -44,8 +44,8 @@ export function copyBox(
   for (let axis = 0; axis < rank; axis++) {
     source += (begin[axis] as number) * (strides[axis] as number);
   }
-  // A run is contiguous in x: the last axis, widened over the axes before it while the axis
-  // it has reached is taken whole.
+  // A run is contiguous in the array: the last axis, widened over the axes before it while
+  // the axis it has reached is taken whole.
   let runAxis = rank - 1;
   let run = rank === 0 ? 1 : (size[runAxis] as number);
   while (runAxis > 0 && size[runAxis] === shape[runAxis]) {
@@ -55,7 +55,7 @@ export function copyBox(
   // An odometer over the axes before the run's.
   const index = new Array<number>(Math.max(runAxis, 0)).fill(0);
   for (let written = 0; written < total; written += run) {
-    out.set(x.subarray(source, source + run), written);
+    visit(source, written, run);
     for (let axis = runAxis - 1; axis >= 0; axis--) {
       const next = (index[axis] as number) + 1;
       source += strides[axis] as number;
@@ -67,6 +67,19 @@ export function copyBox(
       index[axis] = 0;
     }
   }
+}
+
+/** Copies the box `begin .. begin + size` of the row-major array `x` (shape `shape`) into `out`. */
+export function copyBox(
+  x: HeapArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: HeapArray,
+): void {
+  forEachBoxRun(shape, begin, size, (inArray, inBox, run) => {
+    out.set(x.subarray(inArray, inArray + run), inBox);
+  });
 }
 
 const fastSlice: KernelFunc = (args) => {
