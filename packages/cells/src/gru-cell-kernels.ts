@@ -116,6 +116,14 @@ export interface GruStep {
   readonly n: tf.Tensor2D;
 }
 
+/** What the backward pass of a step reads: `(r, z)`, `q`, `n` and `h_{t−1}`, `[B, …]` each. */
+export interface GruSavedStep {
+  readonly rz: tf.Tensor;
+  readonly q: tf.Tensor;
+  readonly n: tf.Tensor;
+  readonly previous: tf.Tensor;
+}
+
 /**
  * One step of the GRU window's forward equations on wasm in one kernel (`wasm/gru-cell.c`):
  * `product` is the step's `h̃ W_h` (`[B, 3H]` or `[3, B, H]`), `gates` and `candidate` are the
@@ -151,7 +159,7 @@ export function fusedGruStepGradient(
   dh: tf.Tensor,
   view: StepView,
   carry: tf.Tensor | undefined,
-  step: Omit<GruStep, 'h'> & { readonly previous: tf.Tensor },
+  step: GruSavedStep,
   productShape: readonly number[],
 ): { dProduct: tf.Tensor; dN: tf.Tensor2D; gz: tf.Tensor2D } {
   registerGruStepKernels();

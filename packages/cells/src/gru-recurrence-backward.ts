@@ -56,17 +56,12 @@ function fusedStep(dy: tf.Tensor3D, saved: SavedSteps, productShape: number[]): 
   const [, steps = 0, hiddenSize = 0] = dy.shape;
   const [previous, rz, q, n] = [saved.previous, saved.rz, saved.q, saved.n].map((all) =>
     tf.unstack(all),
-  ) as [tf.Tensor[], tf.Tensor2D[], tf.Tensor2D[], tf.Tensor2D[]];
+  ) as [tf.Tensor[], tf.Tensor[], tf.Tensor[], tf.Tensor[]];
   return (t, carry) => {
     const view = { offset: hiddenSize * t, rowStride: hiddenSize * steps };
-    const step = { rz: rz[t], q: q[t], n: n[t], previous: previous[t] };
-    return fusedGruStepGradient(
-      dy,
-      view,
-      carry,
-      step as Parameters<typeof fusedGruStepGradient>[3],
-      productShape,
-    );
+    const at = (all: tf.Tensor[]) => all[t] as tf.Tensor;
+    const step = { rz: at(rz), q: at(q), n: at(n), previous: at(previous) };
+    return fusedGruStepGradient(dy, view, carry, step, productShape);
   };
 }
 

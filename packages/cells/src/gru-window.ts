@@ -67,13 +67,16 @@ function sizesOf(inputs: tf.Tensor3D, h: tf.Tensor2D): WindowSizes {
   return { batchSize, steps, inputSize, hiddenSize: h.shape[1] ?? 0 };
 }
 
-/** Tied or no dropout: two projections, and `[W_h^{rz} | W_hn]` `[H, 3H]`. */
-function tiedParts(
+/** How a window's projections and recurrent kernel are made: tied masks (or none), or untied. */
+type PartsOf = (
   weights: Weights<GruWeightName>,
   inputs: tf.Tensor3D,
   mask: tf.Tensor | undefined,
-  { batchSize, steps, inputSize, hiddenSize }: WindowSizes,
-): GruWindowParts {
+  sizes: WindowSizes,
+) => GruWindowParts;
+
+/** Tied or no dropout: two projections, and `[W_h^{rz} | W_hn]` `[H, 3H]`. */
+const tiedParts: PartsOf = (weights, inputs, mask, { batchSize, steps, inputSize, hiddenSize }) => {
   const [inputGateKernel, recurrentGateKernel] = splitInputRows(
     weights.gateKernel,
     inputSize,
@@ -87,18 +90,18 @@ function tiedParts(
     candidateProjected: project(weights.candidateInputKernel, weights.candidateInputBias),
     kernel: tf.concat([recurrentGateKernel, weights.candidateRecurrentKernel], 1),
   };
-}
+};
 
 /**
  * Untied: every gate's kernel block as `[3, rows, H]` (r and z are column blocks of the gate
  * kernel, n its own kernels), made once per window; the projections in one batched matmul.
  */
-function untiedParts(
-  weights: Weights<GruWeightName>,
-  inputs: tf.Tensor3D,
-  mask: tf.Tensor | undefined,
-  { batchSize, steps, inputSize, hiddenSize }: WindowSizes,
-): GruWindowParts {
+const untiedParts: PartsOf = (
+  weights,
+  inputs,
+  mask,
+  { batchSize, steps, inputSize, hiddenSize },
+) => {
   // [in + H, 2H] → [2, in + H, H]: the r and z blocks, then each split into its x and h rows.
   const gateBlocks = tf.transpose(
     tf.reshape(weights.gateKernel, [inputSize + hiddenSize, 2, hiddenSize]),
@@ -124,4 +127,4 @@ function untiedParts(
     candidateProjected: n as tf.Tensor3D,
     kernel: tf.concat([recurrentGates, tf.expandDims(weights.candidateRecurrentKernel, 0)]),
   };
-}
+};

@@ -13,6 +13,7 @@ export {
   fusedGruStepGradient,
   GRU_STEP_GRAD_KERNEL,
   GRU_STEP_KERNEL,
+  type GruSavedStep,
   type GruStep,
 } from './gru-cell-kernels.js';
 export { gruRecurrence } from './gru-recurrence.js';

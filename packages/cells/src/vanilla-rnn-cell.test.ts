@@ -195,6 +195,7 @@ describe('vanilla RNN runWindow (vanillaRnnRecurrence) against step by step', ()
       it(`${backend}, ${name}: same outputs, last state and gradients; leaks nothing`, async () => {
         await selectBackend({ name: backend, log: () => {} });
         try {
+          const before = tf.memory().numTensors;
           const cell = createVanillaRnnCell({
             inputSize,
             hiddenSize,
@@ -205,6 +206,7 @@ describe('vanilla RNN runWindow (vanillaRnnRecurrence) against step by step', ()
           await expectWindowMatchesSteps(testing, cell, f, window);
           disposeRecurrentDropoutWindow(window);
           releaseCell(f);
+          expect(tf.memory().numTensors).toBe(before);
         } finally {
           await selectBackend({ name: 'cpu', log: () => {} });
         }

@@ -44,9 +44,8 @@ __attribute__((export_name("sum_span"))) double sum_span(const float *x, int n) 
 
 // out[c] = Σ_r x[r · columns + c] for the columns c in [begin, end), rows in order. Sixteen
 // columns at a time are summed down all rows in four vector registers, then stored once.
-__attribute__((export_name("sum_columns"))) void sum_columns(const float *x, float *out,
-                                                             int rows, int columns, int begin,
-                                                             int end) {
+static inline void columns_of(const float *x, float *out, int rows, int columns, int begin,
+                              int end) {
   int c = begin;
   for (; c + 16 <= end; c += 16) {
     v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
@@ -72,6 +71,18 @@ __attribute__((export_name("sum_columns"))) void sum_columns(const float *x, flo
     float a = 0.0f;
     for (int r = 0; r < rows; r++) a += x[(long)r * columns + c];
     out[c] = a;
+  }
+}
+
+// columns_of for each of `outer` [rows, columns] matrices one after another (outer 1: a sum
+// over leading axes; more: over middle ones), the columns [begin, end) of every matrix: a part
+// of the split is a range of columns, whatever the number of matrices.
+__attribute__((export_name("sum_columns"))) void sum_columns(const float *x, float *out,
+                                                             int outer, int rows, int columns,
+                                                             int begin, int end) {
+  const long size = (long)rows * columns;
+  for (int o = 0; o < outer; o++) {
+    columns_of(x + o * size, out + (long)o * columns, rows, columns, begin, end);
   }
 }
 

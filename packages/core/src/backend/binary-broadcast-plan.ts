@@ -61,10 +61,13 @@ interface Group {
 /**
  * The {@link RowsPlan} of `a ∘ b`: the output's axes of length one dropped and neighbours that
  * both operands have or broadcast alike merged; `undefined` when more than three outer groups
- * remain, or the output is empty or a scalar.
+ * remain, or the output is empty or a scalar. `out` is the broadcast shape of `a` and `b`.
  */
-export function rowsPlan(a: readonly number[], b: readonly number[]): RowsPlan | undefined {
-  const out = tf.backend_util.assertAndGetBroadcastShape([...a], [...b]);
+export function rowsPlan(
+  a: readonly number[],
+  b: readonly number[],
+  out: readonly number[] = tf.backend_util.assertAndGetBroadcastShape([...a], [...b]),
+): RowsPlan | undefined {
   if (sizeOf(out) <= 1) return undefined;
   const padded = (shape: readonly number[]) => [
     ...new Array(out.length - shape.length).fill(1),

@@ -35,12 +35,14 @@ const OPS = { add: 0, sub: 1, reversed: 2, mul: 3 } as const;
 function binaryKernel(kernelName: string, op: 'add' | 'sub' | 'mul'): KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as Record<'a' | 'b', TensorInfo>;
-    const float32 = a.dtype === 'float32' && b.dtype === 'float32';
-    const repeat = float32 ? repeatPlan(a.shape, b.shape) : undefined;
-    const rows = float32 && repeat === undefined ? rowsPlan(a.shape, b.shape) : undefined;
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+      return callOriginalWasmKernel(kernelName, args);
+    }
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const repeat = repeatPlan(a.shape, b.shape);
+    const rows = repeat === undefined ? rowsPlan(a.shape, b.shape, outShape) : undefined;
     if (repeat === undefined && rows === undefined) return callOriginalWasmKernel(kernelName, args);
     const wasm = asWasmBackend(args.backend, kernelName);
-    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const out = wasm.makeOutput(outShape, 'float32');
     const at = (t: TensorInfo) => wasmHeapOffset(wasm, t.dataId, kernelName);
     const threads = heapKernelThreads(wasm, tf.util.sizeFromShape(outShape), kernelName);

@@ -83,17 +83,16 @@ const wasmSum: KernelFunc = (args) => {
   const { outer, rows, columns } = plan;
   const threads = heapKernelThreads(wasm, outer * rows * columns, where);
   if (plan.reduce === 'columns') {
-    // Each matrix's columns in up to `threads` parts (all parts run, `threads` at a time).
-    const parts = Array.from({ length: outer }, (_, o) =>
-      splitRange(columns, threads, 4).map(([b, e]) => [
-        xAt + 4 * o * rows * columns,
-        outAt + 4 * o * columns,
-        rows,
-        columns,
-        b,
-        e,
-      ]),
-    ).flat();
+    // Parts are column ranges; each sums its columns of every one of the outer matrices.
+    const parts = splitRange(columns, threads, 4).map(([b, e]) => [
+      xAt,
+      outAt,
+      outer,
+      rows,
+      columns,
+      b,
+      e,
+    ]);
     runHeapKernelParts(wasm, SUM_MODULE, 'sum_columns', parts, where);
   } else if (rows === 1) {
     // One sum: the parts return theirs, added here in float64.
