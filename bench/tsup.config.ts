@@ -20,7 +20,7 @@ export default defineConfig({
     'experiments/lstm-recurrence': 'src/experiments/lstm-recurrence.ts',
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',
     'experiments/subnormal-operands': 'src/experiments/subnormal-operands.ts',
-    'experiments/ziggurat-variants': 'src/experiments/ziggurat-variants.ts',
+    'experiments/normal-generators': 'src/experiments/normal-generators.ts',
   },
   format: ['esm'],
   dts: false,

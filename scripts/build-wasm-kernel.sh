@@ -53,11 +53,11 @@ if [ "$relaxed" = 1 ]; then
 fi
 
 for module in "${modules[@]}"; do
-  if "$objdump" -d "$module" | grep -q 'global\.'; then
+  if "$objdump" -d "$module" | grep 'global\.' >/dev/null; then
     echo "build-wasm-kernel: $source touches a global (a stack pointer?); it must not" >&2
     exit 1
   fi
-  if "$objdump" -h "$module" | grep -qw 'DATA'; then
+  if "$objdump" -h "$module" | grep -w 'DATA' >/dev/null; then
     echo "build-wasm-kernel: $source compiled to a data section; it must not" >&2
     exit 1
   fi

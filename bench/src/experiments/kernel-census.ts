@@ -4,8 +4,8 @@
  * over five steps, after three untimed ones). Each kernel is wrapped in tfjs's registry to time
  * it, so a product's own transposes (`A·Bᵀ` transposes B first) show as `Transpose` rows too.
  * `npx turbo run build --filter=./bench...`, then
- * `node bench/dist/experiments/kernel-census.js [KERNEL,…] [CONTENDER,…]` (default: the matrix
- * products, `Transpose` and `Add` of `plain` and `bbb`), e.g.
+ * `node bench/dist/experiments/kernel-census.js [KERNEL,…|all] [CONTENDER,…]` (default: the
+ * matrix products, `Transpose` and `Add` of `plain` and `bbb`; `all`: every wasm kernel), e.g.
  * `kernel-census.js Multiply,Sum variational`.
  */
 import { selectBackend } from '@bayesrnn/core';
@@ -20,8 +20,13 @@ await selectBackend({ name: 'wasm', log: () => {} });
 /** Calls and milliseconds by kernel, operand shapes and attributes. */
 const census = new Map<string, { calls: number; ms: number }>();
 
+/** The kernels {@link timeCalls} has wrapped. */
+const wrapped = new Set<string>();
+
 /** Wraps the registered wasm kernel `kernelName` so that every call adds to {@link census}. */
 function timeCalls(kernelName: string): void {
+  if (wrapped.has(kernelName)) return;
+  wrapped.add(kernelName);
   const kernel = tf.getKernel(kernelName, 'wasm');
   if (kernel === undefined) throw new Error(`wasm has no ${kernelName} kernel`);
   tf.unregisterKernel(kernelName, 'wasm');
@@ -44,19 +49,19 @@ function timeCalls(kernelName: string): void {
 }
 
 const [kernelList, contenderList] = process.argv.slice(2);
-const kernelNames = kernelList?.split(',') ?? [
-  tf.BatchMatMul,
-  tf._FusedMatMul,
-  tf.Transpose,
-  tf.Add,
-];
+/** The kernels to time; with `all`, those registered once a contender's untimed steps ran. */
+const kernelNames = () =>
+  kernelList === 'all'
+    ? tf.getKernelsForBackend('wasm').map((kernel) => kernel.kernelName)
+    : (kernelList?.split(',') ?? [tf.BatchMatMul, tf._FusedMatMul, tf.Transpose, tf.Add]);
 const contenderNames = contenderList?.split(',') ?? ['plain', 'bbb'];
-for (const kernelName of kernelNames) timeCalls(kernelName);
 for (const name of contenderNames) {
   const contender = CONTENDERS.find((c) => c.name === name);
   if (contender === undefined) throw new Error(`kernel-census: no contender '${name}'`);
   const prepared = await contender.setup(PTB_SMALL_SHAPE);
   for (let step = 0; step < 3; step++) await prepared.step();
+  // Kernels a contender registers on first use (its fused kernels) exist only now.
+  for (const kernelName of kernelNames()) timeCalls(kernelName);
   census.clear();
   for (let step = 0; step < STEPS; step++) await prepared.step();
   console.log(`${contender.name}: ms a step, calls a step, kernel`);

@@ -108,6 +108,7 @@ export {
   normalBlockCount,
   normalBlockParts,
 } from './random/normal-blocks.js';
+export { NORMAL_MODULE } from './random/normal-wasm.js';
 export {
   bernoulliMask,
   fillStandardNormalArray,
@@ -123,7 +124,6 @@ export {
   keyToSeed,
   splitKey,
 } from './random/rng-key.js';
-export { ZIGGURAT_MODULE, zigguratTables } from './random/ziggurat-wasm.js';
 export {
   countTree,
   disposeTree,

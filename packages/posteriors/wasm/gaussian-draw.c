@@ -1,6 +1,6 @@
 // The reparameterised draw of a diagonal Gaussian posterior with its single-sample KL, and
 // their gradient, in one pass each over tfjs's wasm heap (Blundell et al. 2015 eq. 2;
-// Fortunato et al. 2017 §3). Per element j, with ε_j drawn here (ziggurat.h's block streams):
+// Fortunato et al. 2017 §3). Per element j, with ε_j drawn here (normal.h's block streams):
 //
 //   σ    = softplus(ρ) + floor
 //   θ    = μ + σ ε
@@ -29,7 +29,7 @@
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
 #include "../../core/wasm/fdlibm.h"
 #include "../../core/wasm/simd-math.h"
-#include "../../core/wasm/ziggurat.h"
+#include "../../core/wasm/normal.h"
 #include "lanes.h"
 #include "log-product.h"
 
@@ -181,14 +181,14 @@ static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
 // those blocks (0 when !with_kl, and dlogp is not written).
 __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
     const float *mu, const float *rho, float *theta, float *eps, float *sigma, float *slope,
-    float *dlogp, int n, const char *tables, int w0, int w1, int first, int end, float floor,
+    float *dlogp, int n, int w0, int w1, int first, int end, float floor,
     int with_kl, float a, float b, float d, float k, float m) {
   const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope, dlogp};
   const prior_t p = prior_of(a, b, d, k, m);
   const v128_t f = F4(floor);
   kl_acc acc = kl_acc_zero();
   double elements = 0.0;
-  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  noise_slices slices = noise_slices_of(n, w0, w1, first, end);
   int s, count;
   while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
     const draw_arrays slice = offset_arrays(arrays, s);

@@ -1,6 +1,6 @@
 // Posterior sharpening's draw of one weight and its KL, and their gradient, in one pass each
 // over tfjs's wasm heap (Fortunato et al. 2017 §4, eq. 7–9). Per element j, with ε_j drawn here
-// (ziggurat.h's block streams) and g_φ a constant (papers.md §1.4):
+// (normal.h's block streams) and g_φ a constant (papers.md §1.4):
 //
 //   step = η g_φ
 //   θ    = (φ − step) + σ0 ε                 the composed ops' float32 operations, in order
@@ -15,8 +15,7 @@
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
-#include "../../core/wasm/fdlibm.h"
-#include "../../core/wasm/ziggurat.h"
+#include "../../core/wasm/normal.h"
 #include "lanes.h"
 
 // θ of four elements into *theta; returns their step².
@@ -53,10 +52,10 @@ static v128_t sharpen_slice(const float *phi, const float *eta, const float *g, 
 // θ = φ − η g + σ0 ε; returns Σ (η g)² over those blocks.
 __attribute__((export_name("sharpen_draw"))) double sharpen_draw(
     const float *phi, const float *eta, const float *g, float *theta, int n,
-    const char *tables, int w0, int w1, int first, int end, float sigma0) {
+    int w0, int w1, int first, int end, float sigma0) {
   const v128_t s0 = wasm_f32x4_splat(sigma0);
   v128_t sum = wasm_f64x2_splat(0.0);
-  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  noise_slices slices = noise_slices_of(n, w0, w1, first, end);
   int s, count;
   while ((count = next_noise_slice(&slices, theta, &s)) > 0) {
     sum = sharpen_slice(phi + s, eta + s, g + s, theta + s, count, s0, sum);

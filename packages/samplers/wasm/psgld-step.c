@@ -9,7 +9,7 @@
 // two paths agree to rounding; one pass instead of about fifteen. `c = 0` drops the prior term
 // and `s = 0` the noise, as the composed path does.
 //
-// psgld_noisy_step draws ξ itself (ziggurat.h's block streams, the numbers randomNormal gives
+// psgld_noisy_step draws ξ itself (normal.h's block streams, the numbers randomNormal gives
 // for the key), a slice at a time into θ', where the step then reads it from the cache: no
 // separate pass writes the noise to memory and reads it back. psgld_step reads ξ from θ'
 // (written there beforehand, or unused when s = 0); each lane reads its ξ before writing.
@@ -21,8 +21,7 @@
 //
 // The module owns no memory, data or stack: it imports tfjs's linear memory and works in
 // place on the tensors' offsets. Built by scripts/build-wasm-kernel.sh (clang, wasm-ld).
-#include "../../core/wasm/fdlibm.h"
-#include "../../core/wasm/ziggurat.h"
+#include "../../core/wasm/normal.h"
 #include "../../core/wasm/subnormal.h"
 
 typedef struct {
@@ -88,10 +87,10 @@ __attribute__((export_name("psgld_step"))) void psgld_step(
 // key (w0, w1) a slice at a time into theta_out, then the step over that slice.
 __attribute__((export_name("psgld_noisy_step"))) void psgld_noisy_step(
     const float *theta, const float *g, const float *v, float *theta_out, float *v_out, int n,
-    const char *tables, int w0, int w1, int first, int end, float beta, float one_minus_beta,
+    int w0, int w1, int first, int end, float beta, float one_minus_beta,
     float lambda, float eta, float c, float s, float gradient_scale) {
   const psgld_t p = psgld_of(beta, one_minus_beta, lambda, eta, c, s, gradient_scale);
-  noise_slices slices = noise_slices_of(n, tables, w0, w1, first, end);
+  noise_slices slices = noise_slices_of(n, w0, w1, first, end);
   int at, count;
   while ((count = next_noise_slice(&slices, theta_out, &at)) > 0) {
     step_range(theta + at, g + at, v + at, theta_out + at, v_out + at, count, p);

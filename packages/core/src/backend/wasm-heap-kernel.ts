@@ -29,8 +29,8 @@ export interface WasmHeapKernelSpec {
   /** Fills outputs before the call (e.g. noise the function reads in place), given views. */
   readonly prefill?: (outputs: readonly Float32Array[], attrs: NamedAttrMap) => void;
   /**
-   * The key of the noise the function draws itself (it includes `wasm/ziggurat.h`): it is
-   * then called as `f(...inputs, ...outputs, size, tables, w0, w1, first, end, ...scalars)`
+   * The key of the noise the function draws itself (it includes `wasm/normal.h`): it is
+   * then called as `f(...inputs, ...outputs, size, w0, w1, first, end, ...scalars)`
    * over block ranges, element i getting what `randomNormal(key, [size])` holds at i.
    */
   readonly noise?: (attrs: NamedAttrMap) => RngKey;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isWasmHeapBackend, type WasmKernelModule, wasmHeapMemory } from '../backend/wasm-heap.js';
 import { heapKernelParallelism, runHeapKernelParts } from '../backend/wasm-heap-run.js';
 import { normalBlockParts } from './normal-blocks.js';
-import { ZIGGURAT_MODULE, zigguratTables } from './ziggurat-wasm.js';
+import { NORMAL_MODULE } from './normal-wasm.js';
 
 const WHERE = 'fillStandardNormalArray';
 
@@ -20,8 +20,8 @@ export interface NoiseKernelArguments {
 }
 
 /**
- * Calls a kernel that includes `wasm/ziggurat.h` and draws the noise it uses block by block
- * (`fill_normal_blocks`), as `f(...pointers, size, tables, w0, w1, first, end, ...scalars)`
+ * Calls a kernel that includes `wasm/normal.h` and draws the noise it uses block by block
+ * (`next_noise_slice`), as `f(...pointers, size, w0, w1, first, end, ...scalars)`
  * for block ranges `[first, end)` split over the heap's helper threads. The numbers do not
  * depend on the split. Returns the sum of the calls' results (0 when they return nothing).
  */
@@ -33,7 +33,7 @@ export function runNoiseKernel(
   where: string,
 ): number {
   const { pointers, size, key, scalars = [] } = args;
-  const head = [...pointers, size, zigguratTables(backend, where), key.words[0], key.words[1]];
+  const head = [...pointers, size, key.words[0], key.words[1]];
   const parts = normalBlockParts(size, heapKernelParallelism(backend, where)).map(
     ([first, end]) => [...head, first, end, ...scalars],
   );
@@ -66,6 +66,6 @@ export function fillStandardNormalInHeap(key: RngKey, out: Float32Array): boolea
   const backend = heapBackendHolding(out);
   if (backend === undefined) return false;
   const args = { pointers: [out.byteOffset], size: out.length, key };
-  runNoiseKernel(backend, ZIGGURAT_MODULE, 'fill_standard_normal_blocks', args, WHERE);
+  runNoiseKernel(backend, NORMAL_MODULE, 'fill_standard_normal_blocks', args, WHERE);
   return true;
 }

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { fillStandardNormal, normalLanes } from './box-muller.js';
 import {
   fillStandardNormalBlocks,
+  fillStandardNormalBlocksInJs,
   NORMAL_BLOCK,
   normalBlockCount,
   normalBlockParts,
 } from './normal-blocks.js';
 import { standardNormalArray } from './random-ops.js';
-import { blockKey, createKey, foldIn, splitKey } from './rng-key.js';
-import { wordStream } from './xoshiro128.js';
-import { fillStandardNormal } from './ziggurat.js';
+import { blockKey, createKey, foldIn, laneKey, splitKey } from './rng-key.js';
 
 /** The draws of one key's own stream (no blocks). */
 function ownStream(key: ReturnType<typeof createKey>, count: number): Float32Array {
-  return fillStandardNormal(wordStream(key), new Float32Array(count));
+  return fillStandardNormal(normalLanes(key), new Float32Array(count));
 }
 
 describe('normal draws in block streams', () => {
@@ -29,6 +29,17 @@ describe('normal draws in block streams', () => {
     // The block boundary is not the continuation of block 0's stream.
     expect(second).not.toEqual(ownStream(key, 2 * NORMAL_BLOCK).subarray(NORMAL_BLOCK));
     expect(fillStandardNormalBlocks(key, new Float32Array(size))).toEqual(draws);
+    expect(fillStandardNormalBlocksInJs(key, new Float32Array(size))).toEqual(draws);
+  });
+
+  it('draws the JavaScript numbers by the C kernel on its own memory, 16 blocks a call', () => {
+    // 17 blocks and a part: a second call, and a last block that ends inside a group of 16.
+    for (const size of [0, 5, 17 * NORMAL_BLOCK + 5]) {
+      const kernel = fillStandardNormalBlocks(key, new Float32Array(size).fill(Number.NaN));
+      const js = fillStandardNormalBlocksInJs(key, new Float32Array(size).fill(Number.NaN));
+      expect(kernel).toEqual(js);
+      expect(js.every(Number.isFinite)).toBe(true);
+    }
   });
 
   it('gives uncorrelated blocks with the moments of N(0, 1)', () => {
@@ -54,9 +65,13 @@ describe('normal draws in block streams', () => {
     }
   });
 
-  it('derives block keys no split or fold gives, and refuses a bad block', () => {
+  it('derives block and lane keys no split or fold gives, and refuses a bad one', () => {
     expect(blockKey(key, 0)).toBe(key);
-    const derived = [1, 2, 3].map((b) => blockKey(key, b).words.join());
+    const derived = [
+      ...[1, 2, 3].map((b) => blockKey(key, b).words.join()),
+      ...[0, 1, 7].map((lane) => laneKey(key, lane).words.join()),
+      ...[0, 1, 7].map((lane) => laneKey(blockKey(key, 1), lane).words.join()),
+    ];
     const others = [
       ...splitKey(key, 4).map((k) => k.words.join()),
       ...[1, 2, 3].map((b) => foldIn(key, b).words.join()),
@@ -66,6 +81,7 @@ describe('normal draws in block streams', () => {
     expect(blockKey(key, 5)).toEqual(blockKey(key, 5));
     expect(() => blockKey(key, -1)).toThrow(/blockKey: block must be an integer/);
     expect(() => blockKey(key, 1.5)).toThrow(/blockKey/);
+    expect(() => laneKey(key, 8)).toThrow(/laneKey: lane must be an integer in \[0, 8\)/);
   });
 
   it('splits the blocks into contiguous, nearly equal, non-empty parts', () => {

@@ -1,7 +1,7 @@
 import type { RngKey } from '@bayesrnn/spec';
+import { fillStandardNormal, normalLanes } from './box-muller.js';
+import { fillStandardNormalOwnMemory } from './normal-wasm.js';
 import { blockKey } from './rng-key.js';
-import { Xoshiro128 } from './xoshiro128.js';
-import { fillStandardNormal } from './ziggurat.js';
 
 /**
  * Elements per block stream. A random array longer than this is drawn in blocks, each from its
@@ -33,14 +33,23 @@ export function normalBlockParts(size: number, parts: number): Array<[number, nu
 }
 
 /**
- * Fills `out` with the N(0, 1) draws of `key` in JavaScript: block b (elements
- * `[b·NORMAL_BLOCK, (b + 1)·NORMAL_BLOCK)`) holds the ziggurat draws of `blockKey(key, b)`'s
- * stream. `wasm/ziggurat.h`'s `fill_normal_blocks` draws the same numbers.
+ * Fills `out` with the N(0, 1) draws of `key` outside a wasm heap: block b (elements
+ * `[b·NORMAL_BLOCK, (b + 1)·NORMAL_BLOCK)`) holds the Box–Muller draws of `blockKey(key, b)`'s
+ * stream (`box-muller.ts`). Drawn by the C kernel on a memory of its own where WebAssembly SIMD
+ * runs (`normal-wasm.ts`), else by {@link fillStandardNormalBlocksInJs}: the same numbers.
  */
 export function fillStandardNormalBlocks(key: RngKey, out: Float32Array): Float32Array {
+  if (!fillStandardNormalOwnMemory(key.words[0], key.words[1], out)) {
+    fillStandardNormalBlocksInJs(key, out);
+  }
+  return out;
+}
+
+/** {@link fillStandardNormalBlocks} in JavaScript alone: the reference the C kernel matches. */
+export function fillStandardNormalBlocksInJs(key: RngKey, out: Float32Array): Float32Array {
   for (let start = 0, block = 0; start < out.length; start += NORMAL_BLOCK, block += 1) {
-    const stream = new Xoshiro128(blockKey(key, block));
-    fillStandardNormal(stream, out.subarray(start, Math.min(out.length, start + NORMAL_BLOCK)));
+    const lanes = normalLanes(blockKey(key, block));
+    fillStandardNormal(lanes, out.subarray(start, Math.min(out.length, start + NORMAL_BLOCK)));
   }
   return out;
 }

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { fillStandardNormal, logFloat32, NORMAL_GROUP, normalLanes } from './box-muller.js';
 import { randomUniform, standardNormalArray } from './random-ops.js';
 import { createKey, splitKey } from './rng-key.js';
 import { wordStream } from './xoshiro128.js';
-import { fillStandardNormal, nextStandardNormal } from './ziggurat.js';
 
-/** Φ(x) via erfc from Numerical Recipes' Chebyshev fit (|error| < 1.2e-7): independent of the ziggurat. */
+/** Φ(x) via erfc from Numerical Recipes' Chebyshev fit (|error| < 1.2e-7): independent of the generator. */
 function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * z);
@@ -42,7 +42,7 @@ function ksStatistic(sample: Float32Array): number {
   return d;
 }
 
-describe('standard normal draws (xoshiro128** + ziggurat)', () => {
+describe('standard normal draws (xoshiro128** lanes + Box–Muller)', () => {
   const n = 1_000_000;
   const sample = standardNormalArray(createKey(2026), n);
 
@@ -69,9 +69,9 @@ describe('standard normal draws (xoshiro128** + ziggurat)', () => {
     expect(ksStatistic(sample)).toBeLessThan(1.95 / Math.sqrt(n));
   });
 
-  it('puts the right mass in the wedges and beyond the ziggurat tail (|x| > 3.44)', () => {
+  it('puts the right mass in the tails, out to |x| > 4.5', () => {
     const count = (threshold: number) => sample.filter((x) => Math.abs(x) > threshold).length;
-    for (const threshold of [1, 2, 3, 3.442619855899, 4]) {
+    for (const threshold of [1, 2, 3, 4, 4.5]) {
       const expected = 2 * n * (1 - normalCdf(threshold));
       // Poisson-like count: 5 standard deviations.
       expect(Math.abs(count(threshold) - expected)).toBeLessThan(5 * Math.sqrt(expected) + 1);
@@ -94,11 +94,60 @@ describe('standard normal draws (xoshiro128** + ziggurat)', () => {
     expect(Math.abs(cross / x.length)).toBeLessThan(0.015);
   });
 
-  it('fills with exactly the draws of the one-at-a-time reference (the inlined fast path)', () => {
-    const filled = fillStandardNormal(wordStream(createKey(8)), new Float32Array(50_000));
-    const reference = wordStream(createKey(8));
-    const oneByOne = Float32Array.from({ length: 50_000 }, () => nextStandardNormal(reference));
-    expect(filled).toEqual(oneByOne);
+  it("pairs a lane's two numbers as independent coordinates of one point (z1, z2)", () => {
+    // Number i (i mod 8 < 4) is z1 of a lane, number i + 4 its z2: r cos θ and r sin θ.
+    let cross = 0;
+    let squares = 0;
+    let pairs = 0;
+    for (let g = 0; g + NORMAL_GROUP <= n; g += NORMAL_GROUP) {
+      for (const first of [0, 1, 2, 3, 8, 9, 10, 11]) {
+        const z1 = sample[g + first] as number;
+        const z2 = sample[g + first + 4] as number;
+        cross += z1 * z2;
+        squares += (z1 * z1 - 1) * (z2 * z2 - 1);
+        pairs += 1;
+      }
+    }
+    // s.e. 1/√pairs ≈ 0.0014 for z1 z2 and 2/√pairs for the centred squares: 5 s.e.
+    expect(Math.abs(cross / pairs)).toBeLessThan(5 / Math.sqrt(pairs));
+    expect(Math.abs(squares / pairs)).toBeLessThan(10 / Math.sqrt(pairs));
+  });
+
+  it('computes r cos θ and r sin θ of its words to float32 rounding (float64 reference)', () => {
+    // One lane's first pair, recomputed from its words in float64: √(−2 log u), 2π m / 2^24,
+    // with u on the generator's float32 grid (rounding it is part of the algorithm).
+    for (let seed = 0; seed < 3000; seed += 1) {
+      const key = createKey(seed);
+      const first = fillStandardNormal(normalLanes(key), new Float32Array(NORMAL_GROUP));
+      const [lane0] = normalLanes(key);
+      if (lane0 === undefined) throw new Error('no lane 0');
+      const w1 = lane0.nextUint32();
+      const w2 = lane0.nextUint32();
+      const r = Math.sqrt(-2 * Math.log(Math.fround(((w1 >>> 1) | 1) * 2 ** -31)));
+      const theta = (2 * Math.PI * (w2 >>> 8)) / 2 ** 24;
+      expect(Math.abs((first[0] as number) - r * Math.cos(theta))).toBeLessThan(4e-7 * (r + 1));
+      expect(Math.abs((first[4] as number) - r * Math.sin(theta))).toBeLessThan(4e-7 * (r + 1));
+    }
+  });
+
+  it('takes float32 logarithms within one unit in the last place of Math.log', () => {
+    const stream = wordStream(createKey(9));
+    for (let i = 0; i < 200_000; i += 1) {
+      // u as the generator makes it: ((w >>> 1) | 1) · 2^-31, every scale down to 2^-31.
+      const u = Math.fround(((stream.nextUint32() >>> 1) | 1) * 2 ** -31) * 2 ** -(i % 8);
+      const exact = Math.log(Math.fround(u));
+      const ulp = 2 ** (Math.floor(Math.log2(Math.abs(exact) || 1)) - 23);
+      expect(Math.abs(logFloat32(Math.fround(u)) - exact)).toBeLessThanOrEqual(1.01 * ulp);
+    }
+  });
+
+  it('fills a prefix with the same numbers as a longer fill, wherever it ends in a group', () => {
+    const key = createKey(8);
+    const long = fillStandardNormal(normalLanes(key), new Float32Array(1000));
+    for (const length of [1, 4, 5, 15, 16, 17, 999]) {
+      const short = fillStandardNormal(normalLanes(key), new Float32Array(length));
+      expect(short).toEqual(long.subarray(0, length));
+    }
   });
 
   it('draws uniform words: each bit set half the time, no lag-1 correlation', () => {

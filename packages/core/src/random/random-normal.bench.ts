@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bench, describe } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
+import { fillStandardNormalBlocksInJs } from './normal-blocks.js';
 import { fillStandardNormalArray, randomNormal, standardNormalArray } from './random-ops.js';
 import { createKey } from './rng-key.js';
 
@@ -17,7 +18,7 @@ const plainArray = new Float32Array(COUNT);
 
 describe(`${COUNT} standard normals`, () => {
   bench(
-    'standardNormalArray (xoshiro128** + ziggurat, JS array)',
+    'standardNormalArray (xoshiro128** lanes + Box–Muller, a plain array: the C kernel on its own memory)',
     () => {
       standardNormalArray(createKey(seed++), COUNT);
     },
@@ -31,9 +32,16 @@ describe(`${COUNT} standard normals`, () => {
     options,
   );
   bench(
-    'randomNormal (ours, as a wasm tensor: the C ziggurat in the heap)',
+    'randomNormal (ours, as a wasm tensor: the C kernel in the heap, blocks over the helpers)',
     () => {
       randomNormal(createKey(seed++), [COUNT]).dispose();
+    },
+    options,
+  );
+  bench(
+    'fillStandardNormalBlocksInJs (the JavaScript reference)',
+    () => {
+      fillStandardNormalBlocksInJs(createKey(seed++), plainArray);
     },
     options,
   );

@@ -38,7 +38,7 @@ export function fillStandardNormalArray(key: RngKey, out: Float32Array): Float32
 
 /**
  * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor, on every
- * backend (xoshiro128** and the ziggurat method: on wasm drawn by a C kernel straight into the
+ * backend (xoshiro128** and the Box–Muller transform: on wasm drawn by a C kernel straight into the
  * new tensor's memory, elsewhere in JavaScript and uploaded once; the same numbers).
  *
  * @param shape - any shape, e.g. `[inputSize, hiddenSize]`.

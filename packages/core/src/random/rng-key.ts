@@ -85,7 +85,7 @@ export function foldIn(key: RngKey, data: number | string): RngKey {
  * The key of block `block` of a long random array (`normal-blocks.ts`): the key itself for
  * block 0, so an array of up to one block holds the key's own stream; for the others a
  * derivation (lanes 6 and 7 of the mix) that no `splitKey` or `foldIn` reaches, so no block
- * repeats another key's stream. `wasm/ziggurat.h`'s `block_stream` computes the same.
+ * repeats another key's stream. `wasm/normal.h`'s `block_lanes` computes the same.
  */
 export function blockKey(key: RngKey, block: number): RngKey {
   assertKey(key, 'blockKey');
@@ -94,6 +94,19 @@ export function blockKey(key: RngKey, block: number): RngKey {
   }
   if (block === 0) return key;
   return makeKey(mixWords(key.words, block, 6), mixWords(key.words, block, 7));
+}
+
+/**
+ * The key of lane `lane` (0–7) of a normal block stream (`box-muller.ts`: eight xoshiro128**
+ * streams, one per SIMD lane), by lanes 8 and 9 of the mix, which no other derivation uses.
+ * `wasm/normal.h`'s `lane_state` computes the same.
+ */
+export function laneKey(key: RngKey, lane: number): RngKey {
+  assertKey(key, 'laneKey');
+  if (!Number.isInteger(lane) || lane < 0 || lane > 7) {
+    throw new RangeError(`laneKey: lane must be an integer in [0, 8), got ${lane}`);
+  }
+  return makeKey(mixWords(key.words, lane, 8), mixWords(key.words, lane, 9));
 }
 
 function checkedWord(data: number): number {

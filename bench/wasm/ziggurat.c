@@ -1,21 +1,8 @@
-// Standard normal draws in C: xoshiro128** and Marsaglia & Tsang's 128-layer ziggurat, the same
-// algorithm step for step as random/ziggurat.ts (its comments explain it), so a key gives the
-// same float32s bit for bit; and the block streams of random/normal-blocks.ts, so that a long
-// array can be drawn by several threads at once and fused into the kernels that use the noise.
-//
-// Exactness rests on three things: the generator is integer arithmetic; the fast path's
-// `hz * wn[iz]` is one double product, rounded to float32 as a Float32Array store rounds it;
-// and the rare slow path calls fdlibm's exp and log, which are V8's Math.exp and Math.log.
-//
-// Include "fdlibm.h" first (kernelSourceSha256 hashes only the headers a source includes
-// itself). The layer tables (built in JavaScript, the doubles ziggurat.ts uses) are passed in
-// the heap:
-//   tables + 0     wn[128]  double   layer widths / 2^31
-//   tables + 1024  fn[128]  double   exp(−x²/2) at the layer edges
-//   tables + 2048  kn[128]  int32    fast-path thresholds
-#ifndef BAYESRNN_ZIGGURAT_H
-#define BAYESRNN_ZIGGURAT_H
-
+// The ziggurat normal generator this library used until the Box–Muller one of
+// packages/core/wasm/normal.h replaced it (xoshiro128** and Marsaglia & Tsang's 128-layer
+// ziggurat, one number at a time), kept here only so that bench/src/experiments/
+// normal-generators.ts can time the two side by side. Not part of any package.
+#include "../../packages/core/wasm/fdlibm.h"
 #define ZIGGURAT_LAYERS 128
 #define ZIGGURAT_R 3.442619855899
 // Elements per block stream: NORMAL_BLOCK in random/normal-blocks.ts.
@@ -139,43 +126,10 @@ static inline void fill_normal(xoshiro128 *state, float *out, int n, ziggurat_ta
   *state = s;
 }
 
-// Noise drawn ahead of its use, a slice at a time: 8 KiB, inside the L1 cache with the slices
-// of the arrays a kernel reads beside it.
-#define NOISE_SLICE 2048
-
-// A walk over the blocks [first, end) of an n-element array of noise drawn from the key
-// (w0, w1): block b holds elements [b·NORMAL_BLOCK, min(n, (b + 1)·NORMAL_BLOCK)), each from
-// its own stream, and is drawn NOISE_SLICE elements at a time by next_noise_slice.
-typedef struct {
-  xoshiro128 state;
-  ziggurat_tables tables;
-  unsigned w0, w1;
-  int n, block, end, next, stop;
-} noise_slices;
-
-static inline noise_slices noise_slices_of(int n, const char *tables, int w0, int w1, int first,
-                                           int end) {
-  // block starts before first: the first next_noise_slice call moves to it and seeds it.
-  const noise_slices c = {.tables = tables_at(tables), .w0 = (unsigned)w0, .w1 = (unsigned)w1,
-                          .n = n, .block = first - 1, .end = end};
-  return c;
+// n numbers of the stream of the key (w0, w1) into out: one stream, no blocks.
+__attribute__((export_name("fill_ziggurat"))) void fill_ziggurat(float *out, int n,
+                                                                 const char *tables, int w0,
+                                                                 int w1) {
+  xoshiro128 state = seed_state((unsigned)w0, (unsigned)w1);
+  fill_normal(&state, out, n, tables_at(tables));
 }
-
-// Draws the next slice of noise into eps (the array's element 0) and sets *start to where it
-// begins; returns its length, 0 once the blocks are done.
-static inline int next_noise_slice(noise_slices *c, float *eps, int *start) {
-  if (c->next >= c->stop) {
-    c->block++;
-    c->next = c->block * NORMAL_BLOCK;
-    if (c->block >= c->end || c->next >= c->n) return 0;
-    c->stop = c->n - c->next < NORMAL_BLOCK ? c->n : c->next + NORMAL_BLOCK;
-    c->state = block_stream(c->w0, c->w1, (unsigned)c->block);
-  }
-  const int count = c->stop - c->next < NOISE_SLICE ? c->stop - c->next : NOISE_SLICE;
-  fill_normal(&c->state, eps + c->next, count, c->tables);
-  *start = c->next;
-  c->next += count;
-  return count;
-}
-
-#endif
