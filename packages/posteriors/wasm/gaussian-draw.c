@@ -84,11 +84,16 @@ static inline v128_t prior_grad4(v128_t t, v128_t x, v128_t e, prior_t p) {
   return wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
 }
 
-// Four elements' terms into the accumulator (not renormalised), from their θ, σ and ε; lanes
-// where `live` is 0 add nothing (the 1–3 element tail). *g receives d log p / dθ, which the
-// gradient needs and which shares θ² and the exp with the kl.
-static inline kl_acc kl4(kl_acc acc, v128_t t, v128_t sigma, v128_t e, prior_t p, v128_t live,
-                         v128_t *g) {
+// Four elements' terms of the kl, before they enter an accumulator.
+typedef struct {
+  v128_t terms, s, f;
+} kl_terms;
+
+// Four elements' kl terms from their θ, σ and ε; lanes where `live` is 0 add nothing (the 1–3
+// element tail). *g receives d log p / dθ, which the gradient needs and which shares θ² and the
+// exp with the kl.
+static inline kl_terms kl_terms4(v128_t t, v128_t sigma, v128_t e, prior_t p, v128_t live,
+                                 v128_t *g) {
   const v128_t t2 = wasm_f32x4_mul(t, t);
   const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
   const v128_t ex = exp_neg(wasm_f32x4_abs(x));
@@ -97,10 +102,14 @@ static inline kl_acc kl4(kl_acc acc, v128_t t, v128_t sigma, v128_t e, prior_t p
   const v128_t terms = wasm_f32x4_sub(
       wasm_f32x4_sub(wasm_f32x4_mul(p.b, t2), wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f))),
       wasm_f32x4_mul(p.m, wasm_f32x4_pmax(x, F4(0.0f))));
-  const v128_t s = wasm_v128_bitselect(sigma, F4(1.0f), live);
-  const v128_t f = wasm_v128_bitselect(factor, F4(1.0f), live);
-  const kl_acc next = {add_lanes(acc.sum, wasm_v128_and(terms, live)),
-                       log_product_mul4(acc.logs, s, f)};
+  const kl_terms k = {wasm_v128_and(terms, live), wasm_v128_bitselect(sigma, F4(1.0f), live),
+                      wasm_v128_bitselect(factor, F4(1.0f), live)};
+  return k;
+}
+
+// The terms into the accumulator (not renormalised).
+static inline kl_acc kl_add(kl_acc acc, kl_terms k) {
+  const kl_acc next = {add_lanes(acc.sum, k.terms), log_product_mul4(acc.logs, k.s, k.f)};
   return next;
 }
 
@@ -125,15 +134,12 @@ static inline void draw_at(draw_arrays a, int i, v128_t floor) {
   wasm_v128_store(a.slope + i, d.slope);
 }
 
-// θ, σ and sigmoid(ρ) over elements [0, n) of the arrays. Four vectors per iteration hide the
-// latency of the serial polynomial chains.
+// θ, σ and sigmoid(ρ) over elements [0, n) of the arrays. Eight vectors per iteration hide the
+// latency of the serial polynomial chains (an exp, a log1p and a division each).
 static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
   int i = 0;
-  for (; i + 16 <= n; i += 16) {
-    draw_at(a, i, floor);
-    draw_at(a, i + 4, floor);
-    draw_at(a, i + 8, floor);
-    draw_at(a, i + 12, floor);
+  for (; i + 32 <= n; i += 32) {
+    for (int k = 0; k < 32; k += 4) draw_at(a, i + k, floor);
   }
   for (; i + 4 <= n; i += 4) draw_at(a, i, floor);
   if (i < n) {
@@ -146,32 +152,43 @@ static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
   }
 }
 
-static inline kl_acc kl_at(kl_acc acc, draw_arrays a, int i, prior_t p) {
+// The kl terms of the four elements from i; their d log p / dθ stored.
+static inline kl_terms terms_at(draw_arrays a, int i, prior_t p) {
   v128_t g;
-  acc = kl4(acc, wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
-            wasm_v128_load(a.eps + i), p, wasm_i32x4_splat(-1), &g);
+  const kl_terms k = kl_terms4(wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
+                               wasm_v128_load(a.eps + i), p, wasm_i32x4_splat(-1), &g);
   wasm_v128_store(a.dlogp + i, g);
-  return acc;
+  return k;
 }
 
 // The kl terms of elements [0, n) into acc, from the θ, σ and ε draw_slice just wrote (still in
 // the cache). A second pass rather than a longer loop body: the chain ρ → σ → θ → log p is too
 // long for four vectors in flight to hide, and the fused loop spilled a third of its
-// instructions to the stack (10% slower). Renormalised every two vectors: each factor
-// σ (1 + M e) lies in [2^-149, 2^129] (log-product.h).
+// instructions to the stack (10% slower). The terms of eight vectors are computed before any
+// enters the accumulator, so that their chains overlap; they enter in element order, so the sum
+// is the same bits. Renormalised every two vectors:
+// each factor σ (1 + M e) lies in [2^-149, 2^129] (log-product.h).
 static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
   int i = 0;
-  for (; i + 8 <= n; i += 8) {
-    acc = renormalise(kl_at(kl_at(acc, a, i, p), a, i + 4, p));
+  for (; i + 32 <= n; i += 32) {
+    const kl_terms k0 = terms_at(a, i, p), k1 = terms_at(a, i + 4, p);
+    const kl_terms k2 = terms_at(a, i + 8, p), k3 = terms_at(a, i + 12, p);
+    const kl_terms k4 = terms_at(a, i + 16, p), k5 = terms_at(a, i + 20, p);
+    const kl_terms k6 = terms_at(a, i + 24, p), k7 = terms_at(a, i + 28, p);
+    acc = renormalise(kl_add(kl_add(acc, k0), k1));
+    acc = renormalise(kl_add(kl_add(acc, k2), k3));
+    acc = renormalise(kl_add(kl_add(acc, k4), k5));
+    acc = renormalise(kl_add(kl_add(acc, k6), k7));
   }
-  for (; i + 4 <= n; i += 4) acc = renormalise(kl_at(acc, a, i, p));
+  for (; i + 4 <= n; i += 4) acc = renormalise(kl_add(acc, terms_at(a, i, p)));
   if (i < n) {
     const int count = n - i;
     v128_t g;
-    acc = kl4(acc, load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
-              load_tail(a.eps + i, count), p, first_lanes(wasm_i32x4_splat(-1), count), &g);
+    const kl_terms k = kl_terms4(load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
+                                 load_tail(a.eps + i, count), p,
+                                 first_lanes(wasm_i32x4_splat(-1), count), &g);
     store_tail(a.dlogp + i, g, count);
-    acc = renormalise(acc);
+    acc = renormalise(kl_add(acc, k));
   }
   return acc;
 }
