@@ -3,15 +3,10 @@
 // ziggurat, one number at a time), kept here only so that bench/src/experiments/
 // normal-generators.ts can time the two side by side. Not part of any package.
 #include "../../packages/core/wasm/fdlibm.h"
+// The xoshiro128** seeding (seed_state) and its state type come from the committed generator.
+#include "../../packages/core/wasm/normal.h"
 #define ZIGGURAT_LAYERS 128
 #define ZIGGURAT_R 3.442619855899
-// Elements per block stream: NORMAL_BLOCK in random/normal-blocks.ts.
-#define NORMAL_BLOCK 65536
-
-typedef struct {
-  unsigned s0, s1, s2, s3;
-} xoshiro128;
-
 typedef struct {
   const double *wn;
   const double *fn;
@@ -24,41 +19,7 @@ static inline ziggurat_tables tables_at(const char *tables) {
   return t;
 }
 
-static inline unsigned fmix32(unsigned h) {
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  return h ^ (h >> 16);
-}
-
-// rng-key.ts's mixWords: one word of a derived key.
-static inline unsigned mix_words(unsigned w0, unsigned w1, unsigned datum, unsigned lane) {
-  unsigned h = fmix32(w0 ^ ((lane + 1u) * 0x9e3779b9u));
-  h = fmix32(h ^ w1);
-  h = fmix32(h ^ (datum * 0x27d4eb2fu));
-  return fmix32(h + lane);
-}
-
-// xoshiro128.ts's seedState: the key's 64 bits expanded into four state words, never all zero.
-static inline xoshiro128 seed_state(unsigned w0, unsigned w1) {
-  unsigned words[4];
-  unsigned h = w0 ^ 0x9e3779b9u;
-  for (int i = 0; i < 4; i++) {
-    h = h + 0x9e3779b9u + (i % 2 == 0 ? w1 : w0);
-    words[i] = fmix32(h);
-  }
-  if ((words[0] | words[1] | words[2] | words[3]) == 0) words[0] = 1;
-  const xoshiro128 state = {words[0], words[1], words[2], words[3]};
-  return state;
-}
-
-// The stream of block b of the key (w0, w1): the key's own for block 0, else blockKey's.
-static inline xoshiro128 block_stream(unsigned w0, unsigned w1, unsigned b) {
-  if (b == 0) return seed_state(w0, w1);
-  return seed_state(mix_words(w0, w1, b, 6), mix_words(w0, w1, b, 7));
-}
-
+// One word of xoshiro128** (xoshiro128.ts's nextInt32), one lane at a time.
 static inline int next_int32(xoshiro128 *state) {
   const unsigned product = state->s1 * 5u;
   const unsigned word = ((product << 7) | (product >> 25)) * 9u;
@@ -108,7 +69,7 @@ static double ziggurat_slow_path(xoshiro128 *state, int hz, ziggurat_tables t) {
 }
 
 // out[0..n) = the next n N(0, 1) draws of the stream, in order (the stream advances).
-static inline void fill_normal(xoshiro128 *state, float *out, int n, ziggurat_tables t) {
+static inline void fill_ziggurat_normal(xoshiro128 *state, float *out, int n, ziggurat_tables t) {
   xoshiro128 s = *state;
   int i = 0;
   while (i < n) {
@@ -131,5 +92,5 @@ __attribute__((export_name("fill_ziggurat"))) void fill_ziggurat(float *out, int
                                                                  const char *tables, int w0,
                                                                  int w1) {
   xoshiro128 state = seed_state((unsigned)w0, (unsigned)w1);
-  fill_normal(&state, out, n, tables_at(tables));
+  fill_ziggurat_normal(&state, out, n, tables_at(tables));
 }
