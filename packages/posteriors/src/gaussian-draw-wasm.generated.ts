@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '14079c86c9c3bbf5f54e75a3e48609efdfa39fe377c551150ebc346b9b7c48fa';
+  '91f3c5fa0ea10606c20c49393b1797a37f82322419f5c49f78434245e693bdfa';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

@@ -32,15 +32,7 @@
 #include "../../core/wasm/normal.h"
 #include "lanes.h"
 #include "log-product.h"
-
-typedef struct {
-  v128_t a, b, d, k, m;
-} prior_t;
-
-static inline prior_t prior_of(float a, float b, float d, float k, float m) {
-  const prior_t p = {F4(a), F4(b), F4(d), F4(k), F4(m)};
-  return p;
-}
+#include "sampled-kl.h"
 
 // The draw of four elements: θ, σ and sigmoid(ρ) out.
 typedef struct {
@@ -53,64 +45,6 @@ static inline draw_t draw4(v128_t mu, v128_t rho, v128_t e, v128_t floor) {
   const draw_t d = {wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e)), sigma,
                     sigmoid_from(rho, exp_rho)};
   return d;
-}
-
-// The running kl of a call, in two parts that need no logarithm per element (M is 0 or 1):
-//   Σ kl_j = Σ (B θ² − ε²/2 − A − M max(x, 0)) − log Π σ_j (1 + M e^{−|x|}),  x = D − K θ²
-// One log of a float64 product (log-product.h) replaces a log and a log1p per element.
-typedef struct {
-  v128_t sum;  // f64x2: Σ (B θ² − ε²/2 − M max(x, 0)), element by element
-  log_product logs;
-} kl_acc;
-
-static inline kl_acc kl_acc_zero(void) {
-  return (kl_acc){wasm_f64x2_splat(0.0), log_product_one()};
-}
-
-static inline kl_acc renormalise(kl_acc acc) {
-  return (kl_acc){acc.sum, log_product_renormalise(acc.logs)};
-}
-
-// Σ kl_j of a call from its accumulator and the number of elements it saw.
-static inline double kl_total(kl_acc acc, double elements, float a) {
-  const double sum = wasm_f64x2_extract_lane(acc.sum, 0) + wasm_f64x2_extract_lane(acc.sum, 1);
-  return sum - log_product_value(acc.logs) - elements * (double)a;
-}
-
-// d log p / dθ of four elements from θ, x = D − K θ² and e = exp(−|x|): −2θ (B + M K sigmoid(x)).
-static inline v128_t prior_grad4(v128_t t, v128_t x, v128_t e, prior_t p) {
-  const v128_t s = sigmoid_from(x, e);
-  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(wasm_f32x4_mul(p.m, p.k), s));
-  return wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
-}
-
-// Four elements' terms of the kl, before they enter an accumulator.
-typedef struct {
-  v128_t terms, s, f;
-} kl_terms;
-
-// Four elements' kl terms from their θ, σ and ε; lanes where `live` is 0 add nothing (the 1–3
-// element tail). *g receives d log p / dθ, which the gradient needs and which shares θ² and the
-// exp with the kl.
-static inline kl_terms kl_terms4(v128_t t, v128_t sigma, v128_t e, prior_t p, v128_t live,
-                                 v128_t *g) {
-  const v128_t t2 = wasm_f32x4_mul(t, t);
-  const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
-  const v128_t ex = exp_neg(wasm_f32x4_abs(x));
-  *g = prior_grad4(t, x, ex, p);
-  const v128_t factor = wasm_f32x4_add(F4(1.0f), wasm_f32x4_mul(p.m, ex));
-  const v128_t terms = wasm_f32x4_sub(
-      wasm_f32x4_sub(wasm_f32x4_mul(p.b, t2), wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f))),
-      wasm_f32x4_mul(p.m, wasm_f32x4_pmax(x, F4(0.0f))));
-  const kl_terms k = {wasm_v128_and(terms, live), wasm_v128_bitselect(sigma, F4(1.0f), live),
-                      wasm_v128_bitselect(factor, F4(1.0f), live)};
-  return k;
-}
-
-// The terms into the accumulator (not renormalised).
-static inline kl_acc kl_add(kl_acc acc, kl_terms k) {
-  const kl_acc next = {add_lanes(acc.sum, k.terms), log_product_mul4(acc.logs, k.s, k.f)};
-  return next;
 }
 
 // The arrays of one pass: μ and ρ in; ε (drawn beforehand), θ, σ and sigmoid(ρ) out.
@@ -166,8 +100,8 @@ static inline kl_terms terms_at(draw_arrays a, int i, prior_t p) {
 // long for four vectors in flight to hide, and the fused loop spilled a third of its
 // instructions to the stack (10% slower). The terms of eight vectors are computed before any
 // enters the accumulator, so that their chains overlap; they enter in element order, so the sum
-// is the same bits. Renormalised every two vectors:
-// each factor σ (1 + M e) lies in [2^-149, 2^129] (log-product.h).
+// is the same bits. Renormalised every two vectors: each factor σ (1 + M e) lies in
+// [2^-149, 2^129] (log-product.h).
 static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
   int i = 0;
   for (; i + 32 <= n; i += 32) {
