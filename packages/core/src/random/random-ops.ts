@@ -27,9 +27,10 @@ export function standardNormalArray(key: RngKey, count: number): Float32Array {
 
 /**
  * Fills `out` with the N(0, 1) draws of `key`: the numbers {@link standardNormalArray} returns,
- * drawn in independent blocks of `NORMAL_BLOCK` elements (`normal-blocks.ts`). When `out` is a
- * view of the wasm backend's heap (a tensor's or a kernel output's memory), a C kernel draws
- * the same numbers about 1.8× faster per thread, its blocks split over the helper threads.
+ * drawn in independent blocks of `NORMAL_BLOCK` elements (`normal-blocks.ts`) by a C kernel
+ * (`wasm/normal.c`): straight into `out` when it is a view of the wasm backend's heap (a
+ * tensor's or a kernel output's memory), its blocks split over the helper threads; else on a
+ * memory of its own, copied out (in JavaScript where WebAssembly SIMD is missing).
  */
 export function fillStandardNormalArray(key: RngKey, out: Float32Array): Float32Array {
   if (!fillStandardNormalInHeap(key, out)) fillStandardNormalBlocks(key, out);
@@ -38,8 +39,8 @@ export function fillStandardNormalArray(key: RngKey, out: Float32Array): Float32
 
 /**
  * Standard-normal (or `N(mean, stddev²)`) samples from a key. Same key → same tensor, on every
- * backend (xoshiro128** and the Box–Muller transform: on wasm drawn by a C kernel straight into the
- * new tensor's memory, elsewhere in JavaScript and uploaded once; the same numbers).
+ * backend (xoshiro128** and the Box–Muller transform, by a C kernel: on wasm straight into the
+ * new tensor's memory, elsewhere into an array uploaded once; the same numbers).
  *
  * @param shape - any shape, e.g. `[inputSize, hiddenSize]`.
  */
