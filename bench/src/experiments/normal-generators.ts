@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NORMAL_MODULE } from '@bayesrnn/core';
+import { NORMAL_BLOCK, NORMAL_MODULE } from '@bayesrnn/core';
 import { summarise } from '../stats.js';
 
 type Kernel = (...args: number[]) => unknown;
@@ -78,7 +78,7 @@ writeZigguratTables(memory.buffer, TABLES);
 const ziggurat = instantiate(compileZiggurat()).fill_ziggurat as Kernel;
 const boxMuller = instantiate(Buffer.from(NORMAL_MODULE.plain, 'base64'))
   .fill_standard_normal_blocks as Kernel;
-const blocks = Math.ceil(SIZE / 65_536);
+const blocks = Math.ceil(SIZE / NORMAL_BLOCK);
 const generators: Array<[string, () => void]> = [
   ['ziggurat (before)', () => ziggurat(OUT, SIZE, TABLES, KEY[0], KEY[1])],
   ['Box–Muller lanes (committed)', () => boxMuller(OUT, SIZE, KEY[0], KEY[1], 0, blocks)],

@@ -27,7 +27,7 @@
 #include "simd-math.h"
 
 // Elements per block stream: NORMAL_BLOCK in random/normal-blocks.ts.
-#define NORMAL_BLOCK 65536
+#define NORMAL_BLOCK 16384
 // Numbers per step of the eight lanes.
 #define NORMAL_GROUP 16
 

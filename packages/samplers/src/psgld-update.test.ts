@@ -128,7 +128,7 @@ describe('fused pSGLD update on wasm', () => {
   });
 
   it('draws the same noise when a weight spans several noise blocks (split over threads)', async () => {
-    // 150,001 elements: three 65,536-element noise blocks, the last one partial, and a tail.
+    // 150,001 elements: ten noise blocks of 16,384, the last one partial, and a tail.
     const size = 150_001;
     const ramp = (scale: number) =>
       tf.tensor1d(Float32Array.from({ length: size }, (_, i) => scale * Math.cos(i * 0.37)));

@@ -8,10 +8,13 @@ import { blockKey } from './rng-key.js';
  * own key (`blockKey`): block 0 from the array's key, so short arrays hold the key's own
  * stream. Independent blocks let several threads draw one array at once, and let a kernel
  * that uses the noise draw it block by block where it uses it (the fused posterior draw),
- * with the same numbers on every backend and thread count. 2^16 floats (256 KiB) keep the
- * per-block seeding negligible and still give the PTB-small weights dozens of blocks to share.
+ * with the same numbers on every backend and thread count. 2^14 floats (64 KiB): a thread's
+ * share of a weight is whole blocks, and blocks this small split a 400 × 800 LSTM kernel
+ * (20 blocks) nearly evenly over two threads, where blocks of 2^16 gave them 2 and 3 (its draw
+ * took 30% longer per element than the embedding's); seeding a block's eight lanes costs about
+ * as much as drawing a hundred of its numbers.
  */
-export const NORMAL_BLOCK = 65_536;
+export const NORMAL_BLOCK = 16_384;
 
 /** How many blocks an array of `size` elements has. */
 export function normalBlockCount(size: number): number {
