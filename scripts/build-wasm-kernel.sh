@@ -30,6 +30,12 @@ if [ $# -lt 4 ]; then
 fi
 clang=${CLANG:-clang}
 objdump=${OBJDUMP:-llvm-objdump}
+# The stack and data checks below read objdump's output: without objdump they would pass
+# everything.
+if ! command -v "$objdump" >/dev/null; then
+  echo "build-wasm-kernel: $objdump not found (set OBJDUMP, or apt-get install -y llvm)" >&2
+  exit 1
+fi
 source=$1
 out=$2
 prefix=$3
