@@ -10,7 +10,7 @@ describe('repeatPlan', () => {
     expect(repeatPlan([1], [6, 7])).toEqual({ repeated: 'a', period: 1 });
   });
 
-  it('leaves a broadcast inside the shape, and empty tensors, to rowsPlan', () => {
+  it('leaves a broadcast inside the shape, and empty shapes, to rowsPlan', () => {
     expect(repeatPlan([20, 20, 200], [20, 1, 200])).toBeUndefined();
     expect(repeatPlan([20, 20, 200], [20, 20, 1])).toBeUndefined();
     expect(repeatPlan([0, 5], [5])).toBeUndefined();

@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './select-backend.js';
+import { wasmHeapBlock, wasmHeapMemory } from './wasm-heap.js';
 import { heapView, releaseHeapView } from './wasm-heap-view.js';
 import { runWasmKernel } from './wasm-kernel-utils.js';
 
@@ -65,5 +66,23 @@ describe('heap views on wasm', () => {
     const strings = tf.tensor1d(['a', 'b'], 'string');
     expect(() => heapView(wasm, strings, 0, [1])).toThrow(/no heap view of a string tensor/);
     tf.dispose([source, strings]);
+  });
+
+  it('keeps constant tables in one heap block per owner, written once', () => {
+    const backend = tf.backend();
+    const owner = {};
+    let writes = 0;
+    const init = (buffer: ArrayBufferLike, at: number) => {
+      writes += 1;
+      new Float64Array(buffer, at, 2).set([1.5, -2.5]);
+    };
+    const first = wasmHeapBlock(backend, owner, 16, init, 'test');
+    expect(wasmHeapBlock(backend, owner, 16, init, 'test')).toBe(first);
+    expect(wasmHeapBlock(backend, {}, 16, init, 'test')).not.toBe(first);
+    expect(writes).toBe(2);
+    expect(first % 8).toBe(0);
+    // init wrote into the backend's own heap, where a kernel will read it.
+    const buffer = wasmHeapMemory(backend, 'test').buffer;
+    expect(Array.from(new Float64Array(buffer, first, 2))).toEqual([1.5, -2.5]);
   });
 });

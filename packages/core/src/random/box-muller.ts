@@ -100,35 +100,19 @@ export function normalLanes(key: RngKey): Xoshiro128[] {
 /**
  * Fills `out` with the first `out.length` N(0, 1) numbers of the stream of `lanes` (which
  * advance by two words per 16 numbers, the last group's whole step even where `out` ends
- * inside it). Lane by lane, as the lanes are independent: each lane's state stays in locals.
+ * inside it). Lane by lane, as the lanes are independent.
  */
 export function fillStandardNormal(lanes: readonly Xoshiro128[], out: Float32Array): Float32Array {
   const n = out.length;
   const groups = Math.ceil(n / NORMAL_GROUP);
   lanes.forEach((lane, l) => {
-    const state = lane.state;
-    let s0 = state[0] as number;
-    let s1 = state[1] as number;
-    let s2 = state[2] as number;
-    let s3 = state[3] as number;
     const first = (l < 4 ? 0 : 8) + (l & 3);
-    const words = [0, 0];
     for (let g = 0; g < groups; g++) {
-      for (let w = 0; w < 2; w++) {
-        const product = Math.imul(s1, 5);
-        words[w] = Math.imul((product << 7) | (product >>> 25), 9) | 0;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = (s3 << 11) | (s3 >>> 21);
-      }
+      const w1 = lane.nextInt32();
+      const w2 = lane.nextInt32();
       const at = g * NORMAL_GROUP + first;
-      if (at < n) writePair(words[0] as number, words[1] as number, out, at, n);
+      if (at < n) writePair(w1, w2, out, at, n);
     }
-    state.set([s0, s1, s2, s3]);
   });
   return out;
 }

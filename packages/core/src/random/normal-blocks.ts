@@ -1,20 +1,9 @@
 import type { RngKey } from '@bayesrnn/spec';
 import { fillStandardNormal, normalLanes } from './box-muller.js';
-import { fillStandardNormalOwnMemory } from './normal-wasm.js';
+import { fillStandardNormalOwnMemory, NORMAL_BLOCK } from './normal-wasm.js';
 import { blockKey } from './rng-key.js';
 
-/**
- * Elements per block stream. A random array longer than this is drawn in blocks, each from its
- * own key (`blockKey`): block 0 from the array's key, so short arrays hold the key's own
- * stream. Independent blocks let several threads draw one array at once, and let a kernel
- * that uses the noise draw it block by block where it uses it (the fused posterior draw),
- * with the same numbers on every backend and thread count. 2^14 floats (64 KiB): a thread's
- * share of a weight is whole blocks, and blocks this small split a 400 × 800 LSTM kernel
- * (20 blocks) nearly evenly over two threads, where blocks of 2^16 gave them 2 and 3 (its draw
- * took 30% longer per element than the embedding's); seeding a block's eight lanes costs about
- * as much as drawing a hundred of its numbers.
- */
-export const NORMAL_BLOCK = 16_384;
+export { NORMAL_BLOCK };
 
 /** How many blocks an array of `size` elements has. */
 export function normalBlockCount(size: number): number {

@@ -2,13 +2,7 @@ import { kernelSourceSha256, type TestLinearMemory, wasmTestMemory } from '@baye
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.js';
-import {
-  instantiateOnMemory,
-  kernelFunction,
-  tensorFilledInPlace,
-  wasmHeapBlock,
-  wasmHeapMemory,
-} from '../backend/wasm-heap.js';
+import { instantiateOnMemory, kernelFunction, tensorFilledInPlace } from '../backend/wasm-heap.js';
 import { isHeapView } from './noise-kernel.js';
 import {
   fillStandardNormalBlocksInJs,
@@ -99,24 +93,6 @@ describe('normal draws on the wasm backend', () => {
     expect(inHeap).toBe(true);
     expect(isHeapView(new Float32Array(5))).toBe(false);
     expect(tf.memory().numTensors).toBe(before);
-  });
-
-  it('keeps constant tables in one heap block per owner, written once', () => {
-    const backend = tf.backend();
-    const owner = {};
-    let writes = 0;
-    const init = (buffer: ArrayBufferLike, at: number) => {
-      writes += 1;
-      new Float64Array(buffer, at, 2).set([1.5, -2.5]);
-    };
-    const first = wasmHeapBlock(backend, owner, 16, init, 'test');
-    expect(wasmHeapBlock(backend, owner, 16, init, 'test')).toBe(first);
-    expect(wasmHeapBlock(backend, {}, 16, init, 'test')).not.toBe(first);
-    expect(writes).toBe(2);
-    expect(first % 8).toBe(0);
-    // init wrote into the backend's own heap, where a kernel will read it.
-    const buffer = wasmHeapMemory(backend, 'test').buffer;
-    expect(Array.from(new Float64Array(buffer, first, 2))).toEqual([1.5, -2.5]);
   });
 
   it('randomNormal gives the JavaScript numbers, and frees what it makes', () => {

@@ -30,9 +30,21 @@ export type FillStandardNormalBlocksExport = (
   end: number,
 ) => void;
 
+/**
+ * Elements per block stream. A random array longer than this is drawn in blocks, each from its
+ * own key (`blockKey`): block 0 from the array's key, so short arrays hold the key's own
+ * stream. Independent blocks let several threads draw one array at once, and let a kernel
+ * that uses the noise draw it block by block where it uses it (the fused posterior draw),
+ * with the same numbers on every backend and thread count. 2^14 floats (64 KiB): a thread's
+ * share of a weight is whole blocks, and blocks this small split a 400 × 800 LSTM kernel
+ * (20 blocks) nearly evenly over two threads, where blocks of 2^16 gave them 2 and 3 (its draw
+ * took 30% longer per element than the embedding's); seeding a block's eight lanes takes 96
+ * fmix32 hashes, little beside drawing its 16,384 numbers. `wasm/normal.h` defines the same.
+ */
+export const NORMAL_BLOCK = 16_384;
+
 /** Blocks drawn per call into the module's own memory: 4 MiB of it. */
 const BLOCKS_PER_CALL = 64;
-const BLOCK = 16_384; // NORMAL_BLOCK (normal-blocks.ts, which imports this module)
 
 /** The module on a memory of its own: its heap and its range export. */
 interface OwnInstance {
@@ -48,7 +60,7 @@ function makeOwnInstance(): OwnInstance | null {
   const api = (globalThis as { WebAssembly?: { Memory: MemoryConstructor } }).WebAssembly;
   if (api === undefined) return null;
   try {
-    const memory = new api.Memory({ initial: (BLOCKS_PER_CALL * BLOCK * 4) / 65_536 + 2 });
+    const memory = new api.Memory({ initial: (BLOCKS_PER_CALL * NORMAL_BLOCK * 4) / 65_536 + 2 });
     const exports = instantiateOnMemory(NORMAL_MODULE, memory);
     const fill = kernelFunction<FillStandardNormalBlocksExport>(
       exports,
@@ -70,14 +82,14 @@ export function fillStandardNormalOwnMemory(w0: number, w1: number, out: Float32
   if (ownInstance === undefined) ownInstance = makeOwnInstance();
   const own = ownInstance;
   if (own === null) return false;
-  const blocks = Math.ceil(out.length / BLOCK);
+  const blocks = Math.ceil(out.length / NORMAL_BLOCK);
   // 64 KiB past the module's own first pages, which hold nothing it uses.
   const at = 65_536;
   for (let first = 0; first < blocks; first += BLOCKS_PER_CALL) {
     const end = Math.min(blocks, first + BLOCKS_PER_CALL);
     own.fill(at, out.length, w0, w1, first, end);
-    const count = Math.min(out.length, end * BLOCK) - first * BLOCK;
-    out.set(new Float32Array(own.memory.buffer, at, count), first * BLOCK);
+    const count = Math.min(out.length, end * NORMAL_BLOCK) - first * NORMAL_BLOCK;
+    out.set(new Float32Array(own.memory.buffer, at, count), first * NORMAL_BLOCK);
   }
   return true;
 }

@@ -35,9 +35,8 @@ function seedState(words: readonly [number, number]): [number, number, number, n
 }
 
 /**
- * The generator behind {@link WordStream}. Its state is an `Int32Array` so that hot loops (the
- * Box–Muller fill) can copy it into int32 locals, step it inline and write it back; as
- * object fields the words would be boxed numbers and the loop about 4× slower.
+ * The generator behind {@link WordStream}. Its state is an `Int32Array`: as object fields the
+ * words would be boxed numbers, and a loop that steps them about 4× slower.
  */
 export class Xoshiro128 implements WordStream {
   readonly state: Int32Array;
