@@ -13,7 +13,7 @@ static inline v128_t nan_through(v128_t x, v128_t y) {
 }
 
 static inline v128_t sigmoid4(v128_t x) {
-  return nan_through(x, sigmoid_from(x, exp_neg(wasm_f32x4_abs(x))));
+  return nan_through(x, sigmoid_from(x, exp_neg_abs(x)));
 }
 
 // tanh as Cephes' tanhf: x + x³ P(x²) below |x| = 0.625, else sign(x) (1 − e)/(1 + e) with

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softmax-cross-entropy.c (and its local headers) these modules were compiled from. */
 export const SOFTMAX_XENT_SOURCE_SHA256 =
-  '4096dfd3ee461ab362c2f52b1e64b492ac2086fdc9c3a944ff1a1dc5ac435e83';
+  '646a94e0bbf30c1be6809beb89ef4c533703dc114486efc4c6c35a61d9f54c67';
 
 /** softmax-cross-entropy.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTMAX_XENT_WASM_PLAIN =

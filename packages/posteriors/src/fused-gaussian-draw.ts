@@ -28,7 +28,7 @@ const MODULE: WasmKernelModule = {
 /** The tfjs kernel of the fused draw on wasm: μ, ρ and four buffers in; θ and the KL out. */
 export const GAUSSIAN_DRAW_KERNEL = 'BayesrnnGaussianDraw';
 
-/** The tfjs kernel of its gradient: dθ, d log p / dθ, σ, ε, sigmoid(ρ) in; dμ, dρ out. */
+/** The tfjs kernel of its gradient: dθ, d log p / dθ, σ, ε, signed e^{−|ρ|} in; dμ, dρ out. */
 export const GAUSSIAN_DRAW_GRAD_KERNEL = 'BayesrnnGaussianDrawGrad';
 
 /** What {@link fusedGaussianDraw} gives: θ, and the single-sample KL when a prior was given. */
@@ -38,7 +38,7 @@ export interface FusedGaussianDraw {
 }
 
 /** The draw kernel's inputs: the weight's parameters and four buffers it fills. */
-type DrawInput = 'mu' | 'rho' | 'noise' | 'sigma' | 'slope' | 'dlogp';
+type DrawInput = 'mu' | 'rho' | 'noise' | 'sigma' | 'expRho' | 'dlogp';
 
 /** The kernels' attrs: σ's floor, the key's words, and the prior's `[A, B, D, K, M]` or `[]`. */
 interface DrawAttrs {
@@ -79,13 +79,14 @@ export function fusedGaussianDraw(
     prior: prior === undefined ? [] : kernelPrior(prior.config),
   };
   return tf.tidy(() => {
-    // The kernel writes ε, σ, sigmoid(ρ) and the prior's d log p / dθ, which the gradient
-    // reads, into buffers made for the call alone. As outputs, tfjs's tape would give each a
+    // The kernel writes ε, σ, e^{−|ρ|} with ρ's sign (the gradient's sigmoid(ρ) is a division
+    // of it) and the prior's d log p / dθ, which the gradient reads, into buffers made for the
+    // call alone. As outputs, tfjs's tape would give each a
     // gradient: a zero-filled tensor the size of the weight, every step. Without a prior there
     // is no d log p / dθ: the gradient kernel masks what it reads there (ε's buffer) to zero.
-    const [noise, sigma, slope] = [0, 1, 2].map(() => tensorFilledInPlace(mu.shape, () => {}));
+    const [noise, sigma, expRho] = [0, 1, 2].map(() => tensorFilledInPlace(mu.shape, () => {}));
     const dlogp = prior === undefined ? noise : tensorFilledInPlace(mu.shape, () => {});
-    const inputs = { mu, rho, noise, sigma, slope, dlogp } as tf.NamedTensorMap;
+    const inputs = { mu, rho, noise, sigma, expRho, dlogp } as tf.NamedTensorMap;
     const [theta, kl] = tf
       .engine()
       .runKernel(GAUSSIAN_DRAW_KERNEL, inputs, attrs as unknown as NamedAttrMap) as tf.Tensor[];
@@ -96,8 +97,8 @@ export function fusedGaussianDraw(
 const WHERE = GAUSSIAN_DRAW_KERNEL;
 
 const drawKernel: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { mu, rho, noise, sigma, slope, dlogp } = inputs as Record<DrawInput, TensorInfo>;
-  const shapes = [rho, noise, sigma, slope, dlogp].map((t) => t.shape);
+  const { mu, rho, noise, sigma, expRho, dlogp } = inputs as Record<DrawInput, TensorInfo>;
+  const shapes = [rho, noise, sigma, expRho, dlogp].map((t) => t.shape);
   if (!shapes.every((shape) => tf.util.arraysEqual(mu.shape, shape))) {
     throw new Error(
       `bayesrnn: ${WHERE} needs μ, ρ and its buffers of one shape, got [${mu.shape}] and [${rho.shape}]`,
@@ -113,7 +114,7 @@ const drawKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const withKl = prior.length === 0 ? 0 : 1;
   const params = withKl === 1 ? prior : [0, 0, 0, 0, 0];
   const args = {
-    pointers: [mu, rho, theta, noise, sigma, slope, dlogp].map(at),
+    pointers: [mu, rho, theta, noise, sigma, expRho, dlogp].map(at),
     size,
     key,
     scalars: [floor, withKl, ...params],
@@ -123,12 +124,12 @@ const drawKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   return [theta, kl];
 };
 
-/** dθ, d log p / dθ, σ, ε, sigmoid(ρ) in; dμ, dρ out; then whether there is a KL, and its upstream gradient. */
+/** dθ, d log p / dθ, σ, ε, signed e^{−|ρ|} in; dμ, dρ out; then whether there is a KL, and its upstream gradient. */
 const GRAD_SPEC: WasmHeapKernelSpec = {
   kernelName: GAUSSIAN_DRAW_GRAD_KERNEL,
   module: MODULE,
   exportName: 'gaussian_draw_kl_grad',
-  inputs: ['dTheta', 'dlogp', 'sigma', 'noise', 'slope'],
+  inputs: ['dTheta', 'dlogp', 'sigma', 'noise', 'expRho'],
   outputs: 2,
   scalars: (attrs) => {
     const withKl = (attrs as unknown as DrawAttrs).prior.length === 0 ? 0 : 1;
@@ -150,14 +151,14 @@ function registerFusedDraw(): void {
   registerWasmHeapKernel(GRAD_SPEC);
   tf.registerGradient({
     kernelName: GAUSSIAN_DRAW_KERNEL,
-    inputsToSave: ['dlogp', 'noise', 'sigma', 'slope'],
+    inputsToSave: ['dlogp', 'noise', 'sigma', 'expRho'],
     gradFunc: (dy, saved, attrs) => {
       const [dTheta, dKl] = dy as tf.Tensor[];
-      const [dlogp, noise, sigma, slope] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+      const [dlogp, noise, sigma, expRho] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const upstream = dKl === undefined ? 0 : (dKl.dataSync()[0] ?? 0);
       // One pass gives both gradients, so it runs here rather than in each input's closure
       // (the tape runs those in separate tidies, which would free the other output).
-      const inputs = { dTheta: dTheta as tf.Tensor, dlogp, sigma, noise, slope };
+      const inputs = { dTheta: dTheta as tf.Tensor, dlogp, sigma, noise, expRho };
       const [dMu, dRho] = tf
         .engine()
         .runKernel(GAUSSIAN_DRAW_GRAD_KERNEL, inputs, { ...attrs, upstream }) as [

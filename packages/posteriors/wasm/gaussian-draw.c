@@ -15,9 +15,11 @@
 //   dμ = dθ − dkl · g
 //   dρ = (dμ ε − dkl / σ) · sigmoid(ρ)
 //
-// The forward pass keeps ε, σ, sigmoid(ρ) and g for the backward one, which is then arithmetic
-// alone: recomputing softplus(ρ) there (an exp and a log1p per element) tripled its time, and
-// g shares θ² and an exp with the kl, where the forward pass computes it anyway.
+// The forward pass keeps ε, σ, e^{−|ρ|} (with ρ's sign) and g for the backward one, which is
+// then arithmetic alone: recomputing softplus(ρ) there (an exp and a log1p per element)
+// tripled its time, and g shares θ² and an exp with the kl, where the forward pass computes it
+// anyway. sigmoid(ρ) is a division of e^{−|ρ|}, which the backward pass does: it waits on
+// memory, where the forward pass waits on its arithmetic.
 //
 // σ and θ are the float32 operations of the composed tfjs ops (softplus, add; mul, add) in the
 // same order, so θ is bit-identical to them; the kl sums in float64 lanes, its logarithms as
@@ -34,28 +36,39 @@
 #include "log-product.h"
 #include "sampled-kl.h"
 
-// The draw of four elements: θ, σ and sigmoid(ρ) out.
+// The sign bit of each lane.
+#define SIGN_BIT wasm_i32x4_splat((int)0x80000000u)
+
+// The draw of four elements: θ, σ and e^{−|ρ|} with ρ's sign (for sigmoid(ρ): slope4) out.
 typedef struct {
-  v128_t theta, sigma, slope;
+  v128_t theta, sigma, exp_rho;
 } draw_t;
 
 static inline draw_t draw4(v128_t mu, v128_t rho, v128_t e, v128_t floor) {
   v128_t exp_rho;
   const v128_t sigma = wasm_f32x4_add(softplus_e(rho, &exp_rho), floor);
   const draw_t d = {wasm_f32x4_add(mu, wasm_f32x4_mul(sigma, e)), sigma,
-                    sigmoid_from(rho, exp_rho)};
+                    wasm_v128_or(exp_rho, wasm_v128_and(rho, SIGN_BIT))};
   return d;
 }
 
-// The arrays of one pass: μ and ρ in; ε (drawn beforehand), θ, σ and sigmoid(ρ) out.
+// sigmoid(ρ) from draw4's signed e^{−|ρ|}: e/(1+e) where ρ's sign is set, else 1/(1+e); the
+// same bits as sigmoid_from(ρ, e).
+static inline v128_t slope4(v128_t signed_exp) {
+  const v128_t e = wasm_v128_andnot(signed_exp, SIGN_BIT);
+  const v128_t negative = wasm_i32x4_shr(signed_exp, 31);
+  return wasm_f32x4_div(wasm_v128_bitselect(e, F4(1.0f), negative), wasm_f32x4_add(F4(1.0f), e));
+}
+
+// The arrays of one pass: μ and ρ in; ε (drawn beforehand), θ, σ and signed e^{−|ρ|} out.
 typedef struct {
   const float *mu, *rho;
-  float *eps, *theta, *sigma, *slope, *dlogp;
+  float *eps, *theta, *sigma, *exp_rho, *dlogp;
 } draw_arrays;
 
 static inline draw_arrays offset_arrays(draw_arrays a, int by) {
-  const draw_arrays b = {a.mu + by,    a.rho + by,   a.eps + by,   a.theta + by,
-                         a.sigma + by, a.slope + by, a.dlogp + by};
+  const draw_arrays b = {a.mu + by,    a.rho + by,     a.eps + by,   a.theta + by,
+                         a.sigma + by, a.exp_rho + by, a.dlogp + by};
   return b;
 }
 
@@ -65,11 +78,11 @@ static inline void draw_at(draw_arrays a, int i, v128_t floor) {
       draw4(wasm_v128_load(a.mu + i), wasm_v128_load(a.rho + i), wasm_v128_load(a.eps + i), floor);
   wasm_v128_store(a.theta + i, d.theta);
   wasm_v128_store(a.sigma + i, d.sigma);
-  wasm_v128_store(a.slope + i, d.slope);
+  wasm_v128_store(a.exp_rho + i, d.exp_rho);
 }
 
-// θ, σ and sigmoid(ρ) over elements [0, n) of the arrays. Eight vectors per iteration hide the
-// latency of the serial polynomial chains (an exp, a log1p and a division each).
+// θ, σ and signed e^{−|ρ|} over elements [0, n) of the arrays. Eight vectors per iteration hide
+// the latency of the serial polynomial chains (an exp and a log1p each).
 static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
   int i = 0;
   for (; i + 32 <= n; i += 32) {
@@ -82,7 +95,7 @@ static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
                            load_tail(a.eps + i, count), floor);
     store_tail(a.theta + i, d.theta, count);
     store_tail(a.sigma + i, d.sigma, count);
-    store_tail(a.slope + i, d.slope, count);
+    store_tail(a.exp_rho + i, d.exp_rho, count);
   }
 }
 
@@ -128,13 +141,13 @@ static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
 }
 
 // The blocks [first, end) of an n-element weight: ε drawn from the key (w0, w1), θ = μ + σε,
-// σ, sigmoid(ρ) and, with_kl, d log p / dθ (kept for the gradient), and the returned Σ kl over
+// σ, signed e^{−|ρ|} and, with_kl, d log p / dθ (kept for the gradient), and the returned Σ kl over
 // those blocks (0 when !with_kl, and dlogp is not written).
 __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
-    const float *mu, const float *rho, float *theta, float *eps, float *sigma, float *slope,
+    const float *mu, const float *rho, float *theta, float *eps, float *sigma, float *exp_rho,
     float *dlogp, int n, int w0, int w1, int first, int end, float floor,
     int with_kl, float a, float b, float d, float k, float m) {
-  const draw_arrays arrays = {mu, rho, eps, theta, sigma, slope, dlogp};
+  const draw_arrays arrays = {mu, rho, eps, theta, sigma, exp_rho, dlogp};
   const prior_t p = prior_of(a, b, d, k, m);
   const v128_t f = F4(floor);
   kl_acc acc = kl_acc_zero();
@@ -150,18 +163,18 @@ __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
   return with_kl ? kl_total(acc, elements, a) : 0.0;
 }
 
-// dμ and dρ of four elements, from the forward pass's σ, sigmoid(ρ) and g = d log p / dθ.
-static inline void grad4(v128_t dtheta, v128_t g, v128_t sigma, v128_t e, v128_t slope,
+// dμ and dρ of four elements, from the forward pass's σ, signed e^{−|ρ|} and g = d log p / dθ.
+static inline void grad4(v128_t dtheta, v128_t g, v128_t sigma, v128_t e, v128_t exp_rho,
                          v128_t dkl, v128_t *dmu, v128_t *drho) {
   const v128_t d_mu = wasm_f32x4_sub(dtheta, wasm_f32x4_mul(dkl, g));
   const v128_t d_sigma = wasm_f32x4_sub(wasm_f32x4_mul(d_mu, e), wasm_f32x4_div(dkl, sigma));
   *dmu = d_mu;
-  *drho = wasm_f32x4_mul(d_sigma, slope);
+  *drho = wasm_f32x4_mul(d_sigma, slope4(exp_rho));
 }
 
-// The arrays of the backward pass: dθ, d log p / dθ, σ, ε, sigmoid(ρ) in; dμ, dρ out.
+// The arrays of the backward pass: dθ, d log p / dθ, σ, ε, signed e^{−|ρ|} in; dμ, dρ out.
 typedef struct {
-  const float *dtheta, *dlogp, *sigma, *eps, *slope;
+  const float *dtheta, *dlogp, *sigma, *eps, *exp_rho;
   float *dmu, *drho;
 } grad_arrays;
 
@@ -170,7 +183,7 @@ static inline void grad_at(grad_arrays a, int i, v128_t dkl, v128_t keep) {
   v128_t d_mu, d_rho;
   const v128_t g = wasm_v128_and(wasm_v128_load(a.dlogp + i), keep);
   grad4(wasm_v128_load(a.dtheta + i), g, wasm_v128_load(a.sigma + i),
-        wasm_v128_load(a.eps + i), wasm_v128_load(a.slope + i), dkl, &d_mu, &d_rho);
+        wasm_v128_load(a.eps + i), wasm_v128_load(a.exp_rho + i), dkl, &d_mu, &d_rho);
   wasm_v128_store(a.dmu + i, d_mu);
   wasm_v128_store(a.drho + i, d_rho);
 }
@@ -178,8 +191,8 @@ static inline void grad_at(grad_arrays a, int i, v128_t dkl, v128_t keep) {
 // dμ and dρ of θ and of dkl · Σ kl over [0, n). Without a kl, dlogp (unwritten) and dkl are 0.
 __attribute__((export_name("gaussian_draw_kl_grad"))) void gaussian_draw_kl_grad(
     const float *dtheta, const float *dlogp, const float *sigma, const float *eps,
-    const float *slope, float *dmu, float *drho, int n, int with_kl, float dkl) {
-  const grad_arrays arrays = {dtheta, dlogp, sigma, eps, slope, dmu, drho};
+    const float *exp_rho, float *dmu, float *drho, int n, int with_kl, float dkl) {
+  const grad_arrays arrays = {dtheta, dlogp, sigma, eps, exp_rho, dmu, drho};
   const v128_t upstream = F4(with_kl ? dkl : 0.0f);
   const v128_t keep = wasm_i32x4_splat(with_kl ? -1 : 0);
   int i = 0;
@@ -194,7 +207,7 @@ __attribute__((export_name("gaussian_draw_kl_grad"))) void gaussian_draw_kl_grad
     const int count = n - i;
     v128_t d_mu, d_rho;
     grad4(load_tail(dtheta + i, count), wasm_v128_and(load_tail(dlogp + i, count), keep),
-          load_tail(sigma + i, count), load_tail(eps + i, count), load_tail(slope + i, count),
+          load_tail(sigma + i, count), load_tail(eps + i, count), load_tail(exp_rho + i, count),
           upstream, &d_mu, &d_rho);
     store_tail(dmu + i, d_mu, count);
     store_tail(drho + i, d_rho, count);

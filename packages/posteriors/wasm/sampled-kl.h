@@ -57,7 +57,7 @@ static inline kl_terms kl_terms4(v128_t t, v128_t sigma, v128_t e, prior_t p, v1
                                  v128_t *g) {
   const v128_t t2 = wasm_f32x4_mul(t, t);
   const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
-  const v128_t ex = exp_neg(wasm_f32x4_abs(x));
+  const v128_t ex = exp_neg_abs(x);
   *g = prior_grad4(t, x, ex, p);
   const v128_t factor = wasm_f32x4_add(F4(1.0f), wasm_f32x4_mul(p.m, ex));
   const v128_t terms = wasm_f32x4_sub(

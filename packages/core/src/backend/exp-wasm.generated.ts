@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = '7bb097fb8855c0a3110fcad90712766be35b75223215010a91fa8b081646820f';
+export const EXP_SOURCE_SHA256 = '2b0cd85e6787cb856c5abeacd4e84292e913d99224e4133e17cec066accea2a3';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =
