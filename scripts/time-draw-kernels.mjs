@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Times two builds of the fused Gaussian draw (`packages/posteriors/wasm/gaussian-draw.c`, as
 // *.generated.ts modules from scripts/build-wasm-kernel.sh) on one thread, interleaved, over
-// the PTB-small weights' 4.6M elements under the paper's scale-mixture prior: the draw with its
-// KL, the draw alone, and the gradient pass. Prints the 10th percentile and the median of 30
-// rounds (each the mean of 4 calls) per build and pass, and whether the two builds' θ agree
-// bit for bit. For checking that a change to the kernel or to wasm/simd-math.h made it faster:
+// the PTB-small weights' 4.6M elements under the paper's scale-mixture prior (or, with a third
+// argument `gaussian`, under N(0, 1)): the draw with its KL, the draw alone, and the gradient
+// pass. Prints the 10th percentile and the median of 30 rounds (each the mean of 4 calls) per
+// build and pass, and how many elements of θ and of d log p / dθ differ between the builds, with
+// their KL sums. For checking that a change to the kernel or to wasm/simd-math.h made it faster:
 //
 //   git show HEAD~1:packages/posteriors/src/gaussian-draw-wasm.generated.ts > /tmp/draw-old.ts
 //   node scripts/time-draw-kernels.mjs /tmp/draw-old.ts \
@@ -13,9 +14,11 @@
 // About a minute.
 import { readFileSync } from 'node:fs';
 
-const [oldFile, newFile] = process.argv.slice(2);
-if (newFile === undefined) {
-  console.error('usage: time-draw-kernels.mjs OLD.generated.ts NEW.generated.ts');
+const [oldFile, newFile, priorName = 'mixture'] = process.argv.slice(2);
+if (newFile === undefined || !['mixture', 'gaussian'].includes(priorName)) {
+  console.error(
+    'usage: time-draw-kernels.mjs OLD.generated.ts NEW.generated.ts [mixture|gaussian]',
+  );
   process.exit(2);
 }
 
@@ -25,19 +28,22 @@ const ROUNDS = 30;
 const CALLS = 4;
 const ARRAYS = 9; // μ, ρ, θ, ε, σ, e^{−|ρ|}, d log p / dθ; then dμ, dρ (dθ reuses θ)
 
-// Blundell et al.'s scale mixture π = 1/4, σ1 = e^−1, σ2 = e^−7 as [A, B, D, K, M]
-// (packages/posteriors/src/kernel-prior.ts).
+// Blundell et al.'s scale mixture π = 1/4, σ1 = e^−1, σ2 = e^−7, or N(0, 1), as
+// [A, B, D, K, M] (packages/posteriors/src/kernel-prior.ts).
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 const [sigma1, sigma2] = [Math.exp(-1), Math.exp(-7)];
 const offset1 = Math.log(0.25) + 1 - HALF_LOG_TWO_PI;
 const offset2 = Math.log(0.75) + 7 - HALF_LOG_TWO_PI;
-const PRIOR = [
-  offset1,
-  1 / (2 * sigma1 ** 2),
-  offset2 - offset1,
-  1 / (2 * sigma2 ** 2) - 1 / (2 * sigma1 ** 2),
-  1,
-];
+const PRIOR =
+  priorName === 'gaussian'
+    ? [-HALF_LOG_TWO_PI, 0.5, 0, 0, 0]
+    : [
+        offset1,
+        1 / (2 * sigma1 ** 2),
+        offset2 - offset1,
+        1 / (2 * sigma2 ** 2) - 1 / (2 * sigma1 ** 2),
+        1,
+      ];
 
 const memory = new WebAssembly.Memory({
   initial: Math.ceil((ARRAYS * N * 4) / 65536) + 2,
@@ -68,11 +74,13 @@ const draw = (build, withKl) => () =>
 const grad = (build) => () => build.grad(...[2, 6, 4, 3, 5, 7, 8].map(at), N, 1, 1e-3);
 
 const builds = [load(oldFile), load(newFile)];
-const thetas = builds.map((build) => {
-  draw(build, 1)();
-  return floats(2).slice();
+// Each build's θ, d log p / dθ and KL sum from the same key, compared bit for bit.
+const outputs = builds.map((build) => {
+  const kl = draw(build, 1)();
+  return { theta: floats(2).slice(), dlogp: floats(6).slice(), kl };
 });
-const differ = thetas[0].reduce((count, value, i) => count + (value !== thetas[1][i]), 0);
+const differing = (name) =>
+  outputs[0][name].reduce((count, value, i) => count + !Object.is(value, outputs[1][name][i]), 0);
 
 const passes = ['draw and KL', 'draw alone', 'gradient'];
 const times = builds.map(() => passes.map(() => []));
@@ -94,4 +102,7 @@ for (const [p, pass] of passes.entries()) {
   );
   console.log(`${pass.padEnd(12)} ${cells[0]} → ${cells[1]}  (10th percentile / median)`);
 }
-console.log(`θ: ${differ} of ${N} elements differ between the builds`);
+console.log(
+  `θ: ${differing('theta')} and d log p / dθ: ${differing('dlogp')} of ${N} elements differ ` +
+    `between the builds; KL ${outputs[0].kl} → ${outputs[1].kl}`,
+);

@@ -100,10 +100,11 @@ static inline void draw_slice(draw_arrays a, int n, v128_t floor) {
 }
 
 // The kl terms of the four elements from i; their d log p / dθ stored.
-static inline kl_terms terms_at(draw_arrays a, int i, prior_t p) {
+static inline __attribute__((always_inline)) kl_terms terms_at(draw_arrays a, int i, prior_t p,
+                                                               int mixture) {
   v128_t g;
   const kl_terms k = kl_terms4(wasm_v128_load(a.theta + i), wasm_v128_load(a.sigma + i),
-                               wasm_v128_load(a.eps + i), p, wasm_i32x4_splat(-1), &g);
+                               wasm_v128_load(a.eps + i), p, wasm_i32x4_splat(-1), mixture, &g);
   wasm_v128_store(a.dlogp + i, g);
   return k;
 }
@@ -114,26 +115,27 @@ static inline kl_terms terms_at(draw_arrays a, int i, prior_t p) {
 // instructions to the stack (10% slower). The terms of eight vectors are computed before any
 // enters the accumulator, so that their chains overlap; they enter in element order, so the sum
 // is the same bits. Renormalised every two vectors: each factor σ (1 + M e) lies in
-// [2^-149, 2^129] (log-product.h).
-static inline kl_acc kl_slice(draw_arrays a, int n, prior_t p, kl_acc acc) {
+// [2^-149, 2^129] (log-product.h). `mixture` is the prior's M (kl_terms4).
+static inline __attribute__((always_inline)) kl_acc kl_slice(draw_arrays a, int n, prior_t p,
+                                                             int mixture, kl_acc acc) {
   int i = 0;
   for (; i + 32 <= n; i += 32) {
-    const kl_terms k0 = terms_at(a, i, p), k1 = terms_at(a, i + 4, p);
-    const kl_terms k2 = terms_at(a, i + 8, p), k3 = terms_at(a, i + 12, p);
-    const kl_terms k4 = terms_at(a, i + 16, p), k5 = terms_at(a, i + 20, p);
-    const kl_terms k6 = terms_at(a, i + 24, p), k7 = terms_at(a, i + 28, p);
+    const kl_terms k0 = terms_at(a, i, p, mixture), k1 = terms_at(a, i + 4, p, mixture);
+    const kl_terms k2 = terms_at(a, i + 8, p, mixture), k3 = terms_at(a, i + 12, p, mixture);
+    const kl_terms k4 = terms_at(a, i + 16, p, mixture), k5 = terms_at(a, i + 20, p, mixture);
+    const kl_terms k6 = terms_at(a, i + 24, p, mixture), k7 = terms_at(a, i + 28, p, mixture);
     acc = renormalise(kl_add(kl_add(acc, k0), k1));
     acc = renormalise(kl_add(kl_add(acc, k2), k3));
     acc = renormalise(kl_add(kl_add(acc, k4), k5));
     acc = renormalise(kl_add(kl_add(acc, k6), k7));
   }
-  for (; i + 4 <= n; i += 4) acc = renormalise(kl_add(acc, terms_at(a, i, p)));
+  for (; i + 4 <= n; i += 4) acc = renormalise(kl_add(acc, terms_at(a, i, p, mixture)));
   if (i < n) {
     const int count = n - i;
     v128_t g;
     const kl_terms k = kl_terms4(load_tail(a.theta + i, count), load_tail(a.sigma + i, count),
                                  load_tail(a.eps + i, count), p,
-                                 first_lanes(wasm_i32x4_splat(-1), count), &g);
+                                 first_lanes(wasm_i32x4_splat(-1), count), mixture, &g);
     store_tail(a.dlogp + i, g, count);
     acc = renormalise(kl_add(acc, k));
   }
@@ -148,7 +150,7 @@ __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
     float *dlogp, int n, int w0, int w1, int first, int end, float floor,
     int with_kl, float a, float b, float d, float k, float m) {
   const draw_arrays arrays = {mu, rho, eps, theta, sigma, exp_rho, dlogp};
-  const prior_t p = prior_of(a, b, d, k, m);
+  const prior_t p = prior_of(a, b, d, k);
   const v128_t f = F4(floor);
   kl_acc acc = kl_acc_zero();
   double elements = 0.0;
@@ -157,7 +159,9 @@ __attribute__((export_name("gaussian_draw_kl"))) double gaussian_draw_kl(
   while ((count = next_noise_slice(&slices, eps, &s)) > 0) {
     const draw_arrays slice = offset_arrays(arrays, s);
     draw_slice(slice, count, f);
-    if (with_kl) acc = kl_slice(slice, count, p, acc);
+    // Two copies of the kl pass, each with its prior's M a constant (kl_terms4).
+    if (with_kl && m != 0.0f) acc = kl_slice(slice, count, p, 1, acc);
+    if (with_kl && m == 0.0f) acc = kl_slice(slice, count, p, 0, acc);
     elements += count;
   }
   return with_kl ? kl_total(acc, elements, a) : 0.0;

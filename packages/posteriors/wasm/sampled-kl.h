@@ -6,13 +6,14 @@
 #define BAYESRNN_SAMPLED_KL_H
 
 // A built-in prior's constants (gaussian-draw.c's header):
-// log p(θ) = A − B θ² + M · softplus(D − K θ²).
+// log p(θ) = A − B θ² + M · softplus(D − K θ²), M being 1 for the scale mixture and 0 for a
+// Gaussian (then D and K are unused), passed to kl_terms4 on its own.
 typedef struct {
-  v128_t a, b, d, k, m;
+  v128_t a, b, d, k;
 } prior_t;
 
-static inline prior_t prior_of(float a, float b, float d, float k, float m) {
-  const prior_t p = {F4(a), F4(b), F4(d), F4(k), F4(m)};
+static inline prior_t prior_of(float a, float b, float d, float k) {
+  const prior_t p = {F4(a), F4(b), F4(d), F4(k)};
   return p;
 }
 
@@ -38,10 +39,10 @@ static inline double kl_total(kl_acc acc, double elements, float a) {
   return sum - log_product_value(acc.logs) - elements * (double)a;
 }
 
-// d log p / dθ of four elements from θ, x = D − K θ² and e = exp(−|x|): −2θ (B + M K sigmoid(x)).
-static inline v128_t prior_grad4(v128_t t, v128_t x, v128_t e, prior_t p) {
-  const v128_t s = sigmoid_from(x, e);
-  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(wasm_f32x4_mul(p.m, p.k), s));
+// d log p / dθ of four elements from θ, x = D − K θ² and e = exp(−|x|): −2θ (B + K sigmoid(x))
+// for the scale mixture (M = 1).
+static inline v128_t mixture_grad4(v128_t t, v128_t x, v128_t e, prior_t p) {
+  const v128_t prior_slope = wasm_f32x4_add(p.b, wasm_f32x4_mul(p.k, sigmoid_from(x, e)));
   return wasm_f32x4_mul(wasm_f32x4_mul(t, prior_slope), F4(-2.0f));
 }
 
@@ -52,17 +53,24 @@ typedef struct {
 
 // Four elements' kl terms from their θ, σ and ε; lanes where `live` is 0 add nothing (the 1–3
 // element tail). *g receives d log p / dθ, which the gradient needs and which shares θ² and the
-// exp with the kl.
-static inline kl_terms kl_terms4(v128_t t, v128_t sigma, v128_t e, prior_t p, v128_t live,
-                                 v128_t *g) {
+// exp with the kl. `mixture` is M, a constant at each call so that the compiler drops the
+// other prior's work: a Gaussian prior needs no exp (M = 0 terms are the same bits either way).
+static inline __attribute__((always_inline)) kl_terms kl_terms4(v128_t t, v128_t sigma,
+                                                                v128_t e, prior_t p, v128_t live,
+                                                                int mixture, v128_t *g) {
   const v128_t t2 = wasm_f32x4_mul(t, t);
-  const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
-  const v128_t ex = exp_neg_abs(x);
-  *g = prior_grad4(t, x, ex, p);
-  const v128_t factor = wasm_f32x4_add(F4(1.0f), wasm_f32x4_mul(p.m, ex));
-  const v128_t terms = wasm_f32x4_sub(
-      wasm_f32x4_sub(wasm_f32x4_mul(p.b, t2), wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f))),
-      wasm_f32x4_mul(p.m, wasm_f32x4_pmax(x, F4(0.0f))));
+  v128_t terms =
+      wasm_f32x4_sub(wasm_f32x4_mul(p.b, t2), wasm_f32x4_mul(wasm_f32x4_mul(e, e), F4(0.5f)));
+  v128_t factor = F4(1.0f);
+  if (mixture) {
+    const v128_t x = wasm_f32x4_sub(p.d, wasm_f32x4_mul(p.k, t2));
+    const v128_t ex = exp_neg_abs(x);
+    *g = mixture_grad4(t, x, ex, p);
+    factor = wasm_f32x4_add(F4(1.0f), ex);
+    terms = wasm_f32x4_sub(terms, wasm_f32x4_pmax(x, F4(0.0f)));
+  } else {
+    *g = wasm_f32x4_mul(wasm_f32x4_mul(t, p.b), F4(-2.0f));
+  }
   const kl_terms k = {wasm_v128_and(terms, live), wasm_v128_bitselect(sigma, F4(1.0f), live),
                       wasm_v128_bitselect(factor, F4(1.0f), live)};
   return k;
