@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gru-cell.c (and its local headers) these modules were compiled from. */
 export const GRU_CELL_SOURCE_SHA256 =
-  '6cc773927c25f26e14748067b0275fc8f6006b91ad3ce61e86ba53c3584198b1';
+  '598505484455183e10c9e9c95f8d4481ab1fe5bfe3c132b88e3b142312328b1b';
 
 /** gru-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GRU_CELL_WASM_PLAIN =

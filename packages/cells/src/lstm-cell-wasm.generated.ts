@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  'b0c651f90ad655d5cd1547e77f976c7844f3c2523de3505a7a578240f7f192db';
+  '7ebed24120d8a0e012c3d5d0be88faca0e0fe1126454249abed89383ce195682';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

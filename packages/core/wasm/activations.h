@@ -5,7 +5,7 @@
 #ifndef BAYESRNN_ACTIVATIONS_H
 #define BAYESRNN_ACTIVATIONS_H
 
-// y, or x where x is NaN. exp_neg maps NaN to 0, which made σ(NaN) 0 and tanh(NaN) ±1: a NaN
+// y, or x where x is NaN. exp_neg_abs maps NaN to 0, which made σ(NaN) 0 and tanh(NaN) ±1: a NaN
 // pre-activation (a weight gone NaN) vanished inside the gates, and h stayed finite where the
 // NaN guard needs a NaN loss.
 static inline v128_t nan_through(v128_t x, v128_t y) {
@@ -20,7 +20,7 @@ static inline v128_t sigmoid4(v128_t x) {
 // e = exp(−2|x|) (no cancellation there: e ≤ 0.29).
 static inline v128_t tanh4(v128_t x) {
   const v128_t ax = wasm_f32x4_abs(x);
-  const v128_t e = exp_neg(wasm_f32x4_add(ax, ax));
+  const v128_t e = exp_neg_abs(wasm_f32x4_add(ax, ax));
   v128_t big = wasm_f32x4_div(wasm_f32x4_sub(F4(1.0f), e), wasm_f32x4_add(F4(1.0f), e));
   big = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
   const v128_t z = wasm_f32x4_mul(x, x);

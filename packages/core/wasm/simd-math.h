@@ -1,6 +1,6 @@
 // Float32 transcendental functions on WebAssembly SIMD lanes, for the kernels in wasm/*.c.
 //
-// exp_neg is Cephes' expf (Cody-Waite reduction by ln 2, degree-5 polynomial, exponent built
+// exp_neg_abs is Cephes' expf (Cody-Waite reduction by ln 2, degree-5 polynomial, exponent built
 // from bits); log1p_unit(e) for e in [0, 1] is 2·atanh(s), s = e / (2 + e) in [0, 1/3], by a
 // minimax polynomial, so small e keeps its full precision (tfjs-wasm's own Log1p is naive
 // there: log1p(1e-5) is 0.14% off); log4 is Cephes' logf for normal positive inputs.
@@ -53,17 +53,12 @@ static inline v128_t exp_nonpositive(v128_t x) {
   return wasm_v128_and(e, wasm_f32x4_ge(x, F4(-87.33654f)));
 }
 
-// x with its sign bit set: −x for x >= 0, −|x| for any x. One OR, where V8 lowers f32x4.neg
-// and f32x4.abs to three instructions each.
-static inline v128_t with_sign_bit(v128_t x) {
-  return wasm_v128_or(x, wasm_i32x4_splat((int)0x80000000u));
+// exp(−|x|) for any x (exp(−x) for x >= 0); 0 where the result would be below float32's normal
+// range. −|x| is x with its sign bit set: one OR, where V8 lowers f32x4.abs and f32x4.neg to
+// three instructions each.
+static inline v128_t exp_neg_abs(v128_t x) {
+  return exp_nonpositive(wasm_v128_or(x, wasm_i32x4_splat((int)0x80000000u)));
 }
-
-// exp(-a) for a >= 0; 0 where the result would be below float32's normal range.
-static inline v128_t exp_neg(v128_t a) { return exp_nonpositive(with_sign_bit(a)); }
-
-// exp(-|x|) for any x: the same bits as exp_neg(|x|).
-static inline v128_t exp_neg_abs(v128_t x) { return exp_nonpositive(with_sign_bit(x)); }
 
 // exp(x) for any x: +inf above 88.72 (float32 overflow), NaN for NaN, 0 below -87.34 where
 // the true value would be denormal (< 1.2e-38; std::exp would return the denormal).

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  'd3b1cfc234992a6733707e0f2ed3ef2a42dfde26958da7462cbd39d86c7336ba';
+  '096c1e4a86ed2c72f9b85208980c81765503906cd06b77a74e6555d4b88033e7';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the activations.c (and its local headers) these modules were compiled from. */
 export const ACTIVATIONS_SOURCE_SHA256 =
-  'a8a5d437f3eb4fb923690ca9476968e900f9e99ec5baf4f933b356d2246d73cc';
+  'e423efcc5d9c1b93cc5a7226307089e597905fb3e71ad4d4c9c5c105fd528319';
 
 /** activations.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const ACTIVATIONS_WASM_PLAIN =

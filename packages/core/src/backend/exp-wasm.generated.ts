@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = '2b0cd85e6787cb856c5abeacd4e84292e913d99224e4133e17cec066accea2a3';
+export const EXP_SOURCE_SHA256 = 'b58d23ad15ffe296ad08f5c6447c47ece0e7b414ac9fbf5c7675bd2547af5d31';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  'ee6ac1a2757dc0b813d661a2e872949c67bb4f43cc143037235aaa573f2edb9a';
+  '3e0f4da77e94fecd8b35b6fcb2db06c133b5b179b680f4a6f7a4aaa85e96274e';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =
