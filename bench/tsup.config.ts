@@ -7,6 +7,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     cli: 'src/cli.ts',
+    'experiments/adam-draw': 'src/experiments/adam-draw.ts',
     'experiments/background-thread': 'src/experiments/background-thread.ts',
     'experiments/background-worker': 'src/experiments/background-worker.ts',
     'experiments/gemm-fma': 'src/experiments/gemm-fma.ts',
