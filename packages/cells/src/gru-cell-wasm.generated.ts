@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gru-cell.c (and its local headers) these modules were compiled from. */
 export const GRU_CELL_SOURCE_SHA256 =
-  '598505484455183e10c9e9c95f8d4481ab1fe5bfe3c132b88e3b142312328b1b';
+  '1d3a0728af756da6480a430805faf876a11ebcca6a8a9aabcbf7fb775ed2f00f';
 
 /** gru-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GRU_CELL_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  '7ebed24120d8a0e012c3d5d0be88faca0e0fe1126454249abed89383ce195682';
+  '79999cd01030fbb90c9b7d9dba9f9e692b69feb37062fa61337b4ad0c8aa3adf';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softmax-cross-entropy.c (and its local headers) these modules were compiled from. */
 export const SOFTMAX_XENT_SOURCE_SHA256 =
-  'b8657728d281e45f80b6f172c57aca0a954492a40854b2bfd6615dcde82a4c54';
+  'c03d208cb3d43f1efbe512885f091dca136f1c3b414637975f1dd7ed590784b3';
 
 /** softmax-cross-entropy.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTMAX_XENT_WASM_PLAIN =

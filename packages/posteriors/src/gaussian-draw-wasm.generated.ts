@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '096c1e4a86ed2c72f9b85208980c81765503906cd06b77a74e6555d4b88033e7';
+  '15816c09d478ddf116849988340a289067538043111eb54e50ed67199c402449';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

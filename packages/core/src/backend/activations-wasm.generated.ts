@@ -3,7 +3,7 @@
 
 /** SHA-256 of the activations.c (and its local headers) these modules were compiled from. */
 export const ACTIVATIONS_SOURCE_SHA256 =
-  'e423efcc5d9c1b93cc5a7226307089e597905fb3e71ad4d4c9c5c105fd528319';
+  '8dea158c32027b60a7e26e2218f32f660b84ed01e9c3058f6ca4f44ae21eab72';
 
 /** activations.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const ACTIVATIONS_WASM_PLAIN =

@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = 'b58d23ad15ffe296ad08f5c6447c47ece0e7b414ac9fbf5c7675bd2547af5d31';
+export const EXP_SOURCE_SHA256 = '6390ac380e7bb2ac0b999f052ba23235ab2ed7dd52e0df10a7cfad9fd5008c61';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =

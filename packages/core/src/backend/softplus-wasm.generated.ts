@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  '3e0f4da77e94fecd8b35b6fcb2db06c133b5b179b680f4a6f7a4aaa85e96274e';
+  '6931205008733a9b22a5b9d506cd8235731a3f98ebac2dc3bef5185a3fc19833';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =
