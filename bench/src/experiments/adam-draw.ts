@@ -9,21 +9,9 @@
  * (`apt-get install -y clang lld`): `npx turbo run build --filter=./bench...`, then
  * `node bench/dist/experiments/adam-draw.js`.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NORMAL_BLOCK } from '@bayesrnn/core';
+import { compileBenchWasm, type Kernel, wasm } from './bench-wasm.js';
 
-type Kernel = (...args: number[]) => number;
-/** The WebAssembly constructors used here (the bench's `lib` does not declare them). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, Kernel> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const SIZE = 4_600_000;
 const ROUNDS = 20;
 const KEY = [12_345, -678] as const;
@@ -36,30 +24,19 @@ const DRAWN = ['theta', 'eps', 'sigma', 'expRho', 'dlogp'] as const;
 const ARRAYS = [...NAMES, ...OUTPUTS, ...DRAWN];
 type ArrayName = (typeof ARRAYS)[number];
 
-/** `bench/wasm/adam-draw.c` (with the committed kernels it includes) for plain memory. */
-function compile(defines: readonly string[]): Uint8Array {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const work = mkdtempSync(join(tmpdir(), 'adam-draw-'));
-  const out = join(work, 'adam-draw.wasm');
-  const exports = ['adam_draw', 'adam_step', 'gaussian_draw_kl'].map((e) => `-Wl,--export=${e}`);
-  const run = spawnSync('clang', [
-    ...['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin'],
-    ...['-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--max-memory=4294967296', ...exports],
-    ...defines.map((name) => `-D${name}`),
-    ...['-o', out, join(root, 'bench/wasm/adam-draw.c')],
-  ]);
-  if (run.error !== undefined || run.status !== 0) {
-    throw new Error(`clang could not build bench/wasm/adam-draw.c: ${run.error ?? run.stderr}`);
-  }
-  const bytes = readFileSync(out);
-  rmSync(work, { recursive: true, force: true });
-  return bytes;
-}
-
 const pages = Math.ceil((FIRST_ARRAY + ARRAYS.length * SIZE * 4) / 65_536) + 1;
 const memory = new wasm.Memory({ initial: pages, maximum: 65_536 });
 const instantiate = (defines: readonly string[]) =>
-  new wasm.Instance(new wasm.Module(compile(defines)), { env: { memory } }).exports;
+  new wasm.Instance(
+    new wasm.Module(
+      compileBenchWasm(
+        'bench/wasm/adam-draw.c',
+        ['adam_draw', 'adam_step', 'gaussian_draw_kl'],
+        defines,
+      ),
+    ),
+    { env: { memory } },
+  ).exports;
 const kernels = instantiate([]);
 const sliced = instantiate(['SLICE_THEN_DRAW']);
 const offset = (name: ArrayName) => FIRST_ARRAY + ARRAYS.indexOf(name) * SIZE * 4;

@@ -7,22 +7,10 @@
  * Needs clang and lld with the wasm32 target (`apt-get install -y clang lld`):
  * `npx turbo run build --filter=./bench...`, then `node bench/dist/experiments/normal-generators.js`.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { NORMAL_BLOCK, NORMAL_MODULE } from '@bayesrnn/core';
 import { summarise } from '../stats.js';
+import { compileBenchWasm, type Kernel, wasm } from './bench-wasm.js';
 
-type Kernel = (...args: number[]) => unknown;
-/** The WebAssembly constructors used here (the bench's `lib` does not declare them). */
-interface WasmApi {
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, Kernel> };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const SIZE = 4_600_000;
 const ROUNDS = 30;
 const KEY = [12_345, -678] as const;
@@ -53,29 +41,15 @@ function writeZigguratTables(buffer: ArrayBuffer, at: number): void {
   }
 }
 
-/** `bench/wasm/ziggurat.c` compiled as build-wasm-kernel.sh compiles a kernel (plain memory). */
-function compileZiggurat(): Uint8Array {
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const work = mkdtempSync(join(tmpdir(), 'normal-generators-'));
-  const out = join(work, 'ziggurat.wasm');
-  const run = spawnSync('clang', [
-    ...['--target=wasm32', '-O3', '-msimd128', '-nostdlib', '-fno-builtin'],
-    ...['-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--export=fill_ziggurat'],
-    ...['-o', out, join(root, 'bench/wasm/ziggurat.c')],
-  ]);
-  if (run.error !== undefined || run.status !== 0) {
-    throw new Error(`clang could not build bench/wasm/ziggurat.c: ${run.error ?? run.stderr}`);
-  }
-  const bytes = readFileSync(out);
-  rmSync(work, { recursive: true, force: true });
-  return bytes;
-}
-
-const memory = new wasm.Memory({ initial: Math.ceil((OUT + 4 * SIZE) / 65_536) + 1 });
+const memory = new wasm.Memory({
+  initial: Math.ceil((OUT + 4 * SIZE) / 65_536) + 1,
+  maximum: 65_536,
+});
 const instantiate = (bytes: Uint8Array) =>
   new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports;
 writeZigguratTables(memory.buffer, TABLES);
-const ziggurat = instantiate(compileZiggurat()).fill_ziggurat as Kernel;
+const ziggurat = instantiate(compileBenchWasm('bench/wasm/ziggurat.c', ['fill_ziggurat']))
+  .fill_ziggurat as Kernel;
 const boxMuller = instantiate(Buffer.from(NORMAL_MODULE.plain, 'base64'))
   .fill_standard_normal_blocks as Kernel;
 const blocks = Math.ceil(SIZE / NORMAL_BLOCK);
