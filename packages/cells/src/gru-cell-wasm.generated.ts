@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gru-cell.c (and its local headers) these modules were compiled from. */
 export const GRU_CELL_SOURCE_SHA256 =
-  '1d3a0728af756da6480a430805faf876a11ebcca6a8a9aabcbf7fb775ed2f00f';
+  '1984e7bef32f17a4cae581fc2d2d4acfb747815cd20150e50eec898b491fdb13';
 
 /** gru-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GRU_CELL_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the lstm-cell.c (and its local headers) these modules were compiled from. */
 export const LSTM_CELL_SOURCE_SHA256 =
-  '79999cd01030fbb90c9b7d9dba9f9e692b69feb37062fa61337b4ad0c8aa3adf';
+  '81d05da2721f6dfaae8c9c1a365ecfcfb4d59219374c0125cffb7762eb6861b0';
 
 /** lstm-cell.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const LSTM_CELL_WASM_PLAIN =

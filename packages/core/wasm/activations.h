@@ -22,7 +22,7 @@ static inline v128_t tanh4(v128_t x) {
   const v128_t ax = wasm_f32x4_abs(x);
   const v128_t e = exp_neg_abs(wasm_f32x4_add(ax, ax));
   v128_t big = wasm_f32x4_div(wasm_f32x4_sub(F4(1.0f), e), wasm_f32x4_add(F4(1.0f), e));
-  big = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
+  big = wasm_v128_or(big, wasm_v128_and(x, SIGN_BIT));
   const v128_t z = wasm_f32x4_mul(x, x);
   v128_t p = F4(-5.70498872745e-3f);
   p = wasm_f32x4_add(wasm_f32x4_mul(p, z), F4(2.06390887954e-2f));

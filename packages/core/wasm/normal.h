@@ -149,7 +149,7 @@ NORMAL_INLINE void box_muller(v128_t w1, v128_t w2, v128_t *z1, v128_t *z2) {
   // Quadrant q (0-4, 4 being 0): odd swaps cos and sin; cos is negative in 1 and 2, sin in 2
   // and 3.
   const v128_t odd = wasm_i32x4_shr(wasm_i32x4_shl(q, 31), 31);
-  const v128_t sign = wasm_i32x4_splat((int)0x80000000u);
+  const v128_t sign = SIGN_BIT;
   const v128_t cos_sign = wasm_v128_and(wasm_i32x4_shl(wasm_i32x4_add(q, wasm_i32x4_splat(1)), 30), sign);
   const v128_t sin_sign = wasm_v128_and(wasm_i32x4_shl(q, 30), sign);
   *z1 = wasm_f32x4_mul(r, wasm_v128_xor(wasm_v128_bitselect(s, c, odd), cos_sign));

@@ -15,6 +15,8 @@
 #include <wasm_simd128.h>
 
 #define F4(x) wasm_f32x4_splat(x)
+// The float32 sign bit in each lane.
+#define SIGN_BIT wasm_i32x4_splat((int)0x80000000u)
 
 // exp(x) for x in [-87.34, 88.73] as p · 2^k: k = round(x / ln 2), and p = exp(r) for
 // r = x − k ln 2 (Cody-Waite: ln 2 split in two) by Cephes' degree-5 polynomial.
@@ -57,7 +59,7 @@ static inline v128_t exp_nonpositive(v128_t x) {
 // range. −|x| is x with its sign bit set: one OR, where V8 lowers f32x4.abs and f32x4.neg to
 // three instructions each.
 static inline v128_t exp_neg_abs(v128_t x) {
-  return exp_nonpositive(wasm_v128_or(x, wasm_i32x4_splat((int)0x80000000u)));
+  return exp_nonpositive(wasm_v128_or(x, SIGN_BIT));
 }
 
 // exp(x) for any x: +inf above 88.72 (float32 overflow), NaN for NaN, 0 below -87.34 where

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softmax-cross-entropy.c (and its local headers) these modules were compiled from. */
 export const SOFTMAX_XENT_SOURCE_SHA256 =
-  'c03d208cb3d43f1efbe512885f091dca136f1c3b414637975f1dd7ed590784b3';
+  '8d3bad83c3ea9d1e29b8ad6abc0fda81bbd6fdb010585cf78d4afc5f8601f2b9';
 
 /** softmax-cross-entropy.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTMAX_XENT_WASM_PLAIN =

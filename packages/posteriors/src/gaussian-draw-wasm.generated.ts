@@ -3,7 +3,7 @@
 
 /** SHA-256 of the gaussian-draw.c (and its local headers) these modules were compiled from. */
 export const GAUSSIAN_DRAW_SOURCE_SHA256 =
-  '15816c09d478ddf116849988340a289067538043111eb54e50ed67199c402449';
+  '368787b4ed6f8a2db2bcecc96eceaad29d20b82d2ec76b3cd4f1f9ce33af8f61';
 
 /** gaussian-draw.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const GAUSSIAN_DRAW_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the sharpen.c (and its local headers) these modules were compiled from. */
 export const SHARPEN_SOURCE_SHA256 =
-  '8eb319413b7e5b09978860e1da77c9ddee4610c1590d17b05e604bd51f4c29ec';
+  '8c57df6a7ee2bac56f907161430d5aaaa7567b573cbc151dcff43f35fbb76aa1';
 
 /** sharpen.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SHARPEN_WASM_PLAIN =

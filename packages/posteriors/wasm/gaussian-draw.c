@@ -36,9 +36,6 @@
 #include "log-product.h"
 #include "sampled-kl.h"
 
-// The sign bit of each lane.
-#define SIGN_BIT wasm_i32x4_splat((int)0x80000000u)
-
 // The draw of four elements: θ, σ and e^{−|ρ|} with ρ's sign (for sigmoid(ρ): slope4) out.
 typedef struct {
   v128_t theta, sigma, exp_rho;

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the psgld-step.c (and its local headers) these modules were compiled from. */
 export const PSGLD_STEP_SOURCE_SHA256 =
-  '08247a47e430b1f4b7dc976a83ec024aaa211323121ebd7795035a47873dc570';
+  'ffd2cdc7f62fb49f3a7efc575543fafb58ef0ec229265381d9158a8222261f9a';
 
 /** psgld-step.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const PSGLD_STEP_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the activations.c (and its local headers) these modules were compiled from. */
 export const ACTIVATIONS_SOURCE_SHA256 =
-  '8dea158c32027b60a7e26e2218f32f660b84ed01e9c3058f6ca4f44ae21eab72';
+  'a8524e75ea1672c9a04c911dbe0d78b02cc45fa36f9751ba35195d67b0f0a858';
 
 /** activations.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const ACTIVATIONS_WASM_PLAIN =

@@ -2,7 +2,7 @@
 // Debian clang version 14.0.6
 
 /** SHA-256 of the exp.c (and its local headers) these modules were compiled from. */
-export const EXP_SOURCE_SHA256 = '6390ac380e7bb2ac0b999f052ba23235ab2ed7dd52e0df10a7cfad9fd5008c61';
+export const EXP_SOURCE_SHA256 = '23bd6e50fc9a0802e53c03c024d346bb0fc2697b4f6988fad6a3baf9df867a02';
 
 /** exp.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const EXP_WASM_PLAIN =

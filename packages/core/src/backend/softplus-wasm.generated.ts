@@ -3,7 +3,7 @@
 
 /** SHA-256 of the softplus.c (and its local headers) these modules were compiled from. */
 export const SOFTPLUS_SOURCE_SHA256 =
-  '6931205008733a9b22a5b9d506cd8235731a3f98ebac2dc3bef5185a3fc19833';
+  'f2d5b31b1d8b6c77bf7988270c5634d134f18b751d39a2490a10f58f8cae5c28';
 
 /** softplus.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const SOFTPLUS_WASM_PLAIN =

@@ -3,7 +3,7 @@
 
 /** SHA-256 of the normal.c (and its local headers) these modules were compiled from. */
 export const NORMAL_SOURCE_SHA256 =
-  'ebf867f85cbb56241ab47dac0d3995ccf0d8332fd62f85b50ffe16684a56eae0';
+  '77e8df569b608fc2e136398200a22e1435ac9a70d8122175326403ac099604fc';
 
 /** normal.c compiled to import a plain memory (tfjs-backend-wasm without threads). */
 export const NORMAL_WASM_PLAIN =
