@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Checks what every published workspace package ships beside its code, which the workspace
+// itself never exercises (its links resolve any range, and nothing reads LICENSE):
+//
+// - a dependency on another workspace package is `^<its version>`. A `*` range is published
+//   as `*` (npm has no workspace protocol to rewrite), so a user would get any future major of
+//   it; a caret range is one changesets rewrites and bumps with every release of the dependency.
+// - a README.md, and a LICENSE identical to the repository's (Apache-2.0 asks for a copy of the
+//   licence with every copy of the work, and npm packs only the package's own folder).
+//
+// Usage: node scripts/check-manifests.mjs [repoRoot]
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = process.argv[2] ?? process.cwd();
+const licence = readFileSync(join(root, 'LICENSE'), 'utf8');
+
+const workspaces = [];
+for (const group of ['packages', 'apps']) {
+  for (const name of readdirSync(join(root, group))) {
+    const dir = join(group, name);
+    if (!existsSync(join(root, dir, 'package.json'))) continue;
+    workspaces.push({
+      dir,
+      manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')),
+    });
+  }
+}
+const versions = new Map(workspaces.map(({ manifest }) => [manifest.name, manifest.version]));
+
+const problems = [];
+for (const { dir, manifest } of workspaces) {
+  if (manifest.private === true) continue;
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const [name, range] of Object.entries(manifest[field] ?? {})) {
+      const version = versions.get(name);
+      if (version !== undefined && range !== `^${version}`) {
+        problems.push(
+          `${dir}/package.json: ${field}["${name}"] is "${range}"; a published package needs ` +
+            `"^${version}" (the workspace's version, kept current by changesets)`,
+        );
+      }
+    }
+  }
+  if (manifest.license !== 'Apache-2.0') {
+    problems.push(
+      `${dir}/package.json: "license" is ${JSON.stringify(manifest.license)}, not "Apache-2.0"`,
+    );
+  }
+  if (!existsSync(join(root, dir, 'README.md'))) problems.push(`${dir}: has no README.md`);
+  const ownLicence = join(root, dir, 'LICENSE');
+  if (!existsSync(ownLicence)) problems.push(`${dir}: has no LICENSE (copy the repository's)`);
+  else if (readFileSync(ownLicence, 'utf8') !== licence) {
+    problems.push(`${dir}/LICENSE: differs from the repository's LICENSE`);
+  }
+}
+if (problems.length > 0) {
+  console.error(`package manifests:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
