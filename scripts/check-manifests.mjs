@@ -7,6 +7,7 @@
 //   it; a caret range is one changesets rewrites and bumps with every release of the dependency.
 // - a README.md, and a LICENSE identical to the repository's (Apache-2.0 asks for a copy of the
 //   licence with every copy of the work, and npm packs only the package's own folder).
+// - the repository's `engines.node`, so npm warns a user whose Node is older than the tested one.
 //
 // Usage: node scripts/check-manifests.mjs [repoRoot]
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 
 const root = process.argv[2] ?? process.cwd();
 const licence = readFileSync(join(root, 'LICENSE'), 'utf8');
+const nodeRange = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node;
 
 const workspaces = [];
 for (const group of ['packages', 'apps']) {
@@ -46,6 +48,9 @@ for (const { dir, manifest } of workspaces) {
     problems.push(
       `${dir}/package.json: "license" is ${JSON.stringify(manifest.license)}, not "Apache-2.0"`,
     );
+  }
+  if (manifest.engines?.node !== nodeRange) {
+    problems.push(`${dir}/package.json: engines.node is not the repository's "${nodeRange}"`);
   }
   if (!existsSync(join(root, dir, 'README.md'))) problems.push(`${dir}: has no README.md`);
   const ownLicence = join(root, dir, 'LICENSE');
