@@ -146,18 +146,21 @@ try {
     });
   }
 
+  // skipLibCheck off, so that our .d.ts files are checked too; tfjs-core's need the DOM lib
+  // and the global `Long` of @types/long (which it depends on).
   writeFileSync(
     join(project, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
         target: 'es2022',
+        lib: ['es2022', 'dom'],
         module: 'nodenext',
         moduleResolution: 'nodenext',
         strict: true,
         noEmit: true,
-        skipLibCheck: true,
-        typeRoots: [join(root, 'node_modules', '@types')],
-        types: ['node'],
+        skipLibCheck: false,
+        typeRoots: [join(project, 'node_modules', '@types'), join(root, 'node_modules', '@types')],
+        types: ['node', 'long'],
       },
       include: ['examples/*.ts'],
     }),
