@@ -48,8 +48,17 @@ describe('wasm/gemm.c built with relaxed SIMD (fused multiply-add)', () => {
     await selectBackend({ name: 'cpu', log: () => {} });
   });
 
-  it('is what products use by default once the engine runs relaxed SIMD', () => {
+  // The default is decided on first use and then kept. Under BAYESRNN_BACKEND=wasm on Node 20
+  // the setup file selected wasm (which reads it) before this file set the flag, so there the
+  // default is off, as in any Node 20 process started without the flag.
+  const decidedBeforeTheFlag =
+    process.env.BAYESRNN_BACKEND === 'wasm' && Number(process.versions.node.split('.')[0]) < 22;
+
+  it('is available once the flag is set (Node 22 and later without it)', () => {
     expect(relaxedSimdAvailable()).toBe(true);
+  });
+
+  it.skipIf(decidedBeforeTheFlag)('is what products use by default then', () => {
     expect(wasmGemmSettings().fusedMultiplyAdd).toBe(true);
   });
 
@@ -90,11 +99,13 @@ describe('wasm/gemm.c built with relaxed SIMD (fused multiply-add)', () => {
   itGivesTheSameBitsOverColumnSplits();
   itAddsABiasAsAProductThenAnAdd();
 
-  it('can be switched off and on again', () => {
+  it('can be switched on, off and on again', () => {
+    const original = configureWasmGemm({ fusedMultiplyAdd: true });
     const previous = configureWasmGemm({ fusedMultiplyAdd: false });
     expect(previous.fusedMultiplyAdd).toBe(true);
     expect(wasmGemmSettings().fusedMultiplyAdd).toBe(false);
     configureWasmGemm(previous);
     expect(wasmGemmSettings().fusedMultiplyAdd).toBe(true);
+    configureWasmGemm(original);
   });
 });

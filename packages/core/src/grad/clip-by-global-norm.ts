@@ -12,16 +12,34 @@ export interface ClippedGradients<Name extends string> {
 /**
  * `‖g‖ = sqrt(Σ_i ‖g_i‖²)` over every gradient together. On the wasm backend each squared
  * norm is one fused pass read back as a number (free there), summed in float64; elsewhere
- * tfjs ops (no read-back). Returns a new scalar (the caller owns it); inputs are kept.
+ * tfjs ops (no read-back). Differentiable either way: d‖g‖/dg_i = g_i / ‖g‖ (the host path
+ * says so through `tf.customGrad`, since a number read back carries no gradient). Returns a
+ * new scalar (the caller owns it); inputs are kept.
  */
 export function globalGradientNorm(gradients: { readonly [name: string]: tf.Tensor }): tf.Scalar {
   const all = Object.values(gradients);
   const onHost = all.map((gradient) => wasmSumOfSquares(gradient));
-  if (onHost.every((s) => s !== undefined)) {
-    return tf.scalar(Math.sqrt(onHost.reduce((sum: number, s) => sum + (s ?? 0), 0)));
+  if (all.length > 0 && onHost.every((s) => s !== undefined)) {
+    const norm = Math.sqrt(onHost.reduce((sum: number, s) => sum + (s ?? 0), 0));
+    return hostNorm(norm, all);
   }
   if (all.length === 0) return tf.scalar(0);
   return tf.tidy(() => tf.sqrt(tf.addN(all.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+}
+
+/** `norm` (already computed from `gradients`) as a scalar whose gradient is g_i / norm. */
+function hostNorm(norm: number, gradients: readonly tf.Tensor[]): tf.Scalar {
+  // customGrad passes the inputs and then a `save` function: the closure's tensors are the
+  // inputs, so they are used directly.
+  const withGradient = tf.customGrad(() => {
+    const value = tf.scalar(norm);
+    const gradFunc = (dy: tf.Tensor) => {
+      const factor = tf.div(dy, value);
+      return gradients.map((g) => tf.mul(g, factor));
+    };
+    return { value, gradFunc };
+  });
+  return withGradient(...gradients) as tf.Scalar;
 }
 
 /**
