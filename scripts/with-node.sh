@@ -29,4 +29,6 @@ if [ ! -x "$dir/package/bin/node" ]; then
     rm "$package-$version.tgz")
 fi
 echo "with-node: $("$dir/package/bin/node" --version) from $package@$version" >&2
-PATH="$dir/package/bin:$PATH" exec "$@"
+# BAYESRNN_NODE is part of turbo's hash for the test task (turbo.json), so that results cached
+# under one Node release are not replayed for another.
+BAYESRNN_NODE=$version PATH="$dir/package/bin:$PATH" exec "$@"
