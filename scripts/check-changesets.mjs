@@ -5,20 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { publishedWorkspaces } from './workspaces.mjs';
 
 const root = process.argv[2] ?? process.cwd();
 const require = createRequire(join(root, 'package.json'));
 const parse = require('@changesets/parse').default;
 
-const published = new Set();
-for (const group of ['packages', 'apps']) {
-  for (const name of readdirSync(join(root, group))) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(root, group, name, 'package.json'), 'utf8'));
-      if (manifest.private !== true) published.add(manifest.name);
-    } catch {}
-  }
-}
+const published = new Set(publishedWorkspaces(root).map(({ manifest }) => manifest.name));
 
 const problems = [];
 const dir = join(root, '.changeset');

@@ -5,6 +5,7 @@
 // Usage: node scripts/check-layers.mjs [repoRoot]   (exit 1 on any violation)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { workspaces } from './workspaces.mjs';
 
 /** The layer of each package; apps (apps/*) are layer 4. Add new packages here. */
 export const LAYERS = {
@@ -39,32 +40,6 @@ function sourceFiles(dir) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sourceFiles(path);
     return /\.(ts|mts|tsx)$/.test(name) ? [path] : [];
-  });
-}
-
-function workspaces(root) {
-  // `bench` is a single workspace at the top; `packages/*` and `apps/*` are groups of them.
-  return ['packages', 'apps', 'bench'].flatMap((group) => {
-    let names;
-    try {
-      names = group === 'bench' ? [''] : readdirSync(join(root, group));
-    } catch {
-      return [];
-    }
-    return names
-      .map((name) => join(root, group, name))
-      .filter((dir) => {
-        try {
-          return statSync(join(dir, 'package.json')).isFile();
-        } catch {
-          return false;
-        }
-      })
-      .map((dir) => ({
-        dir,
-        group,
-        manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
-      }));
   });
 }
 

@@ -10,29 +10,21 @@
 // - the repository's `engines.node`, so npm warns a user whose Node is older than the tested one.
 //
 // Usage: node scripts/check-manifests.mjs [repoRoot]
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { workspaces } from './workspaces.mjs';
 
 const root = process.argv[2] ?? process.cwd();
 const licence = readFileSync(join(root, 'LICENSE'), 'utf8');
 const nodeRange = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node;
 
-const workspaces = [];
-for (const group of ['packages', 'apps']) {
-  for (const name of readdirSync(join(root, group))) {
-    const dir = join(group, name);
-    if (!existsSync(join(root, dir, 'package.json'))) continue;
-    workspaces.push({
-      dir,
-      manifest: JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')),
-    });
-  }
-}
-const versions = new Map(workspaces.map(({ manifest }) => [manifest.name, manifest.version]));
+const all = workspaces(root);
+const versions = new Map(all.map(({ manifest }) => [manifest.name, manifest.version]));
 
 const problems = [];
-for (const { dir, manifest } of workspaces) {
+for (const { dir: path, manifest } of all) {
   if (manifest.private === true) continue;
+  const dir = relative(root, path);
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [name, range] of Object.entries(manifest[field] ?? {})) {
       const version = versions.get(name);

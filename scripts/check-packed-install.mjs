@@ -11,19 +11,12 @@
 // Examples that read `$BAYESRNN_DATA` get `../shared/data`; without it they fail in CI
 // (CI=true) and are skipped elsewhere. Usage: node scripts/check-packed-install.mjs [--keep]
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishedWorkspaces } from './workspaces.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -31,15 +24,6 @@ const inCi = process.env.CI === 'true' || process.env.CI === '1';
 const dataDir = resolve(root, '..', 'shared', 'data');
 const ts = createRequire(join(root, 'package.json'))('typescript');
 const failures = [];
-
-/** The published workspace packages: their folder and manifest. */
-function publishedPackages() {
-  return readdirSync(join(root, 'packages'))
-    .map((name) => join(root, 'packages', name))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-    .filter(({ manifest }) => manifest.private !== true);
-}
 
 /** Packs one package into `into`; returns the tarball's path after checking what it holds. */
 function pack({ dir, manifest }, into) {
@@ -98,7 +82,7 @@ function run(command, args, options) {
 
 const work = mkdtempSync(join(tmpdir(), 'bayesrnn-packed-'));
 try {
-  const packages = publishedPackages();
+  const packages = publishedWorkspaces(root);
   const tarballs = packages.map((pkg) => pack(pkg, work));
   const project = join(work, 'project');
   mkdirSync(join(project, 'examples'), { recursive: true });
