@@ -88,7 +88,8 @@ export function checkLayers(root) {
       );
     }
     for (const file of sourceFiles(join(dir, 'src'))) {
-      const isTest = /\.test(-d)?\.ts$/.test(file);
+      // Test files and their fixtures (src/**/__fixtures__, never packed) are test-only code.
+      const isTest = /\.test(-d)?\.ts$/.test(file) || /[\\/]__fixtures__[\\/]/.test(file);
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(importPattern)) {
         const dep = match[1];

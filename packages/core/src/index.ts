@@ -133,3 +133,5 @@ export {
   type TreeLeaf,
 } from './tree/tensor-tree.js';
 export { tidyTree } from './tree/tidy-tree.js';
+export { checkFinite, checkInRange, checkPositiveInteger } from './validate/option-checks.js';
+export { checkShape, formatTensorShape } from './validate/tensor-shape-check.js';

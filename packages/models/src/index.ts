@@ -34,6 +34,16 @@ export {
   startLmWindow,
 } from './lm-window.js';
 export {
+  type AnyMemory,
+  type ControllerCell,
+  controllerWeightName,
+  createMemoryAugmentedCell,
+  INTERFACE_BIAS,
+  INTERFACE_KERNEL,
+  type MemoryAugmentedCellConfig,
+  type MemoryAugmentedState,
+} from './memory-augmented-cell.js';
+export {
   type PredictiveEntropy,
   type PredictiveEntropyOptions,
   predictiveEntropy,

@@ -1,4 +1,5 @@
 export { expectClose } from './expect-close.js';
+export { decode, decodeAll, type EncodedTensor } from './fixture-tensors.js';
 export { decayIntoSubnormals, expectFlushedDecay } from './flush-to-zero.js';
 export {
   checkGradients,

@@ -3,29 +3,10 @@
  * written by `scripts/make-fixtures.py`, unrolling a cell over a window, and the fixture loss.
  */
 import type { Cell, NamedTensorTree, Weights } from '@bayesrnn/spec';
+import { decode, decodeAll, type EncodedTensor } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** A tensor as the fixture script stores it: row-major numbers and a shape. */
-export interface EncodedTensor {
-  readonly shape: readonly number[];
-  readonly data: readonly number[];
-}
-
-/** A float32 tensor from an encoded fixture tensor. The caller owns it. */
-export function decode(encoded: EncodedTensor): tf.Tensor {
-  return tf.tensor([...encoded.data], [...encoded.shape], 'float32');
-}
-
-/** Decodes every entry of a record of encoded tensors. */
-export function decodeAll<Name extends string>(
-  record: { readonly [K in Name]: EncodedTensor },
-): Record<Name, tf.Tensor> {
-  const names = Object.keys(record) as Name[];
-  return Object.fromEntries(names.map((name) => [name, decode(record[name])])) as Record<
-    Name,
-    tf.Tensor
-  >;
-}
+export { decode, decodeAll, type EncodedTensor };
 
 /** A cell fixture as `scripts/make-fixtures.py` writes it (float64 PyTorch reference). */
 export interface CellFixture<Name extends string, StateName extends string> {
