@@ -1,4 +1,4 @@
-import { UsageError } from './cli-args.js';
+import { UsageError } from '@bayesrnn/train';
 import { EVAL_HELP, evalCommand } from './commands/eval-command.js';
 import { PRUNE_HELP, pruneCommand } from './commands/prune-command.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample-command.js';

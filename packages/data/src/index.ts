@@ -22,6 +22,22 @@ export { readPtbWords, tokenizePtbWords } from './ptb-word-reader.js';
 export { reverseSentences } from './reverse-sentences.js';
 export { splitSequence } from './split-sequence.js';
 export {
+  type BinaryAlphabet,
+  type BinaryAlphabetConfig,
+  createBinaryAlphabet,
+  DEFAULT_BINARY_ALPHABET_CONFIG,
+  DEFAULT_FLIP_PROBABILITY,
+  noisyFrames,
+} from './synthetic/binary-alphabet.js';
+export { RECALL_TASKS, type RecallTask } from './synthetic/recall-sequences.js';
+export {
+  DEFAULT_RECALL_BATCH_CONFIG,
+  makeRecallBatch,
+  type RecallBatch,
+  type RecallBatchConfig,
+  type RecallBatchOptions,
+} from './synthetic/recall-tasks.js';
+export {
   createTbpttBatches,
   type TbpttBatches,
   type TbpttConfig,

@@ -1,3 +1,4 @@
+export { type CapturedRun, captureOutput } from './capture-output.js';
 export { expectClose } from './expect-close.js';
 export { decode, decodeAll, type EncodedTensor } from './fixture-tensors.js';
 export { decayIntoSubnormals, expectFlushedDecay } from './flush-to-zero.js';

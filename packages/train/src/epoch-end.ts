@@ -64,7 +64,7 @@ export async function endEpoch<State extends TensorTree>(
   const { task, options } = session;
   const { epoch, step } = session.position;
   const validation = await validate(session);
-  const train = summarizeTotals(session.totals);
+  const train = summarizeTotals(session.totals, task.perplexity !== false);
   const learningRate = options.schedule({ epoch, step });
   const { best, bestEpoch, badEpochs } = session.earlyStopping;
   await appendLog(session, {

@@ -49,8 +49,14 @@ export function addStep(
   };
 }
 
-/** The epoch so far: weighted mean loss and parts, and `exp(Σ nll·tokens / Σ tokens)`. */
-export function summarizeTotals(totals: EpochTotals): {
+/**
+ * The epoch so far: weighted mean loss and parts, and `exp(Σ nll·tokens / Σ tokens)` unless
+ * `perplexity` is `false` (the task's loss is no per-token NLL).
+ */
+export function summarizeTotals(
+  totals: EpochTotals,
+  perplexity = true,
+): {
   loss: number;
   parts: Record<string, number>;
   perplexity: number | undefined;
@@ -60,6 +66,11 @@ export function summarizeTotals(totals: EpochTotals): {
     totals.weightSum > 0 ? sum / totals.weightSum : Number.NaN;
   const parts: Record<string, number> = {};
   for (const [name, sum] of Object.entries(totals.partSums)) parts[name] = mean(sum);
-  const perplexity = totals.tokens > 0 ? Math.exp(totals.nllSum / totals.tokens) : undefined;
-  return { loss: mean(totals.lossSum), parts, perplexity, tokens: totals.tokens };
+  const exponent = perplexity && totals.tokens > 0 ? totals.nllSum / totals.tokens : undefined;
+  return {
+    loss: mean(totals.lossSum),
+    parts,
+    perplexity: exponent === undefined ? undefined : Math.exp(exponent),
+    tokens: totals.tokens,
+  };
 }

@@ -9,6 +9,14 @@ export {
 } from './adam-update.js';
 export { type BestModelInfo, restoreBestModel } from './best-model.js';
 export {
+  choiceOption,
+  integerOption,
+  numberOption,
+  type OptionValues,
+  parseOptions,
+  UsageError,
+} from './cli-options.js';
+export {
   type EarlyStoppingState,
   type EarlyStoppingUpdate,
   INITIAL_EARLY_STOPPING_STATE,

@@ -37,7 +37,7 @@ export function reportProgress(
   const reporter = options.onProgress;
   if (reporter === undefined) return;
   if (phase === 'train' && meters.progress.elapsedMs() < options.progressIntervalMs) return;
-  const summary = summarizeTotals(session.totals);
+  const summary = summarizeTotals(session.totals, task.perplexity !== false);
   const totalSteps = options.epochs * task.windowsPerEpoch;
   reporter({
     phase,

@@ -64,6 +64,12 @@ export interface TrainTask<State extends TensorTree = TensorTree> {
   readonly variables: TrainVariables;
   /** Windows per epoch, e.g. `⌊tokens / (batchSize · sequenceLength)⌋` (1327 on PTB, 20×35). */
   readonly windowsPerEpoch: number;
+  /**
+   * `false` when the loss is not a negative log-likelihood per token (a bound per frame, a
+   * squared error): no perplexity is then computed for the progress line and the log.
+   * Default `true`.
+   */
+  readonly perplexity?: boolean;
   /** The state at the start of every epoch (zeros). The trainer owns and disposes it. */
   initialState(): State;
   /**

@@ -95,6 +95,22 @@ describe('train on a tiny recurrent regression', () => {
     expect(epoch.perplexity).toBeCloseTo(Math.exp(mean), 10);
   });
 
+  it('reports no perplexity for a task whose loss is no per-token NLL', async () => {
+    const task = createTinyTask();
+    const records: LogRecord[] = [];
+    const progress: TrainProgress[] = [];
+    await train(
+      { ...task, perplexity: false },
+      { ...base(), epochs: 1, onLog: (r) => records.push(r), onProgress: (p) => progress.push(p) },
+    );
+    task.dispose();
+    const epoch = ofType(records, 'epoch')[0]?.train as { loss: number; perplexity?: number };
+    expect(typeof epoch.loss).toBe('number');
+    expect(epoch.perplexity).toBeUndefined();
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.perplexity === undefined)).toBe(true);
+  });
+
   it('reports progress every step when unthrottled, only epoch ends and the end when throttled', async () => {
     const phases: TrainProgress['phase'][] = [];
     const task = createTinyTask();

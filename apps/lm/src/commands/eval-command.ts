@@ -1,6 +1,6 @@
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { evaluateLanguageModel } from '@bayesrnn/models';
-import { choiceOption, integerOption, parseOptions, UsageError } from '../cli-args.js';
+import { choiceOption, integerOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { openRun } from '../open-run.js';
 import { isSampler } from '../presets.js';
 import { evaluateSamples } from '../sgmcmc-setup.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { disposeTree, selectBackend } from '@bayesrnn/core';
 import { evaluateLanguageModel } from '@bayesrnn/models';
 import { pruneBySignalToNoise } from '@bayesrnn/posteriors';
-import { choiceOption, parseOptions, UsageError } from '../cli-args.js';
+import { choiceOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { openRun } from '../open-run.js';
 import { writeJson } from '../run-files.js';
 

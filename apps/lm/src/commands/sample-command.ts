@@ -1,7 +1,7 @@
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { EOS_TOKEN } from '@bayesrnn/data';
 import { createLanguageModel, sampleLanguageModel } from '@bayesrnn/models';
-import { integerOption, numberOption, parseOptions, UsageError } from '../cli-args.js';
+import { integerOption, numberOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { loadRunPosterior, readRunSetup } from '../run-files.js';
 
 export const SAMPLE_HELP = `Usage: bayesrnn-lm sample --run DIR [options]

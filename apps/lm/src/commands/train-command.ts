@@ -2,14 +2,16 @@ import { resolve } from 'node:path';
 import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
 import type { TensorTree } from '@bayesrnn/spec';
-import { type TrainTask, train, zarembaSchedule } from '@bayesrnn/train';
 import {
   choiceOption,
   integerOption,
   numberOption,
   parseOptions,
+  type TrainTask,
+  train,
   UsageError,
-} from '../cli-args.js';
+  zarembaSchedule,
+} from '@bayesrnn/train';
 import { loadLmCorpus } from '../corpus.js';
 import { locatePtb } from '../data-location.js';
 import {

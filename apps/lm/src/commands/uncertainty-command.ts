@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { createEvaluationBatches, reverseSentences } from '@bayesrnn/data';
 import { predictiveEntropy } from '@bayesrnn/models';
-import { integerOption, parseOptions, UsageError } from '../cli-args.js';
+import { integerOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { openRun } from '../open-run.js';
 import { writeJson } from '../run-files.js';
 

@@ -1,3 +1,8 @@
+/**
+ * Command-line options for training programs (the apps' `bayesrnn-lm train`,
+ * `bayesrnn-sequence-tasks gtmm`, …): node's `parseArgs` with errors that name the flag, and
+ * typed numbers and choices with their bounds.
+ */
 import { parseArgs } from 'node:util';
 
 /** A command-line mistake: printed with the command's help, exit code 2. */
@@ -10,18 +15,23 @@ export class UsageError extends Error {
 
 type OptionSpec = { readonly type: 'string' | 'boolean'; readonly short?: string };
 
+/** What `parseOptions` returns: each given flag's string (or `true`), and `help`. */
+export type OptionValues<Options extends Record<string, OptionSpec>> = {
+  readonly [K in keyof Options]?: Options[K]['type'] extends 'boolean' ? boolean : string;
+} & { readonly help?: boolean };
+
 /** Parses `argv` against `options`, turning node's errors into `UsageError`s that name the flag. */
 export function parseOptions<const Options extends Record<string, OptionSpec>>(
   argv: readonly string[],
   options: Options,
-) {
+): OptionValues<Options> {
   try {
     return parseArgs({
       args: [...argv],
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
-    }).values;
+    }).values as OptionValues<Options>;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
