@@ -45,6 +45,7 @@ describe('bayesrnn-sequence-tasks command line', { timeout: 300_000 }, () => {
   it('prints help, and names a bad flag or value with exit code 2', async () => {
     expect((await run(['--help'])).out).toContain('gtmm');
     expect((await run(['gtmm', '--help'])).out).toContain('--model NAME');
+    expect((await run(['copy', '--help'])).out).toContain('--method NAME');
     const badModel = await run(['gtmm', '--model', 'gru']);
     expect(badModel.code).toBe(2);
     expect(badModel.err).toContain(
@@ -53,7 +54,7 @@ describe('bayesrnn-sequence-tasks command line', { timeout: 300_000 }, () => {
     expect((await run(['gtmm', '--iterations', '0'])).err).toContain(
       '--iterations must be an integer ≥ 1',
     );
-    expect((await run(['copy'])).code).toBe(2);
+    expect((await run(['sort'])).code).toBe(2);
   });
 
   it('trains each memory model and writes the held-out per-frame KL by position', async () => {
@@ -68,6 +69,28 @@ describe('bayesrnn-sequence-tasks command line', { timeout: 300_000 }, () => {
       expect(bound).toBeCloseTo(reconstruction + kl, 4);
       expect(kl).toBeGreaterThan(0);
     }
+  });
+
+  it('trains the copying problem with each credit-assignment method, and evaluates longer delays', async () => {
+    for (const method of ['bptt', 'tbptt', 'sab']) {
+      const args = ['--delay', '3', '--copy-length', '2', '--hidden', '8', '--truncation', '2'];
+      const argv = tiny(`copy-${method}`, 2, '--method', method, ...args, '--transfer', '6');
+      const { code } = await run(['copy', ...argv.slice(1)]);
+      expect(code, method).toBe(0);
+      const results = JSON.parse(
+        await readFile(join(dir, `copy-${method}`, 'results.json'), 'utf8'),
+      );
+      expect(results.method).toBe(method);
+      expect(results.iterations).toBe(2);
+      for (const scores of [results.heldOut, results.transfer['6']]) {
+        expect(scores.copyAccuracy).toBeGreaterThanOrEqual(0);
+        expect(scores.copyAccuracy).toBeLessThanOrEqual(1);
+        expect(scores.copyCe).toBeGreaterThan(0);
+      }
+    }
+    expect((await run(['copy', '--transfer', '40,x'])).err).toContain(
+      '--transfer must be a comma-separated list',
+    );
   });
 
   it('resumes a killed run where it stopped, with the same result as an unbroken one', async () => {

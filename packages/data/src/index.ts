@@ -29,6 +29,12 @@ export {
   DEFAULT_FLIP_PROBABILITY,
   noisyFrames,
 } from './synthetic/binary-alphabet.js';
+export {
+  type CopyBatch,
+  type CopyTaskConfig,
+  DEFAULT_COPY_TASK_CONFIG,
+  makeCopyBatch,
+} from './synthetic/copy-task.js';
 export { RECALL_TASKS, type RecallTask } from './synthetic/recall-sequences.js';
 export {
   DEFAULT_RECALL_BATCH_CONFIG,

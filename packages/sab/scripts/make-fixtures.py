@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""PyTorch reference fixtures for sab() (@bayesrnn/sab).
+
+How to run (from packages/sab; Debian's python3 with python3-torch):
+
+    /usr/bin/python3 scripts/make-fixtures.py
+
+Writes src/__fixtures__/sab.json, read by sab-reference.test.ts. Deterministic (fixed seed).
+
+Sparse attentive backtracking around an LSTM, written here from papers.md section 5.1-5.2
+(Ke et al. 2018 and the official release code) in float64, with nothing of the TypeScript
+package. At step t (0-based), with M starting as the zero initial h (one memory):
+
+    if (t + 1) % k_trunc == 0:  h, c = h.detach(), c.detach()      local truncation
+    h_hat, c = LSTM(x_t, h, c)        kernel [input + hidden, 4 hidden] over [x; h], gates i, f, g, o
+    a_i  = w^T tanh([h_hat; m_i])     for every memory
+    delta = (k_top + 1)-th largest a_i     if |M| > k_top  (the paper's k_top, not the code's k_top - 1)
+          = min_i a_i - 1                  if |M| <= k_top (every memory kept; the code returns raw a)
+    a~   = relu(a - delta) / (sum relu(a - delta) + 1e-7)   delta keeps its gradient, as torch.topk's
+    s    = sum_i a~_i m_i;   h = h_hat + s
+    if (t + 1) % k_att == 0:  M = [M; h]                     NOT detached
+    output_t = [h; s]
+
+The loss is sum_t sum(output_t * R_t) for a fixed random R; gradients are taken with respect to
+every weight (cell/kernel, cell/bias, attention/kernel) and the inputs, through exactly these
+detach points. Inputs are 4-decimal numbers stored exactly; outputs, the final state, the loss
+and the gradients are rounded to 8 significant digits. TypeScript compares with
+TOLERANCES.reference. The script refuses a case whose scores come within 1e-3 of a tie at a
+threshold, where float32 could choose differently.
+"""
+
+import json
+import pathlib
+
+import torch
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "sab.json"
+BATCH, INPUT, HIDDEN = 2, 2, 3
+EPS = 1e-7
+MARGIN = 1.0
+TIE_GAP = 1e-3
+
+
+def rounded(generator, *shape, scale=0.5):
+    values = torch.rand(*shape, generator=generator, dtype=torch.float64) * 2 * scale - scale
+    return torch.round(values * 1e4) / 1e4
+
+
+def encode(tensor, digits=10):
+    values = [float(f"{v:.{digits}g}") for v in tensor.detach().reshape(-1).tolist()]
+    return {"shape": list(tensor.shape), "data": values}
+
+
+def lstm(w, x, h, c):
+    gates = torch.cat([x, h], 1) @ w["cell/kernel"] + w["cell/bias"]
+    i, f, g, o = gates.chunk(4, dim=1)
+    c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.sigmoid(o) * torch.tanh(c), c
+
+
+def check_gap(sorted_scores, column):
+    """Refuse near-ties around the threshold column (descending sort)."""
+    n = sorted_scores.shape[1]
+    for other in (column - 1, column + 1):
+        if 0 <= other < n:
+            gap = (sorted_scores[:, other] - sorted_scores[:, column]).abs().min().item()
+            if gap < TIE_GAP:
+                raise SystemExit(f"near-tie at the threshold (gap {gap:.2e}): pick another seed")
+
+
+def sparsify(scores, top_k):
+    n = scores.shape[1]
+    ordered = torch.sort(scores.detach(), dim=1, descending=True).values
+    if n > top_k:
+        check_gap(ordered, top_k)
+        delta = torch.topk(scores, top_k + 1, dim=1).values[:, -1:]
+    else:
+        check_gap(ordered, n - 1)
+        delta = torch.min(scores, dim=1, keepdim=True).values - MARGIN
+    kept = torch.relu(scores - delta)
+    return kept / (kept.sum(1, keepdim=True) + EPS)
+
+
+def run(w, inputs, config):
+    top_k, attend_every, truncation = config["topK"], config["attendEvery"], config["truncation"]
+    h = torch.zeros(BATCH, HIDDEN, dtype=torch.float64)
+    c = torch.zeros_like(h)
+    memories = h.unsqueeze(1)
+    outputs = []
+    for t in range(inputs.shape[0]):
+        if (t + 1) % truncation == 0:
+            h, c = h.detach(), c.detach()
+        h_hat, c = lstm(w, inputs[t], h, c)
+        n = memories.shape[1]
+        joined = torch.cat([h_hat.unsqueeze(1).expand(-1, n, -1), memories], 2)
+        scores = torch.tanh(joined) @ w["attention/kernel"]
+        weights = sparsify(scores, top_k)
+        summary = (weights.unsqueeze(2) * memories).sum(1)
+        h = h_hat + summary
+        if (t + 1) % attend_every == 0:
+            memories = torch.cat([memories, h.unsqueeze(1)], 1)
+        outputs.append(torch.cat([h, summary], 1))
+    return torch.stack(outputs), {"h": h, "c": c, "memories": memories}
+
+
+def make_case(generator, config, steps):
+    shapes = {
+        "cell/kernel": (INPUT + HIDDEN, 4 * HIDDEN),
+        "cell/bias": (4 * HIDDEN,),
+        "attention/kernel": (2 * HIDDEN,),
+    }
+    scales = {"cell/kernel": 0.8, "cell/bias": 0.5, "attention/kernel": 1.5}
+    weights = {n: rounded(generator, *s, scale=scales[n]).requires_grad_() for n, s in shapes.items()}
+    inputs = rounded(generator, steps, BATCH, INPUT, scale=1.0).requires_grad_()
+    loss_weights = rounded(generator, steps, BATCH, 2 * HIDDEN, scale=1.0)
+    outputs, state = run(weights, inputs, config)
+    loss = (outputs * loss_weights).sum()
+    loss.backward()
+    gradients = {n: encode(w.grad, 8) for n, w in weights.items()}
+    gradients["inputs"] = encode(inputs.grad, 8)
+    return {
+        "config": config,
+        "weights": {n: encode(w) for n, w in weights.items()},
+        "inputs": encode(inputs),
+        "lossWeights": encode(loss_weights),
+        "outputs": encode(outputs, 8),
+        "finalState": {n: encode(v, 8) for n, v in state.items()},
+        "finalTime": steps,
+        "loss": float(f"{loss.item():.8g}"),
+        "gradients": gradients,
+    }
+
+
+def main():
+    generator = torch.Generator().manual_seed(2018)
+    fixture = {
+        "sizes": {"batchSize": BATCH, "inputSize": INPUT, "hiddenSize": HIDDEN},
+        "cases": [
+            # The brief's case: both regimes of delta (|M| <= 2 until t = 3), cuts before t = 2, 5, 8.
+            make_case(generator, {"topK": 2, "attendEvery": 2, "truncation": 3}, 10),
+            # A memory every step, one kept of up to 8, cuts before t = 3, 7.
+            make_case(generator, {"topK": 1, "attendEvery": 1, "truncation": 4}, 8),
+        ],
+    }
+    OUT.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
