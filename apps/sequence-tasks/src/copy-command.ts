@@ -80,20 +80,18 @@ export async function copyCommand(argv: readonly string[]): Promise<number> {
   const data = { batchSize: setup.batchSize, copyLength, delay, symbols: SYMBOLS };
   const variables = createVariables(model.weightSpecs, setup.keys.init, 'copy');
   const heldOut = { key: setup.keys.heldOut, sequences: setup.heldOutSequences };
-  console.error(
-    `bayesrnn-sequence-tasks copy: ${method}, T ${delay}, S ${copyLength}, ` +
-      `${setup.epochs} × ${setup.evalEvery} batches of ${setup.batchSize} on ${backend.name} → ${outDir}`,
-  );
-  const started = performance.now();
-  const iterationsPerEpoch = setup.evalEvery;
-  const result = await trainWithSetup(
-    createCopyTask({ model, variables, data, iterationsPerEpoch, heldOut }),
+  const { result, seconds } = await trainWithSetup(
+    createCopyTask({ model, variables, data, iterationsPerEpoch: setup.evalEvery, heldOut }),
     setup,
-    outDir,
-    // The SAB code's clip (papers.md §5.4); best model by the copy's cross-entropy.
-    { clipNorm: 1, monitor: { metric: 'copyCe', mode: 'min' } },
+    {
+      outDir,
+      // The SAB code's clip (papers.md §5.4); best model by the copy's cross-entropy.
+      clipNorm: 1,
+      monitor: { metric: 'copyCe', mode: 'min' },
+      description: `copy: ${method}, T ${delay}, S ${copyLength}`,
+      backendName: backend.name,
+    },
   );
-  const seconds = (performance.now() - started) / 1000;
   const evaluateAt = (at: number) =>
     evaluateCopy(model, variables, foldIn(heldOut.key, at), {
       ...data,

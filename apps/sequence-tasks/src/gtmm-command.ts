@@ -57,20 +57,18 @@ export async function gtmmCommand(argv: readonly string[]): Promise<number> {
   const gtmm = createGtmm(gtmmConfigFor(model, { ...sizes, sequenceLength: preRecall + recall }));
   const variables = createVariables(gtmm.weightSpecs, setup.keys.init, 'gtmm');
   const heldOut = { key: setup.keys.heldOut, sequences: setup.heldOutSequences };
-  console.error(
-    `bayesrnn-sequence-tasks gtmm: ${model} on ${task} (l ${preRecall}, k ${recall}), ` +
-      `${setup.epochs} × ${setup.evalEvery} batches of ${setup.batchSize} on ${backend.name} → ${outDir}`,
-  );
-  const started = performance.now();
-  const iterationsPerEpoch = setup.evalEvery;
-  const result = await trainWithSetup(
-    createRecallGtmmTask({ gtmm, variables, batch, iterationsPerEpoch, heldOut }),
+  const { result, seconds } = await trainWithSetup(
+    createRecallGtmmTask({ gtmm, variables, batch, iterationsPerEpoch: setup.evalEvery, heldOut }),
     setup,
-    outDir,
-    // The clip of the unofficial PyTorch re-implementation (papers.md §4.7).
-    { clipNorm: 10, monitor: { metric: 'bound', mode: 'min' } },
+    {
+      outDir,
+      // The clip of the unofficial PyTorch re-implementation (papers.md §4.7).
+      clipNorm: 10,
+      monitor: { metric: 'bound', mode: 'min' },
+      description: `gtmm: ${model} on ${task} (l ${preRecall}, k ${recall})`,
+      backendName: backend.name,
+    },
   );
-  const seconds = (performance.now() - started) / 1000;
   const { metrics, klByStep } = evaluateHeldOut(gtmm, variables, batch, heldOut);
   await writeResults(outDir, {
     model,

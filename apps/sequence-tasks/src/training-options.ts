@@ -95,27 +95,43 @@ export function createVariables(specs: WeightSpecs, key: RngKey, prefix: string)
   );
 }
 
+/** What a training command passes to `trainWithSetup` besides the task. */
+export interface TrainingRun {
+  readonly outDir: string;
+  readonly clipNorm: number;
+  readonly monitor: Partial<MonitorConfig>;
+  /** What is trained, for the opening line, e.g. `copy: sab, T 20, S 5`. */
+  readonly description: string;
+  readonly backendName: string;
+}
+
 /**
  * Trains `task` with Adam for the setup's iterations, a held-out evaluation and a checkpoint
- * every `evalEvery` batches, resuming from `outDir` when asked.
+ * every `evalEvery` batches, resuming from `outDir` when asked; says what it trains on stderr
+ * first, and returns the result with the seconds this process spent.
  */
-export function trainWithSetup<State extends TensorTree>(
+export async function trainWithSetup<State extends TensorTree>(
   task: TrainTask<State>,
   setup: TrainingSetup,
-  outDir: string,
-  options: { readonly clipNorm: number; readonly monitor: Partial<MonitorConfig> },
-): Promise<TrainResult> {
-  return train(task, {
+  run: TrainingRun,
+): Promise<{ readonly result: TrainResult; readonly seconds: number }> {
+  console.error(
+    `bayesrnn-sequence-tasks ${run.description}, ${setup.epochs} × ${setup.evalEvery} batches ` +
+      `of ${setup.batchSize} on ${run.backendName} → ${run.outDir}`,
+  );
+  const started = performance.now();
+  const result = await train(task, {
     key: setup.keys.train,
-    outDir,
+    outDir: run.outDir,
     epochs: setup.epochs,
     optimizer: createAdam(),
     learningRate: setup.learningRate,
-    clipNorm: options.clipNorm,
+    clipNorm: run.clipNorm,
     checkpointEvery: setup.evalEvery,
     resume: setup.resume ? 'auto' : false,
-    monitor: options.monitor,
+    monitor: run.monitor,
   });
+  return { result, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Writes `results.json` into the run directory and prints it. */

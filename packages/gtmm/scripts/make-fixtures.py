@@ -28,22 +28,16 @@ are rounded to 8 significant digits. TypeScript compares with TOLERANCES.referen
 
 import json
 import pathlib
+import sys
 
 import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "scripts"))
+from fixture_encoding import encode, rounded  # noqa: E402  (the repository's shared helpers)
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "gtmm.json"
 BATCH, STEPS, FRAME, LATENT, HIDDEN, MLP = 2, 4, 5, 2, 3, 4
 SLOTS, READS = 3, 2
-
-
-def rounded(generator, *shape, scale=0.5):
-    values = torch.rand(*shape, generator=generator, dtype=torch.float64) * 2 * scale - scale
-    return torch.round(values * 1e4) / 1e4
-
-
-def encode(tensor, digits=10):
-    values = [float(f"{v:.{digits}g}") for v in tensor.detach().reshape(-1).tolist()]
-    return {"shape": list(tensor.shape), "data": values}
 
 
 def gaussian(out):

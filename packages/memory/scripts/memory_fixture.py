@@ -21,23 +21,14 @@ JSON tensors are {"shape": [...], "data": [row-major numbers]}.
 
 import json
 import pathlib
+import sys
 
 import torch
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "scripts"))
+from fixture_encoding import encode, rounded  # noqa: E402  (the repository's shared helpers)
+
 FIXTURE_DIR = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__"
-
-
-def rounded(generator, *shape, scale=0.5, low=None):
-    """Uniform in [-scale, scale] (or [low, scale]), rounded to 4 decimals (exact in the JSON)."""
-    low = -scale if low is None else low
-    values = torch.rand(*shape, generator=generator, dtype=torch.float64) * (scale - low) + low
-    return torch.round(values * 1e4) / 1e4
-
-
-def encode(tensor, digits=10):
-    """Row-major numbers to `digits` significant digits."""
-    values = [float(f"{v:.{digits}g}") for v in tensor.detach().reshape(-1).tolist()]
-    return {"shape": list(tensor.shape), "data": values}
 
 
 def make_fixture(memory, initial_state, steps, control_scale, generator, grad_state=()):

@@ -31,24 +31,18 @@ threshold, where float32 could choose differently.
 
 import json
 import pathlib
+import sys
 
 import torch
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "scripts"))
+from fixture_encoding import encode, rounded  # noqa: E402  (the repository's shared helpers)
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "sab.json"
 BATCH, INPUT, HIDDEN = 2, 2, 3
 EPS = 1e-7
 MARGIN = 1.0
 TIE_GAP = 1e-3
-
-
-def rounded(generator, *shape, scale=0.5):
-    values = torch.rand(*shape, generator=generator, dtype=torch.float64) * 2 * scale - scale
-    return torch.round(values * 1e4) / 1e4
-
-
-def encode(tensor, digits=10):
-    values = [float(f"{v:.{digits}g}") for v in tensor.detach().reshape(-1).tolist()]
-    return {"shape": list(tensor.shape), "data": values}
 
 
 def lstm(w, x, h, c):
