@@ -28,6 +28,8 @@ Options:
   --truncation K     tbptt and sab: k_trunc (default 5)
   --top-k K          sab: memories attended (default 3)
   --attend-every K   sab: store a memory every K steps (default 2)
+  --scoring NAME     sab: mlp (the paper's MLP over [ĥ; m], default) | linear (the official
+                     code's read-out, whose attention does not depend on ĥ)
   --transfer LIST    longer delays to evaluate at the end (default 40,100)
 ${TRAINING_HELP}`;
 
@@ -39,6 +41,7 @@ const OPTIONS = {
   truncation: { type: 'string' },
   'top-k': { type: 'string' },
   'attend-every': { type: 'string' },
+  scoring: { type: 'string' },
   transfer: { type: 'string' },
   ...TRAINING_OPTIONS,
 } as const;
@@ -72,6 +75,7 @@ export async function copyCommand(argv: readonly string[]): Promise<number> {
     truncation: integerOption(args.truncation, 'truncation', 5, 1),
     topK: integerOption(args['top-k'], 'top-k', 3, 1),
     attendEvery: integerOption(args['attend-every'], 'attend-every', 2, 1),
+    scoring: choiceOption(args.scoring, 'scoring', ['mlp', 'linear'] as const, 'mlp'),
   });
   const transfer = transferDelays(args.transfer);
   const setup = parseTrainingOptions(args);

@@ -17,6 +17,8 @@ export interface CopyModelConfig {
   /** SAB's k_top and k_att. */
   readonly topK: number;
   readonly attendEvery: number;
+  /** SAB's scores: the paper's MLP over [ĥ; m_i], or the official code's linear read-out. */
+  readonly scoring: 'mlp' | 'linear';
 }
 
 type AnyCell = Cell<string, NamedTensorTree, unknown>;

@@ -13,7 +13,10 @@ package. At step t (0-based), with M starting as the zero initial h (one memory)
 
     if (t + 1) % k_trunc == 0:  h, c = h.detach(), c.detach()      local truncation
     h_hat, c = LSTM(x_t, h, c)        kernel [input + hidden, 4 hidden] over [x; h], gates i, f, g, o
-    a_i  = w^T tanh([h_hat; m_i])     for every memory
+    a_i  = w^T tanh([h_hat; m_i])     for every memory: "linear", the official code's read-out
+         = v^T tanh(W [h_hat; m_i] + b)    "mlp", the paper's MLP with one hidden layer of
+                                           attentionSize units; W = [W_q; W_m] is applied to the
+                                           concatenation itself, per memory, as the paper says
     delta = (k_top + 1)-th largest a_i     if |M| > k_top  (the paper's k_top, not the code's k_top - 1)
           = min_i a_i - 1                  if |M| <= k_top (every memory kept; the code returns raw a)
     a~   = relu(a - delta) / (sum relu(a - delta) + 1e-7)   delta keeps its gradient, as torch.topk's
@@ -22,8 +25,11 @@ package. At step t (0-based), with M starting as the zero initial h (one memory)
     output_t = [h; s]
 
 The loss is sum_t sum(output_t * R_t) for a fixed random R; gradients are taken with respect to
-every weight (cell/kernel, cell/bias, attention/kernel) and the inputs, through exactly these
-detach points. Inputs are 4-decimal numbers stored exactly; outputs, the final state, the loss
+every weight (cell/kernel, cell/bias, attention/kernel; for "mlp" also attention/query,
+attention/memory, attention/bias) and the inputs, through exactly these detach points. The
+first two cases are "linear" and leave "scoring" out of their config, so that they stay byte
+for byte what they were before the "mlp" case was added (the tests read a missing scoring as
+"linear"). Inputs are 4-decimal numbers stored exactly; outputs, the final state, the loss
 and the gradients are rounded to 8 significant digits. TypeScript compares with
 TOLERANCES.reference. The script refuses a case whose scores come within 1e-3 of a tie at a
 threshold, where float32 could choose differently.
@@ -75,6 +81,15 @@ def sparsify(scores, top_k):
     return kept / (kept.sum(1, keepdim=True) + EPS)
 
 
+def score(w, h_hat, memories, config):
+    n = memories.shape[1]
+    joined = torch.cat([h_hat.unsqueeze(1).expand(-1, n, -1), memories], 2)
+    if config.get("scoring", "linear") == "linear":
+        return torch.tanh(joined) @ w["attention/kernel"]
+    first = torch.cat([w["attention/query"], w["attention/memory"]], 0)  # [2 hidden, attention]
+    return torch.tanh(joined @ first + w["attention/bias"]) @ w["attention/kernel"]
+
+
 def run(w, inputs, config):
     top_k, attend_every, truncation = config["topK"], config["attendEvery"], config["truncation"]
     h = torch.zeros(BATCH, HIDDEN, dtype=torch.float64)
@@ -85,9 +100,7 @@ def run(w, inputs, config):
         if (t + 1) % truncation == 0:
             h, c = h.detach(), c.detach()
         h_hat, c = lstm(w, inputs[t], h, c)
-        n = memories.shape[1]
-        joined = torch.cat([h_hat.unsqueeze(1).expand(-1, n, -1), memories], 2)
-        scores = torch.tanh(joined) @ w["attention/kernel"]
+        scores = score(w, h_hat, memories, config)
         weights = sparsify(scores, top_k)
         summary = (weights.unsqueeze(2) * memories).sum(1)
         h = h_hat + summary
@@ -104,6 +117,24 @@ def make_case(generator, config, steps):
         "attention/kernel": (2 * HIDDEN,),
     }
     scales = {"cell/kernel": 0.8, "cell/bias": 0.5, "attention/kernel": 1.5}
+    if config.get("scoring", "linear") == "mlp":
+        size = config["attentionSize"]
+        shapes = {
+            "cell/kernel": (INPUT + HIDDEN, 4 * HIDDEN),
+            "cell/bias": (4 * HIDDEN,),
+            "attention/query": (HIDDEN, size),
+            "attention/memory": (HIDDEN, size),
+            "attention/bias": (size,),
+            "attention/kernel": (size,),
+        }
+        scales = {
+            "cell/kernel": 0.8,
+            "cell/bias": 0.5,
+            "attention/query": 2.0,
+            "attention/memory": 2.0,
+            "attention/bias": 0.5,
+            "attention/kernel": 1.5,
+        }
     weights = {n: rounded(generator, *s, scale=scales[n]).requires_grad_() for n, s in shapes.items()}
     inputs = rounded(generator, steps, BATCH, INPUT, scale=1.0).requires_grad_()
     loss_weights = rounded(generator, steps, BATCH, 2 * HIDDEN, scale=1.0)
@@ -134,6 +165,14 @@ def main():
             make_case(generator, {"topK": 2, "attendEvery": 2, "truncation": 3}, 10),
             # A memory every step, one kept of up to 8, cuts before t = 3, 7.
             make_case(generator, {"topK": 1, "attendEvery": 1, "truncation": 4}, 8),
+            # The paper's MLP score (hidden width 4, not the hidden size 3, to tell W_q and W_m
+            # from their transposes): both regimes of delta, a memory every step, cuts before
+            # t = 2, 5, 8.
+            make_case(
+                generator,
+                {"topK": 2, "attendEvery": 1, "truncation": 3, "scoring": "mlp", "attentionSize": 4},
+                9,
+            ),
         ],
     }
     OUT.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")

@@ -3,7 +3,8 @@ import type { Cell } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { testLstmCell } from './__fixtures__/test-cells.js';
-import { ATTENTION_KERNEL, type SabState, sab } from './sab-cell.js';
+import { ATTENTION_BIAS, ATTENTION_KERNEL, ATTENTION_QUERY } from './attention-scores.js';
+import { type SabState, sab } from './sab-cell.js';
 
 const [batchSize, inputSize, hiddenSize] = [2, 3, 4];
 const lstm = testLstmCell(inputSize, hiddenSize);
@@ -31,6 +32,13 @@ describe('sab cell errors', () => {
     expect(() => sab(lstm, { truncation: 2.5 })).toThrow(
       'SabConfig.truncation must be a positive integer, got 2.5',
     );
+    expect(() => sab(lstm, { attentionSize: -2 })).toThrow(
+      'SabConfig.attentionSize must be a positive integer, got -2',
+    );
+    expect(() => sab(lstm, { scoring: 'linear', attentionSize: Number.NaN })).toThrow(RangeError);
+    expect(() => sab(lstm, { scoring: 'bilinear' as never })).toThrow(
+      "SabConfig.scoring must be one of 'mlp', 'linear', got 'bilinear'",
+    );
   });
 
   it('refuses a wrapped cell without h of width outputSize, leaving no tensors', () => {
@@ -46,8 +54,30 @@ describe('sab cell errors', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('names a missing or misshapen attention weight of the MLP score', () => {
+    const cell = sab(lstm, { topK: 2, attentionSize: 5 });
+    tf.tidy(() => {
+      const weights = initWeights(cell.weightSpecs, createKey(0));
+      const state = cell.initialState(batchSize);
+      const x = tf.zeros([batchSize, inputSize]) as tf.Tensor2D;
+      const step = (w: object) => cell.step(w as typeof weights, x, state, undefined);
+      const { [ATTENTION_QUERY]: _, ...noQuery } = weights;
+      expect(() => step(noQuery)).toThrow("SAB cell: missing weight 'attention/query'");
+      expect(() => step({ ...weights, [ATTENTION_QUERY]: tf.zeros([5, 4]) })).toThrow(
+        'SAB cell: weights.attention/query must have shape [4, 5], got [5, 4]',
+      );
+      expect(() => step({ ...weights, [ATTENTION_BIAS]: tf.zeros([4]) })).toThrow(
+        'SAB cell: weights.attention/bias must have shape [5], got [4]',
+      );
+      // v has attentionSize entries, not the linear w's 2 · hiddenSize.
+      expect(() => step({ ...weights, [ATTENTION_KERNEL]: tf.zeros([8]) })).toThrow(
+        'SAB cell: weights.attention/kernel must have shape [5], got [8]',
+      );
+    });
+  });
+
   it('names a missing or misshapen weight, input or state', () => {
-    const cell = sab(lstm, { topK: 2 });
+    const cell = sab(lstm, { topK: 2, scoring: 'linear' });
     tf.tidy(() => {
       const weights = initWeights(cell.weightSpecs, createKey(0));
       const state = cell.initialState(batchSize);

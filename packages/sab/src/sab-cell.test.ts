@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type AnySabCell, innerState, unroll } from './__fixtures__/sab-harness.js';
 import { testLstmCell, testRnnCell } from './__fixtures__/test-cells.js';
-import { ATTENTION_KERNEL, createSabCell, type SabState, sab } from './sab-cell.js';
+import { ATTENTION_KERNEL } from './attention-scores.js';
+import { createSabCell, type SabState, sab } from './sab-cell.js';
 import { memoryCount } from './sab-schedule.js';
 
 const [batchSize, inputSize, hiddenSize] = [2, 3, 4];
@@ -18,28 +19,30 @@ function lstmWeights(weights: Weights): Weights<'kernel' | 'bias'> {
 }
 
 describe('sab cell', () => {
-  it('declares the wrapped weights under cell/, the attention kernel and [h; s] outputs', () => {
+  it('declares the wrapped weights under cell/, the attention weights and [h; s] outputs', () => {
+    const shapes = (specs: Record<string, { shape: readonly number[] }>) =>
+      Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.shape]));
     const cell = sab(lstm, config);
     expect(cell.inputSize).toBe(inputSize);
     expect(cell.outputSize).toBe(2 * hiddenSize);
-    expect(Object.keys(cell.weightSpecs).sort()).toEqual(
-      ['cell/bias', 'cell/kernel', ATTENTION_KERNEL].sort(),
-    );
-    expect(cell.weightSpecs['cell/kernel'].shape).toEqual([inputSize + hiddenSize, 4 * hiddenSize]);
-    expect(cell.weightSpecs[ATTENTION_KERNEL].shape).toEqual([2 * hiddenSize]);
-    expect(createSabCell).toBe(sab);
-  });
-
-  it('draws the attention kernel from N(0, 0.01²), the same for the same key', () => {
-    const cell = sab(testLstmCell(1, 1000));
-    tf.tidy(() => {
-      const kernel = initWeights(cell.weightSpecs, createKey(3))[ATTENTION_KERNEL];
-      const again = initWeights(cell.weightSpecs, createKey(3))[ATTENTION_KERNEL];
-      const { mean, variance } = tf.moments(kernel);
-      expect(Math.abs(mean.dataSync()[0] ?? 1)).toBeLessThan(0.002);
-      expect(Math.sqrt(variance.dataSync()[0] ?? 0)).toBeCloseTo(0.01, 3);
-      expectClose(kernel, again, { rtol: 0, atol: 0 });
+    const inner = { 'cell/kernel': [inputSize + hiddenSize, 4 * hiddenSize], 'cell/bias': [16] };
+    // The default: the paper's MLP, hidden width = the wrapped cell's hidden size.
+    expect(shapes(cell.weightSpecs)).toEqual({
+      ...inner,
+      'attention/query': [hiddenSize, hiddenSize],
+      'attention/memory': [hiddenSize, hiddenSize],
+      'attention/bias': [hiddenSize],
+      [ATTENTION_KERNEL]: [hiddenSize],
     });
+    expect(shapes(sab(lstm, { attentionSize: 6 }).weightSpecs)).toMatchObject({
+      'attention/query': [hiddenSize, 6],
+      [ATTENTION_KERNEL]: [6],
+    });
+    // The official code's linear read-out w [2 · hiddenSize] (attentionSize does not apply).
+    const linear = sab(lstm, { ...config, scoring: 'linear', attentionSize: 6 });
+    expect(shapes(linear.weightSpecs)).toEqual({ ...inner, [ATTENTION_KERNEL]: [2 * hiddenSize] });
+    expect(createSabCell).toBe(sab);
+    // (Their initialisers: attention-scores.test.ts.)
   });
 
   it('starts with one memory, the initial h, at time 0', () => {
@@ -58,7 +61,11 @@ describe('sab cell', () => {
     const cell = sab(lstm, config) as unknown as AnySabCell;
     tf.tidy(() => {
       const weights = initWeights(cell.weightSpecs, createKey(1));
-      const attended = { ...weights, [ATTENTION_KERNEL]: tf.randomNormal([8], 0, 1, 'float32', 2) };
+      const shape = (weights[ATTENTION_KERNEL] as tf.Tensor).shape;
+      const attended = {
+        ...weights,
+        [ATTENTION_KERNEL]: tf.randomNormal(shape, 0, 1, 'float32', 2),
+      };
       const inputs = tf.randomNormal([7, batchSize, inputSize], 0, 1, 'float32', 3);
       const window = lstm.startWindow({ key: createKey(2), batchSize, training: false });
       let state = cell.initialState(batchSize);
@@ -166,7 +173,7 @@ describe('sab cell', () => {
         carried = mapTree(state, (tensor) => tf.keep(stopGradient(tensor))) as unknown as SabState;
         return tf.sum(outputs);
       })(kernel);
-      expect(gradient.shape).toEqual([2 * hiddenSize]);
+      expect(gradient.shape).toEqual(kernel.shape);
       if (carried === undefined) throw new Error('no state');
       expect(carried.time.dtype).toBe('int32');
       const next = unroll(cell, weights, inputs, { state: carried });
@@ -176,29 +183,39 @@ describe('sab cell', () => {
     });
   });
 
-  it('stays finite with saturated inputs, gates and attention', () => {
-    const cell = sab(lstm, { topK: 2, attendEvery: 1, truncation: 3 }) as unknown as AnySabCell;
-    tf.tidy(() => {
-      const base = initWeights(cell.weightSpecs, createKey(13));
-      const weights = {
-        'cell/kernel': tf.mul(base['cell/kernel'] as tf.Tensor, 300),
-        'cell/bias': tf.fill([4 * hiddenSize], 40),
-        [ATTENTION_KERNEL]: tf.mul(tf.randomNormal([2 * hiddenSize], 0, 1, 'float32', 14), 1e4),
-      };
-      const inputs = tf.mul(
-        tf.sign(tf.randomNormal([8, batchSize, inputSize], 0, 1, 'float32', 15)),
-        1e3,
-      );
-      const names = Object.keys(weights);
-      const gradients = tf.grads((...tensors: tf.Tensor[]) => {
-        const named = Object.fromEntries(names.map((name, i) => [name, tensors[i] as tf.Tensor]));
-        const { outputs } = unroll(cell, named, inputs as tf.Tensor3D);
-        expect(tf.all(tf.isFinite(outputs)).dataSync()[0]).toBe(1);
-        return tf.sum(outputs);
-      })(Object.values(weights));
-      for (const gradient of gradients) expect(tf.all(tf.isFinite(gradient)).dataSync()[0]).toBe(1);
-    });
-  });
+  it.each(['mlp', 'linear'] as const)(
+    'stays finite with saturated inputs, gates and attention (%s)',
+    (scoring) => {
+      const saturated = { topK: 2, attendEvery: 1, truncation: 3, scoring };
+      const cell = sab(lstm, saturated) as unknown as AnySabCell;
+      tf.tidy(() => {
+        const base = initWeights(cell.weightSpecs, createKey(13));
+        const weights: Record<string, tf.Tensor> = {
+          'cell/kernel': tf.mul(base['cell/kernel'] as tf.Tensor, 300),
+          'cell/bias': tf.fill([4 * hiddenSize], 40),
+        };
+        // Every attention weight from N(0, 1e8): the tanh saturates and the scores are ~1e4.
+        for (const [name, spec] of Object.entries(cell.weightSpecs)) {
+          if (name.startsWith('attention/')) {
+            weights[name] = tf.mul(tf.randomNormal([...spec.shape], 0, 1, 'float32', 14), 1e4);
+          }
+        }
+        const inputs = tf.mul(
+          tf.sign(tf.randomNormal([8, batchSize, inputSize], 0, 1, 'float32', 15)),
+          1e3,
+        );
+        const names = Object.keys(weights);
+        const gradients = tf.grads((...tensors: tf.Tensor[]) => {
+          const named = Object.fromEntries(names.map((name, i) => [name, tensors[i] as tf.Tensor]));
+          const { outputs } = unroll(cell, named, inputs as tf.Tensor3D);
+          expect(tf.all(tf.isFinite(outputs)).dataSync()[0]).toBe(1);
+          return tf.sum(outputs);
+        })(Object.values(weights));
+        for (const gradient of gradients)
+          expect(tf.all(tf.isFinite(gradient)).dataSync()[0]).toBe(1);
+      });
+    },
+  );
 
   it('leaves no tensors behind, gradient included', async () => {
     const cell = sab(lstm, config) as unknown as AnySabCell;

@@ -1,10 +1,14 @@
 import { checkShape, mapTree, stopGradient, tidyTree } from '@bayesrnn/core';
 import type { Cell, CellStepResult, NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { normalInitializer } from './normal-initializer.js';
-import { resolveSabConfig, type SabConfig } from './sab-config.js';
+import {
+  type AttentionWeightName,
+  attentionScores,
+  attentionWeightSpecs,
+} from './attention-scores.js';
+import { resolveSabConfig, type SabConfig, type SabScoring } from './sab-config.js';
 import { detachesBefore, storesAfter } from './sab-schedule.js';
-import { attentionScores, attentionSummary, sparseAttentionWeights } from './sparse-attention.js';
+import { attentionSummary, sparseAttentionWeights } from './sparse-attention.js';
 
 /**
  * The state of a SAB cell (a type alias, not an interface: `NamedTensorTree` needs its implicit
@@ -19,19 +23,25 @@ export type SabState<Inner extends NamedTensorTree = NamedTensorTree> = {
   readonly time: tf.Scalar;
 };
 
-/** The weight names: `cell/<name>` for the wrapped cell's, plus the attention kernel. */
-export type SabWeightName<Inner extends string = string> = `cell/${Inner}` | 'attention/kernel';
+/**
+ * The weight names: `cell/<name>` for the wrapped cell's, plus the attention weights of the
+ * scoring (`attention/query`, `attention/memory`, `attention/bias`, `attention/kernel` for
+ * `'mlp'`; `attention/kernel` for `'linear'`; all of them when the scoring is not known).
+ */
+export type SabWeightName<Inner extends string = string, Scoring extends SabScoring = SabScoring> =
+  | `cell/${Inner}`
+  | AttentionWeightName<Scoring>;
 
-/** The attention kernel w `[2 · hiddenSize]` of a_i = wᵀ tanh([ĥ; m_i]). */
-export const ATTENTION_KERNEL = 'attention/kernel';
+/** The options `sab` takes: a partial `SabConfig`, its scoring kept as a literal type. */
+export type SabOptions<Scoring extends SabScoring = SabScoring> = Partial<
+  Omit<SabConfig, 'scoring'>
+> & { readonly scoring?: Scoring };
 
 /** The SAB cell's name of a wrapped-cell weight: `cell/kernel`. */
 export function innerWeightName<Name extends string>(name: Name): `cell/${Name}` {
   return `cell/${name}`;
 }
 
-/** Official code: `w_t ~ N(0, 0.01²)` (papers.md §5.1). */
-const ATTENTION_INIT_STDDEV = 0.01;
 const OWNER = 'SAB cell';
 
 /**
@@ -41,7 +51,8 @@ const OWNER = 'SAB cell';
  * ```
  * if (t + 1) mod k_trunc = 0: stop the gradient of the wrapped state   local truncation
  * (ĥ_t, rest) = cell(x_t, state_{t−1})                                  provisional state
- * a_i = wᵀ tanh([ĥ_t; m_i])                                             for every memory m_i ∈ M
+ * a_i = vᵀ tanh(W_q ĥ_t + W_m m_i + b)     ('mlp')                      for every memory m_i ∈ M
+ * a_i = wᵀ tanh([ĥ_t; m_i])                ('linear', the official code's)
  * ã = relu(a − δ) / (Σ relu(a − δ) + 1e−7)                              k_top memories kept
  * s_t = Σ_i ã_i m_i;   h_t = ĥ_t + s_t                                  the other entries (c) as is
  * if (t + 1) mod k_att = 0: M ← [M; h_t]                                h_t stored, NOT detached
@@ -53,39 +64,47 @@ const OWNER = 'SAB cell';
  * own last truncation point (the "sparse replay"). The initial macrostate is the initial h
  * (one memory, zeros for the cells of `@bayesrnn/cells`), as the official code. See
  * `sparseAttentionWeights` for δ (exactly k_top memories kept; at most k_top memories all
- * kept; the weights ignore the ĥ half of every score, as the official code's do once it has
- * more than k_top memories) and `sab-schedule.ts` for the time grid.
+ * kept; the weights ignore a shift of all scores), `attention-scores.ts` for the two scorings
+ * (the paper's MLP, the default, whose attention depends on ĥ; the official code's linear
+ * read-out, whose attention does not) and `sab-schedule.ts` for the time grid.
  *
  * The wrapped cell must have a state entry `h` of width `cell.outputSize` (the LSTM, GRU and
- * vanilla RNN of `@bayesrnn/cells`); its weights appear as `cell/<name>`, beside
- * `attention/kernel` `[2 · hiddenSize]` (N(0, 0.01²) initially, as the official code). The
- * window is the wrapped cell's own. Every step reads `state.time` on the host with one
- * `dataSync()` of a scalar to pick the branch: a sync that costs nothing on cpu and wasm (a
- * GPU backend would wait for the queue once per step).
+ * vanilla RNN of `@bayesrnn/cells`); its weights appear as `cell/<name>`, beside the attention
+ * weights of `attentionWeightSpecs`: for `'mlp'` `attention/query` and `attention/memory`
+ * `[hiddenSize, attentionSize]` (Glorot uniform), `attention/bias` `[attentionSize]` (zeros)
+ * and `attention/kernel` `[attentionSize]` (N(0, 0.01²)); for `'linear'` `attention/kernel`
+ * `[2 · hiddenSize]` (N(0, 0.01²), as the official code). The window is the wrapped cell's
+ * own. Every step reads `state.time` on the host with one `dataSync()` of a scalar to pick the
+ * branch: a sync that costs nothing on cpu and wasm (a GPU backend would wait for the queue
+ * once per step).
  *
- * @throws RangeError naming the option (`SabConfig.topK must be a positive integer, got 0`);
- *   `initialState` and `step` throw an Error when the wrapped cell's state has no `h` of width
- *   `outputSize`. (Creation makes no tensors: it may run before a backend is selected.)
+ * @throws RangeError naming the option (`SabConfig.topK must be a positive integer, got 0`,
+ *   `SabConfig.scoring must be one of 'mlp', 'linear', got 'dot'`); `initialState` and `step`
+ *   throw an Error when the wrapped cell's state has no `h` of width `outputSize`. (Creation
+ *   makes no tensors: it may run before a backend is selected.)
  */
-export function sab<Name extends string, Inner extends NamedTensorTree, Window>(
+export function sab<
+  Name extends string,
+  Inner extends NamedTensorTree,
+  Window,
+  Scoring extends SabScoring = 'mlp',
+>(
   cell: Cell<Name, Inner, Window>,
-  config: Partial<SabConfig> = {},
-): Cell<SabWeightName<Name>, SabState<Inner>, Window> {
-  const { topK, attendEvery, truncation } = resolveSabConfig(config);
+  config: SabOptions<Scoring> = {},
+): Cell<SabWeightName<Name, Scoring>, SabState<Inner>, Window> {
+  const { topK, attendEvery, truncation, scoring, attentionSize } = resolveSabConfig(config);
   const hiddenSize = cell.outputSize;
   const names = Object.keys(cell.weightSpecs) as Name[];
   const specs: Record<string, WeightSpecs[string]> = {};
   for (const name of names) specs[innerWeightName(name)] = cell.weightSpecs[name];
-  specs[ATTENTION_KERNEL] = {
-    shape: [2 * hiddenSize],
-    init: normalInitializer(ATTENTION_INIT_STDDEV),
-  };
+  const attentionSpecs = attentionWeightSpecs(scoring, hiddenSize, attentionSize ?? hiddenSize);
+  Object.assign(specs, attentionSpecs);
 
   return {
     inputSize: cell.inputSize,
     // [h_t; s_t], as the official code feeds its output layer.
     outputSize: 2 * hiddenSize,
-    weightSpecs: specs as WeightSpecs<SabWeightName<Name>>,
+    weightSpecs: specs as WeightSpecs<SabWeightName<Name, Scoring>>,
     initialState(batchSize) {
       return tidyTree(() => {
         const inner = cell.initialState(batchSize);
@@ -101,9 +120,11 @@ export function sab<Name extends string, Inner extends NamedTensorTree, Window>(
       checkShape(OWNER, 'input', input, [batchSize, cell.inputSize]);
       const time = checkState(state, batchSize);
       const innerWeights = selectWeights(weights);
-      const kernel = weights[ATTENTION_KERNEL];
-      if (kernel === undefined) throw new Error(`${OWNER}: missing weight '${ATTENTION_KERNEL}'`);
-      checkShape(OWNER, `weights.${ATTENTION_KERNEL}`, kernel, [2 * hiddenSize]);
+      for (const [name, spec] of Object.entries(attentionSpecs)) {
+        const tensor = (weights as Weights)[name];
+        if (tensor === undefined) throw new Error(`${OWNER}: missing weight '${name}'`);
+        checkShape(OWNER, `weights.${name}`, tensor, spec.shape);
+      }
       return tidyTree((): CellStepResult<SabState<Inner>> => {
         // Local truncation on the fixed grid: no gradient into the state before this step.
         const previous = detachesBefore(time, truncation)
@@ -113,7 +134,7 @@ export function sab<Name extends string, Inner extends NamedTensorTree, Window>(
         const provisional = cell.step(innerWeights, input, previous, window).state;
         const hHat = hOf(provisional, 'step: cell state');
         // Sparse attention over the macrostate: a, then ã (k_top kept), then s_t.
-        const scores = attentionScores(hHat, state.memories, kernel);
+        const scores = attentionScores(hHat, state.memories, weights as Weights, scoring);
         const summary = attentionSummary(sparseAttentionWeights(scores, topK), state.memories);
         // h_t = ĥ_t + s_t; the wrapped state's other entries are kept.
         const h = tf.add(hHat, summary) as tf.Tensor2D;
@@ -130,7 +151,7 @@ export function sab<Name extends string, Inner extends NamedTensorTree, Window>(
   };
 
   /** The wrapped cell's weights under their own names. */
-  function selectWeights(weights: Weights<SabWeightName<Name>>): Weights<Name> {
+  function selectWeights(weights: Weights<SabWeightName<Name, Scoring>>): Weights<Name> {
     const selected: Partial<Record<Name, tf.Tensor>> = {};
     for (const name of names) {
       const tensor = (weights as Weights)[innerWeightName(name)];

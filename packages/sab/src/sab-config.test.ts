@@ -3,13 +3,26 @@ import { DEFAULT_SAB_CONFIG, resolveSabConfig } from './sab-config.js';
 import { detachesBefore, memoryCount, storesAfter } from './sab-schedule.js';
 
 describe('SabConfig', () => {
-  it('defaults to the official code’s k_top 10, k_att 2, k_trunc 10', () => {
-    expect(DEFAULT_SAB_CONFIG).toEqual({ topK: 10, attendEvery: 2, truncation: 10 });
-    expect(resolveSabConfig()).toEqual(DEFAULT_SAB_CONFIG);
-    expect(resolveSabConfig({ topK: 5, truncation: 5 })).toEqual({
+  it('defaults to the official code’s k_top 10, k_att 2, k_trunc 10 with the paper’s MLP score', () => {
+    expect(DEFAULT_SAB_CONFIG).toStrictEqual({
+      topK: 10,
+      attendEvery: 2,
+      truncation: 10,
+      scoring: 'mlp',
+    });
+    expect(resolveSabConfig()).toStrictEqual(DEFAULT_SAB_CONFIG);
+    expect(resolveSabConfig({ topK: 5, truncation: 5 })).toStrictEqual({
       topK: 5,
       attendEvery: 2,
       truncation: 5,
+      scoring: 'mlp',
+    });
+    // attentionSize stays absent until given (sab uses the wrapped cell's hidden size).
+    expect('attentionSize' in resolveSabConfig()).toBe(false);
+    expect(resolveSabConfig({ scoring: 'linear', attentionSize: 7 })).toStrictEqual({
+      ...DEFAULT_SAB_CONFIG,
+      scoring: 'linear',
+      attentionSize: 7,
     });
   });
 
@@ -24,6 +37,14 @@ describe('SabConfig', () => {
       'SabConfig.truncation must be a positive integer, got NaN',
     );
     expect(() => resolveSabConfig({ topK: -3 })).toThrow(RangeError);
+    expect(() => resolveSabConfig({ attentionSize: 0 })).toThrow(
+      'SabConfig.attentionSize must be a positive integer, got 0',
+    );
+    expect(() => resolveSabConfig({ attentionSize: 2.5 })).toThrow(RangeError);
+    expect(() => resolveSabConfig({ scoring: 'dot' as never })).toThrow(
+      "SabConfig.scoring must be one of 'mlp', 'linear', got 'dot'",
+    );
+    expect(() => resolveSabConfig({ scoring: 3 as never })).toThrow(RangeError);
   });
 });
 

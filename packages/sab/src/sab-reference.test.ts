@@ -5,10 +5,11 @@ import fixture from './__fixtures__/sab.json' with { type: 'json' };
 import { type AnySabCell, innerState, unroll, weightedSum } from './__fixtures__/sab-harness.js';
 import { testLstmCell } from './__fixtures__/test-cells.js';
 import { sab } from './sab-cell.js';
-import type { SabConfig } from './sab-config.js';
+import type { SabConfig, SabScoring } from './sab-config.js';
 
 interface SabFixtureCase {
-  readonly config: SabConfig;
+  /** Without `scoring` for the official code's linear score (the first cases, kept as made). */
+  readonly config: Omit<Partial<SabConfig>, 'scoring'> & { readonly scoring?: string };
   readonly weights: Record<string, EncodedTensor>;
   readonly inputs: EncodedTensor;
   readonly lossWeights: EncodedTensor;
@@ -26,14 +27,30 @@ interface SabFixtureCase {
 const { inputSize, hiddenSize } = fixture.sizes;
 const cases: readonly SabFixtureCase[] = fixture.cases;
 
+/** A case's config; the linear cases leave `scoring` out (it defaults to `'mlp'` now). */
+function configOf(reference: SabFixtureCase): Partial<SabConfig> {
+  // sab checks the scoring's value (a RangeError names a bad one).
+  return { ...reference.config, scoring: (reference.config.scoring ?? 'linear') as SabScoring };
+}
+
 // scripts/make-fixtures.py: an LSTM wrapped in SAB, float64 PyTorch with the same detach points.
-describe.each(cases.map((c) => [JSON.stringify(c.config), c] as const))(
+describe.each(cases.map((c) => [JSON.stringify(configOf(c)), c] as const))(
   'sab(LSTM, %s) against the PyTorch reference',
   (_, reference) => {
     const cell = sab(
       testLstmCell(inputSize, hiddenSize),
-      reference.config,
+      configOf(reference),
     ) as unknown as AnySabCell;
+
+    it('declares the weights the reference uses', () => {
+      const shapes = Object.fromEntries(
+        Object.entries(cell.weightSpecs).map(([name, spec]) => [name, spec.shape]),
+      );
+      const expected = Object.fromEntries(
+        Object.entries(reference.weights).map(([name, tensor]) => [name, tensor.shape]),
+      );
+      expect(shapes).toEqual(expected);
+    });
 
     it('gives every step’s output [h; s] and the final state', () => {
       tf.tidy(() => {

@@ -2,16 +2,38 @@ import type { Cell, NamedTensorTree, WeightNamesOf, Weights } from '@bayesrnn/sp
 import type { Scalar, Tensor3D } from '@tensorflow/tfjs-core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { type TestLstmState, type TestWindow, testLstmCell } from './__fixtures__/test-cells.js';
-import { type SabState, sab } from './index.js';
+import { type SabConfig, type SabState, sab } from './index.js';
 
 const cell = sab(testLstmCell(2, 3), { topK: 2 });
 
 describe('sab types', () => {
-  it('prefixes the wrapped weight names and adds the attention kernel', () => {
+  it('prefixes the wrapped weight names and adds the MLP attention weights by default', () => {
     expectTypeOf<WeightNamesOf<typeof cell>>().toEqualTypeOf<
+      | 'cell/kernel'
+      | 'cell/bias'
+      | 'attention/query'
+      | 'attention/memory'
+      | 'attention/bias'
+      | 'attention/kernel'
+    >();
+    expectTypeOf<Weights<WeightNamesOf<typeof cell>>>().toHaveProperty('attention/query');
+    const mlp = sab(testLstmCell(2, 3), { scoring: 'mlp', attentionSize: 5 });
+    expectTypeOf<WeightNamesOf<typeof mlp>>().toEqualTypeOf<WeightNamesOf<typeof cell>>();
+  });
+
+  it('has the attention kernel alone with the linear score', () => {
+    const linear = sab(testLstmCell(2, 3), { topK: 2, scoring: 'linear' });
+    expectTypeOf<WeightNamesOf<typeof linear>>().toEqualTypeOf<
       'cell/kernel' | 'cell/bias' | 'attention/kernel'
     >();
-    expectTypeOf<Weights<WeightNamesOf<typeof cell>>>().toHaveProperty('attention/kernel');
+  });
+
+  it('has every attention weight name when the scoring is not known statically', () => {
+    const config: Partial<SabConfig> = { topK: 2 };
+    const either = sab(testLstmCell(2, 3), config);
+    expectTypeOf<WeightNamesOf<typeof either>>().toEqualTypeOf<WeightNamesOf<typeof cell>>();
+    // @ts-expect-error — not a scoring
+    sab(testLstmCell(2, 3), { scoring: 'dot' });
   });
 
   it('keeps the wrapped state and window types', () => {

@@ -1,12 +1,7 @@
 import { expectClose, expectGradientsMatch, expectNoLeaks, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  ATTENTION_EPSILON,
-  attentionScores,
-  attentionSummary,
-  sparseAttentionWeights,
-} from './sparse-attention.js';
+import { ATTENTION_EPSILON, attentionSummary, sparseAttentionWeights } from './sparse-attention.js';
 
 /** ã for one row of scores. */
 function weightsOf(scores: number[], topK: number): Float32Array {
@@ -124,41 +119,7 @@ describe('sparseAttentionWeights', () => {
   });
 });
 
-describe('attentionScores and attentionSummary', () => {
-  it('scores a_i = wᵀ tanh([ĥ; m_i]) for every memory of every row', () => {
-    const query = [
-      [0.5, -1],
-      [2, 0.1],
-    ];
-    const memories = [
-      [
-        [0, 0],
-        [1, -0.5],
-        [-2, 3],
-      ],
-      [
-        [0.3, 0.3],
-        [-1, 1],
-        [0.2, -0.7],
-      ],
-    ];
-    const kernel = [0.4, -1.3, 2, 0.7];
-    const expected = query.flatMap((q, b) =>
-      (memories[b] ?? []).map((m) =>
-        [...q, ...m].reduce((sum, v, i) => sum + Math.tanh(v) * (kernel[i] ?? 0), 0),
-      ),
-    );
-    tf.tidy(() => {
-      const scores = attentionScores(
-        tf.tensor2d(query),
-        tf.tensor3d(memories),
-        tf.tensor1d(kernel),
-      );
-      expect(scores.shape).toEqual([2, 3]);
-      expectClose(scores, expected, TOLERANCES.float32);
-    });
-  });
-
+describe('attentionSummary', () => {
   it('sums the weighted memories s = Σ ã_i m_i', () => {
     tf.tidy(() => {
       const memories = tf.tensor3d([

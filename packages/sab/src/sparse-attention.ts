@@ -11,44 +11,6 @@ export const ATTENTION_EPSILON = 1e-7;
 export const SMALL_MACROSTATE_MARGIN = 1;
 
 /**
- * Raw attention scores of every memory (Ke et al. 2018, §3; official code, papers.md §5.1):
- *
- * ```
- * a_i = wᵀ tanh([ĥ; m_i]) = tanh(ĥ) · w_ĥ + tanh(m_i) · w_m      w = [w_ĥ; w_m] ∈ R^{2H}
- * ```
- *
- * The concatenation is split so that tanh(ĥ)·w_ĥ is computed once per row instead of once per
- * memory; the values are those of the official `tanh(cat(ĥ, m_i)) @ w_t`. That term is the same
- * for every memory of a row, and `sparseAttentionWeights` ignores such a shift: with this
- * score (no hidden layer, as the official code) the attention weights depend on the memories
- * alone, not on ĥ, and w_ĥ gets no gradient through them.
- *
- * @param query - ĥ `[batchSize, hiddenSize]`, the wrapped cell's provisional state.
- * @param memories - M `[batchSize, numMemories, hiddenSize]`.
- * @param kernel - w `[2 · hiddenSize]`.
- * @returns a `[batchSize, numMemories]`. Inputs are kept; the caller owns the result.
- */
-export function attentionScores(
-  query: tf.Tensor2D,
-  memories: tf.Tensor3D,
-  kernel: tf.Tensor,
-): tf.Tensor2D {
-  return tf.tidy(() => {
-    const [batchSize, numMemories, hiddenSize] = memories.shape;
-    const [queryKernel, memoryKernel] = tf.split(tf.reshape(kernel, [2 * hiddenSize, 1]), 2);
-    // tanh(ĥ) · w_ĥ: [batchSize, 1], the same for every memory of a row.
-    const queryPart = tf.matMul(tf.tanh(query), queryKernel as tf.Tensor2D);
-    // tanh(m_i) · w_m: [batchSize, numMemories].
-    const flat = tf.reshape(tf.tanh(memories), [batchSize * numMemories, hiddenSize]);
-    const memoryPart = tf.reshape(tf.matMul(flat as tf.Tensor2D, memoryKernel as tf.Tensor2D), [
-      batchSize,
-      numMemories,
-    ]);
-    return tf.add(queryPart, memoryPart) as tf.Tensor2D;
-  });
-}
-
-/**
  * Sparse, normalised attention weights ã from raw scores a (Ke et al. 2018, Fig. 1: only the
  * k_top largest raw weights are kept and normalised, the rest set to zero), per row:
  *
@@ -67,18 +29,18 @@ export function attentionScores(
  *   raw scores there instead (pitfall 2): weights of either sign, about 0.01 in size at
  *   initialisation, that do not sum to 1, so the summary's scale jumps when the macrostate
  *   outgrows k_top. The margin 1 is a choice: near-uniform weights while the scores are close
- *   (w starts at N(0, 0.01²)), and the score differences count once they are of order 1.
+ *   (the read-out starts at N(0, 0.01²)), and the differences count once they are of order 1.
  * - **Gradient.** *Which* score is the threshold is chosen on a detached copy (`tf.topk` has
  *   no gradient in tfjs; a choice has none anyway), but δ's *value* is that score, gathered
  *   from the live scores, so gradient flows through δ as through the official code's
  *   differentiable `torch.topk(...)[0]`. This is the derivative of the function computed
  *   (away from ties). A detached δ would not be: ã is invariant to adding the same constant
- *   to every score, and the tanh(ĥ)·w_ĥ term of `attentionScores` is such a constant, so the
- *   forward pass never depends on it while a detached δ would give it a gradient.
+ *   to every score, and the tanh(ĥ)·w_ĥ term of `linearAttentionScores` is such a constant, so
+ *   the forward pass never depends on it while a detached δ would give it a gradient.
  * - **Ties** at the threshold get weight 0: memories tied with the (k_top + 1)-th score are
  *   dropped with it, so fewer than k_top (all equal: none, ã = 0, s = 0) may remain. No NaN.
  *
- * @param scores - a `[batchSize, numMemories]` (`attentionScores`).
+ * @param scores - a `[batchSize, numMemories]` (`attentionScores`, either scoring).
  * @param topK - k_top, a positive integer.
  * @returns ã `[batchSize, numMemories]`, rows summing to 1 (up to ε) or all zero. Inputs are
  *   kept; the caller owns the result.
