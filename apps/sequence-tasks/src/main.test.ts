@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CapturedRun, captureOutput } from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
 
@@ -59,8 +60,11 @@ describe('bayesrnn-sequence-tasks command line', { timeout: 300_000 }, () => {
 
   it('trains each memory model and writes the held-out per-frame KL by position', async () => {
     for (const model of ['vrnn', 'introspective', 'ntm', 'lru', 'dnc']) {
+      const before = tf.memory().numTensors;
       const { code } = await run(tiny(model, 2, '--model', model, '--pre', '4', '--recall', '2'));
       expect(code, model).toBe(0);
+      // The whole run, training and evaluations included, leaves no tensor behind.
+      expect(tf.memory().numTensors, `${model}: tensors left`).toBe(before);
       const results = await readResults(model);
       expect(results.model).toBe(model);
       expect(results.iterations).toBe(2);
@@ -75,8 +79,10 @@ describe('bayesrnn-sequence-tasks command line', { timeout: 300_000 }, () => {
     for (const method of ['bptt', 'tbptt', 'sab']) {
       const args = ['--delay', '3', '--copy-length', '2', '--hidden', '8', '--truncation', '2'];
       const argv = tiny(`copy-${method}`, 2, '--method', method, ...args, '--transfer', '6');
+      const before = tf.memory().numTensors;
       const { code } = await run(['copy', ...argv.slice(1)]);
       expect(code, method).toBe(0);
+      expect(tf.memory().numTensors, `${method}: tensors left`).toBe(before);
       const results = JSON.parse(
         await readFile(join(dir, `copy-${method}`, 'results.json'), 'utf8'),
       );

@@ -71,20 +71,19 @@ export function evaluateHeldOut(
   batch: RecallGtmmTaskOptions['batch'],
   heldOut: HeldOutSet,
 ): { metrics: RecallEvaluation; klByStep: KlByStep } {
-  const scored = scoreBatch(gtmm, weights, heldOut.key, { ...batch, batchSize: heldOut.sequences });
-  const { nll, kl, recallMask } = scored;
-  const mean = (x: tf.Tensor) => tf.tidy(() => tf.mean(x).dataSync()[0] ?? NaN);
-  const preRecallMask = tf.sub(1, recallMask) as tf.Tensor2D;
-  const metrics: RecallEvaluation = {
-    bound: mean(tf.add(nll, kl)),
-    reconstruction: mean(nll),
-    kl: mean(kl),
-    recallKl: maskedMean(kl, recallMask),
-    preRecallKl: maskedMean(kl, preRecallMask),
-  };
-  const klByStep = Array.from(tf.tidy(() => tf.mean(kl, 0)).dataSync());
-  tf.dispose([nll, kl, recallMask, preRecallMask]);
-  return { metrics, klByStep };
+  return tf.tidy(() => {
+    const held = { ...batch, batchSize: heldOut.sequences };
+    const { nll, kl, recallMask } = scoreBatch(gtmm, weights, heldOut.key, held);
+    const mean = (x: tf.Tensor) => tf.mean(x).dataSync()[0] ?? Number.NaN;
+    const metrics: RecallEvaluation = {
+      bound: mean(tf.add(nll, kl)),
+      reconstruction: mean(nll),
+      kl: mean(kl),
+      recallKl: maskedMean(kl, recallMask),
+      preRecallKl: maskedMean(kl, tf.sub(1, recallMask) as tf.Tensor2D),
+    };
+    return { metrics, klByStep: Array.from(tf.mean(kl, 0).dataSync()) };
+  });
 }
 
 /**
@@ -117,7 +116,7 @@ export function createRecallGtmmTask(
       };
     },
     async evaluate() {
-      return tf.tidy(() => evaluateHeldOut(gtmm, variables, batch, heldOut).metrics);
+      return evaluateHeldOut(gtmm, variables, batch, heldOut).metrics;
     },
   };
 }

@@ -87,12 +87,16 @@ export function parseTrainingOptions(args: OptionValues<typeof TRAINING_OPTIONS>
 
 /** Trainable variables initialised from `weightSpecs`, named `<prefix>/<weight>` in tfjs. */
 export function createVariables(specs: WeightSpecs, key: RngKey, prefix: string): TrainVariables {
-  return Object.fromEntries(
-    Object.entries(initWeights(specs, key)).map(([name, value]) => [
+  const initial = initWeights(specs, key);
+  const variables = Object.fromEntries(
+    Object.entries(initial).map(([name, value]) => [
       name,
       tf.variable(value, true, `${prefix}/${name}`),
     ]),
   );
+  // A variable keeps its own handle on the data: the initial tensors are ours to free.
+  tf.dispose(Object.values(initial));
+  return variables;
 }
 
 /** What a training command passes to `trainWithSetup` besides the task. */
