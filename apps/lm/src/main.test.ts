@@ -1,9 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CapturedRun, captureOutput } from '@bayesrnn/testing';
+import { type CapturedRun, captureOutput, checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main.js';
+
+// Every command line, training runs included, must free every tensor it made.
+checkLeaksAfterEachTest();
 
 /** Runs one command line, capturing what it prints. */
 function run(argv: string[]): Promise<CapturedRun> {

@@ -1,5 +1,5 @@
 import { createLstmCell } from '@bayesrnn/cells';
-import { createKey, stopGradient } from '@bayesrnn/core';
+import { createKey, mapTree, stopGradient } from '@bayesrnn/core';
 import { sab } from '@bayesrnn/sab';
 import type { Cell, NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
@@ -69,9 +69,7 @@ export function createCopyModel(config: CopyModelConfig): CopyModel {
         const outputs: tf.Tensor2D[] = [];
         for (let t = 0; t < steps; t += 1) {
           if (truncateState && (t + 1) % config.truncation === 0) {
-            state = Object.fromEntries(
-              Object.entries(state).map(([k, v]) => [k, stopGradient(v as tf.Tensor)]),
-            );
+            state = mapTree(state, (tensor) => stopGradient(tensor)) as unknown as NamedTensorTree;
           }
           const x = tf.squeeze(tf.slice(oneHot, [0, t, 0], [batchSize, 1, -1]), [1]) as tf.Tensor2D;
           const result = cell.step(selected, x, state, window);

@@ -1,4 +1,4 @@
-import { TOLERANCES } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectNear } from './__fixtures__/memory-harness.js';
@@ -9,6 +9,8 @@ import {
   type DncState,
   dncControlLayout,
 } from './dnc-memory.js';
+
+checkLeaksAfterEachTest();
 
 /** Pre-activation parts of one control vector, repeated for every sequence; zeros elsewhere. */
 function controlVector(

@@ -1,7 +1,9 @@
-import { expectClose, TOLERANCES } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectClose, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, it } from 'vitest';
 import { createLruMemory, type LruControl, type LruState } from './lru-memory.js';
+
+checkLeaksAfterEachTest();
 
 const EXACT = { rtol: 0, atol: 0 };
 

@@ -1,4 +1,4 @@
-import { expectClose, TOLERANCES } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectClose, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,6 +7,8 @@ import {
   ntmAddressing,
   sharpenWeighting,
 } from './ntm-addressing.js';
+
+checkLeaksAfterEachTest();
 
 const EXACT = { rtol: 0, atol: 0 };
 

@@ -1,10 +1,12 @@
-import { expectClose, TOLERANCES } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectClose, TOLERANCES } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { unrollMemory } from './__fixtures__/memory-harness.js';
 import { allFinite, makeControl, SMALL, unrollGradients } from './__fixtures__/ntm-test-helpers.js';
 import type { NtmMemoryConfig } from './ntm-memory.js';
 import { createNtmMemory, type NtmState } from './ntm-memory.js';
+
+checkLeaksAfterEachTest();
 
 describe('NTM memory hand-computed cases', () => {
   // M_{t−1}: row i is [i, i + 0.5, −i] for slots 0..4 (batch 1).

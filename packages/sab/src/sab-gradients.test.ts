@@ -1,6 +1,6 @@
 import { createKey, initWeights } from '@bayesrnn/core';
 import type { Weights } from '@bayesrnn/spec';
-import { expectClose, expectGradientsMatch } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectClose, expectGradientsMatch } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type AnySabCell, type UnrollOptions, unroll } from './__fixtures__/sab-harness.js';
@@ -8,6 +8,8 @@ import { testLstmCell } from './__fixtures__/test-cells.js';
 import { ATTENTION_KERNEL, ATTENTION_QUERY } from './attention-scores.js';
 import { sab } from './sab-cell.js';
 import type { SabConfig } from './sab-config.js';
+
+checkLeaksAfterEachTest();
 
 const [batchSize, inputSize, hiddenSize, steps] = [2, 3, 4, 8];
 const lstm = testLstmCell(inputSize, hiddenSize);

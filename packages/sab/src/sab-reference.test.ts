@@ -1,4 +1,11 @@
-import { decode, decodeAll, type EncodedTensor, expectClose, TOLERANCES } from '@bayesrnn/testing';
+import {
+  checkLeaksAfterEachTest,
+  decode,
+  decodeAll,
+  type EncodedTensor,
+  expectClose,
+  TOLERANCES,
+} from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import fixture from './__fixtures__/sab.json' with { type: 'json' };
@@ -6,6 +13,8 @@ import { type AnySabCell, innerState, unroll, weightedSum } from './__fixtures__
 import { testLstmCell } from './__fixtures__/test-cells.js';
 import { sab } from './sab-cell.js';
 import type { SabConfig, SabScoring } from './sab-config.js';
+
+checkLeaksAfterEachTest();
 
 interface SabFixtureCase {
   /** Without `scoring` for the official code's linear score (the first cases, kept as made). */

@@ -12,6 +12,7 @@ export {
 } from './gradient-check.js';
 export { kernelSourceSha256 } from './kernel-source.js';
 export { countNewTensors, expectNoLeaks } from './leak-check.js';
+export { checkLeaksAfterEachTest } from './leak-check-each-test.js';
 export { TOLERANCES, type Tolerance } from './tolerances.js';
 export { variableFiniteDifferences } from './variable-finite-differences.js';
 export { type TestLinearMemory, wasmTestMemory } from './wasm-memory.js';

@@ -50,10 +50,12 @@ export async function pruneCommand(argv: readonly string[]): Promise<number> {
   const split = choiceOption(args.split, 'split', ['valid', 'test'], 'valid');
   await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const run = await openRun(args.run, args.data);
-  if (run.gaussian === undefined)
+  if (run.gaussian === undefined) {
+    disposeTree(Object.values(run.posterior.variables));
     throw new UsageError(
       `${args.run} was trained with --method ${run.config.method}: pruning needs a bbb run`,
     );
+  }
   const rows = [];
   for (const fraction of fractions) {
     const pruned = await pruneBySignalToNoise(run.gaussian, fraction);

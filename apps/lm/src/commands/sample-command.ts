@@ -47,7 +47,9 @@ export async function sampleCommand(argv: readonly string[]): Promise<number> {
     temperature: numberOption(args.temperature, 'temperature', 1),
     key: createKey(integerOption(args.seed, 'seed', 1)),
   });
+  // mean() may hand out new handles on the variables' data: free both.
   disposeTree(Object.values(weights));
+  disposeTree(Object.values(posterior.variables));
   const text = [...words, ...Array.from(generated, (id) => vocabulary.token(id))].join(' ');
   console.log(text.replaceAll(` ${EOS_TOKEN}`, '\n').replaceAll(EOS_TOKEN, '\n').trim());
   return 0;

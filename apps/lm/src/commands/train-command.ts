@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
+import { createKey, disposeTree, selectBackend, splitKey } from '@bayesrnn/core';
 import { createLanguageModel, createLanguageModelTask } from '@bayesrnn/models';
-import type { TensorTree } from '@bayesrnn/spec';
 import {
   choiceOption,
   integerOption,
   numberOption,
   parseOptions,
-  type TrainTask,
   train,
   UsageError,
   zarembaSchedule,
@@ -29,6 +27,7 @@ import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../
 import { runOptimizerFor } from '../run-optimizer.js';
 import { createRunPosterior, parsePriorOption, posteriorConfigFor } from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
+import { timedEvaluation } from '../timed-evaluation.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
 
@@ -160,90 +159,62 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     3,
   );
   const { posterior } = createRunPosterior(posteriorConfig, model, initKey);
-  const task = timedEvaluation(
-    createLanguageModelTask({
+  try {
+    const task = timedEvaluation(
+      createLanguageModelTask({
+        model,
+        posterior,
+        train: corpus.train,
+        evaluation: corpus.evaluation,
+        resetStateEachWindow: preset.resetStateEachWindow === true,
+      }),
+    );
+    const { optimizer, sampleBank } = runOptimizerFor(method, preset, training, corpus.train);
+    const started = performance.now();
+    const result = await train(task, {
+      key: trainKey,
+      outDir,
+      epochs: training.epochs,
+      optimizer,
+      learningRate: zarembaSchedule({
+        learningRate: training.learningRate,
+        decay: training.decay,
+        decayStart: training.decayStart,
+      }),
+      clipNorm: training.clipNorm,
+      checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
+      resume: args.resume === true ? 'auto' : false,
+      testSplits: ['valid', 'test'],
+      // A chain's last iterate is its last sample, not the best validation point.
+      ...(sampleBank === undefined ? {} : { sampleBank, restoreBest: false }),
+    });
+    const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
+    const evaluated: LmResults = await evaluateRun({
+      method,
+      preset: presetName,
+      seed,
+      backend: backend.name,
       model,
-      posterior,
-      train: corpus.train,
-      evaluation: corpus.evaluation,
-      resetStateEachWindow: preset.resetStateEachWindow === true,
-    }),
-  );
-  const { optimizer, sampleBank } = runOptimizerFor(method, preset, training, corpus.train);
-  const started = performance.now();
-  const result = await train(task, {
-    key: trainKey,
-    outDir,
-    epochs: training.epochs,
-    optimizer,
-    learningRate: zarembaSchedule({
-      learningRate: training.learningRate,
-      decay: training.decay,
-      decayStart: training.decayStart,
-    }),
-    clipNorm: training.clipNorm,
-    checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
-    resume: args.resume === true ? 'auto' : false,
-    testSplits: ['valid', 'test'],
-    // A chain's last iterate is its last sample, not the best validation point.
-    ...(sampleBank === undefined ? {} : { sampleBank, restoreBest: false }),
-  });
-  const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
-  const evaluated: LmResults = await evaluateRun({
-    method,
-    preset: presetName,
-    seed,
-    backend: backend.name,
-    model,
-    weights: posterior,
-    corpus,
-    result,
-    mcSamples,
-    evalKey,
-    // Steps of this process only: a resumed run's earlier steps took no time here.
-    tokensPerSecond:
-      (task.stepsRun() * corpus.train.batchSize * corpus.train.steps) /
-      Math.max(trainingSeconds, 1e-9),
-    trainingSeconds,
-  });
-  const results =
-    sampleBank === undefined
-      ? evaluated
-      : await withSampleAveraging(evaluated, outDir, model, corpus);
-  await writeJson(resolve(outDir, 'results.json'), results);
-  console.log(JSON.stringify(results, null, 2));
-  return 0;
-}
-
-/**
- * Wraps a task to measure training throughput: it counts the windows trained in this process
- * and the time spent in `evaluate`, which is taken out of the training time.
- */
-function timedEvaluation<S extends TensorTree>(
-  task: TrainTask<S>,
-): TrainTask<S> & { evaluationSeconds(): number; stepsRun(): number } {
-  let seconds = 0;
-  let steps = 0;
-  const evaluate = task.evaluate;
-  return {
-    ...task,
-    windowLoss: (window, state, context) => {
-      steps += 1;
-      return task.windowLoss(window, state, context);
-    },
-    ...(evaluate === undefined
-      ? {}
-      : {
-          evaluate: async (split, key) => {
-            const started = performance.now();
-            try {
-              return await evaluate(split, key);
-            } finally {
-              seconds += (performance.now() - started) / 1000;
-            }
-          },
-        }),
-    evaluationSeconds: () => seconds,
-    stepsRun: () => steps,
-  };
+      weights: posterior,
+      corpus,
+      result,
+      mcSamples,
+      evalKey,
+      // Steps of this process only: a resumed run's earlier steps took no time here.
+      tokensPerSecond:
+        (task.stepsRun() * corpus.train.batchSize * corpus.train.steps) /
+        Math.max(trainingSeconds, 1e-9),
+      trainingSeconds,
+    });
+    const results =
+      sampleBank === undefined
+        ? evaluated
+        : await withSampleAveraging(evaluated, outDir, model, corpus);
+    await writeJson(resolve(outDir, 'results.json'), results);
+    console.log(JSON.stringify(results, null, 2));
+    return 0;
+  } finally {
+    // Trained or refused (an existing run), the variables are freed: outDir holds the result.
+    disposeTree(Object.values(posterior.variables));
+  }
 }

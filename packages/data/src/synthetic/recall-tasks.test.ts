@@ -1,9 +1,12 @@
 import { createKey } from '@bayesrnn/core';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { describe, expect, it } from 'vitest';
 import { readRecallBatch } from './__fixtures__/read-recall-batch.js';
 import { createBinaryAlphabet } from './binary-alphabet.js';
 import { RECALL_TASKS } from './recall-sequences.js';
 import { DEFAULT_RECALL_BATCH_CONFIG, type RecallBatchOptions } from './recall-tasks.js';
+
+checkLeaksAfterEachTest();
 
 const alphabet = createBinaryAlphabet(createKey(0));
 const FRAME = alphabet.frameSize;
