@@ -1,4 +1,4 @@
-import { UsageError } from '@bayesrnn/train';
+import { type CommandLineProgram, runCommandLine } from '@bayesrnn/train';
 import { EVAL_HELP, evalCommand } from './commands/eval-command.js';
 import { PRUNE_HELP, pruneCommand } from './commands/prune-command.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample-command.js';
@@ -19,10 +19,7 @@ Commands:
 
 Run 'bayesrnn-lm <command> --help' for a command's options.`;
 
-const COMMANDS: Record<
-  string,
-  { run: (argv: readonly string[]) => Promise<number>; help: string }
-> = {
+const COMMANDS: CommandLineProgram['commands'] = {
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   prune: { run: pruneCommand, help: PRUNE_HELP },
@@ -31,25 +28,6 @@ const COMMANDS: Record<
 };
 
 /** Runs one command line; returns the exit code (2 for usage errors, 1 for failures). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(HELP);
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    console.error(`bayesrnn-lm: unknown command '${name}'\n\n${HELP}`);
-    return 2;
-  }
-  try {
-    return await command.run(rest);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`bayesrnn-lm ${name}: ${error.message}\n\n${command.help}`);
-      return 2;
-    }
-    console.error(`bayesrnn-lm ${name}: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommandLine({ name: 'bayesrnn-lm', help: HELP, commands: COMMANDS }, argv);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createKey, writeFileAtomic } from '@bayesrnn/core';
 import { loadVocabulary, saveVocabulary, type Vocabulary } from '@bayesrnn/data';
 import type { LanguageModel, LanguageModelConfig } from '@bayesrnn/models';
-import { restoreBestModel } from '@bayesrnn/train';
+import { checkSameRunConfig, restoreBestModel } from '@bayesrnn/train';
 import type { LmDataConfig, LmMethod, LmTrainingConfig } from './presets.js';
 import { createRunPosterior, type RunPosterior, type RunPosteriorConfig } from './run-posterior.js';
 
@@ -47,23 +47,7 @@ export async function writeRunSetup(
  * @throws an Error naming the run directory and the settings that differ.
  */
 export async function checkResumableRun(outDir: string, config: RunConfig): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(join(outDir, RUN_FILES.config), 'utf8');
-  } catch {
-    return;
-  }
-  const previous = JSON.parse(text) as Record<string, unknown>;
-  const next = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
-  const keys = new Set([...Object.keys(previous), ...Object.keys(next)]);
-  const differing = [...keys].filter(
-    (key) => JSON.stringify(previous[key]) !== JSON.stringify(next[key]),
-  );
-  if (differing.length > 0) {
-    throw new Error(
-      `${outDir} was started with other settings (${differing.join(', ')} differ): resume it with the same options, or train into a new --out`,
-    );
-  }
+  await checkSameRunConfig(join(outDir, RUN_FILES.config), config);
 }
 
 /** Reads a run's config and vocabulary, with an error that names the run directory. */

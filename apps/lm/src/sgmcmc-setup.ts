@@ -11,6 +11,7 @@ import {
   type Optimizer,
   openSampleBank,
   type SampleBankOptions,
+  thinnedSampleBank,
 } from '@bayesrnn/train';
 import type { LmSamplingConfig, LmTrainingConfig } from './presets.js';
 
@@ -52,9 +53,7 @@ export function sampleBankFor(
     const { burnInSteps, thinning, maxSamples } = sampling;
     return { burnIn: burnInSteps, thinning, maxSamples };
   }
-  const steps = training.epochs * windowsPerEpoch;
-  const burnIn = Math.floor(steps / 4);
-  return { burnIn, thinning: Math.max(1, Math.floor((steps - burnIn) / 20)), maxSamples: 1000 };
+  return { ...thinnedSampleBank(training.epochs * windowsPerEpoch), maxSamples: 1000 };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from '@bayesrnn/train';
+import { type CommandLineProgram, runCommandLine } from '@bayesrnn/train';
 import { COPY_HELP, copyCommand } from './copy-command.js';
 import { GTMM_HELP, gtmmCommand } from './gtmm-command.js';
 
@@ -12,35 +12,12 @@ The long-range sequence tasks of the papers. Commands:
 
 Run 'bayesrnn-sequence-tasks <command> --help' for a command's options.`;
 
-const COMMANDS: Record<
-  string,
-  { run: (argv: readonly string[]) => Promise<number>; help: string }
-> = {
+const COMMANDS: CommandLineProgram['commands'] = {
   gtmm: { run: gtmmCommand, help: GTMM_HELP },
   copy: { run: copyCommand, help: COPY_HELP },
 };
 
 /** Runs one command line; returns the exit code (2 for usage errors, 1 for failures). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const command = name === undefined ? undefined : COMMANDS[name];
-  if (command === undefined) {
-    const asked = name === '--help' || name === '-h' || name === 'help';
-    if (!asked && name !== undefined)
-      console.error(`bayesrnn-sequence-tasks: unknown command '${name}'`);
-    (asked ? console.log : console.error)(HELP);
-    return asked ? 0 : 2;
-  }
-  try {
-    return await command.run(rest);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const prefix = `bayesrnn-sequence-tasks ${name}`;
-    console.error(
-      error instanceof UsageError
-        ? `${prefix}: ${message}\n\n${command.help}`
-        : `${prefix}: ${message}`,
-    );
-    return error instanceof UsageError ? 2 : 1;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runCommandLine({ name: 'bayesrnn-sequence-tasks', help: HELP, commands: COMMANDS }, argv);
 }

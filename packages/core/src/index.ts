@@ -109,6 +109,7 @@ export {
   normalBlockParts,
 } from './random/normal-blocks.js';
 export { NORMAL_MODULE } from './random/normal-wasm.js';
+export { randomPermutation } from './random/permutation.js';
 export {
   bernoulliMask,
   fillStandardNormalArray,

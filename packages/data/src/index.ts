@@ -20,6 +20,44 @@ export {
 } from './ptb-corpus.js';
 export { readPtbWords, tokenizePtbWords } from './ptb-word-reader.js';
 export { reverseSentences } from './reverse-sentences.js';
+export {
+  type ClassificationBatch,
+  type ClassificationBatchOptions,
+  type ClassificationBatchSource,
+  type ClassificationEvaluationOptions,
+  type ClassificationEvaluationSource,
+  createClassificationBatches,
+  createClassificationEvaluation,
+  SORT_POOL_BATCHES,
+} from './sentence-classification/classification-batches.js';
+export {
+  type CleanSentenceOptions,
+  cleanSentence,
+} from './sentence-classification/clean-sentence.js';
+export {
+  buildSentenceVocabulary,
+  type EncodedSentence,
+  type EncodeSentencesOptions,
+  encodeSentences,
+  PAD_ID,
+  PAD_TOKEN,
+  type SentenceVocabularyOptions,
+} from './sentence-classification/encode-sentences.js';
+export {
+  type CrossValidationOptions,
+  type CrossValidationSplit,
+  crossValidationSplit,
+  type HoldOutOptions,
+  type HoldOutSplit,
+  holdOutSplit,
+} from './sentence-classification/folds.js';
+export {
+  type LabelledSentence,
+  readSentenceClassification,
+  SENTENCE_CLASSIFICATION_DATASETS,
+  type SentenceDataset,
+  type SentenceDatasetName,
+} from './sentence-classification/read-sentence-classification.js';
 export { splitSequence } from './split-sequence.js';
 export {
   type BinaryAlphabet,
@@ -54,6 +92,7 @@ export {
   type TextCharsOptions,
   tokenizeTextChars,
 } from './text-char-reader.js';
+export type { ReadTextFileOptions, TextFileEncoding } from './text-file.js';
 export { readTextFile, type TextFile } from './text-file.js';
 export {
   lineOfToken,

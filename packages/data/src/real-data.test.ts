@@ -1,5 +1,5 @@
 // Integration tests on the real corpora in shared/data (see shared/data/SOURCES.md §1, §2, §4,
-// §3). The data directory is $BAYESRNN_DATA, else ../shared/data beside the repository root.
+// §3, §5). The data directory is $BAYESRNN_DATA, else ../shared/data beside the repository root.
 // Outside CI they are skipped when the data is absent; in CI (process.env.CI set) they run
 // and fail, because a CI run that silently skipped them would prove nothing.
 import { existsSync } from 'node:fs';
@@ -9,6 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeTokens } from './encode-tokens.js';
 import { readPtbChars } from './ptb-char-reader.js';
 import { loadPtbCorpus, type PtbCorpus } from './ptb-corpus.js';
+import {
+  readSentenceClassification,
+  type SentenceDatasetName,
+} from './sentence-classification/read-sentence-classification.js';
 import { createTbpttBatches } from './tbptt-batches.js';
 import { readTextChars } from './text-char-reader.js';
 import { buildVocabulary } from './vocabulary.js';
@@ -107,5 +111,64 @@ describe.skipIf(skip('warpeace'))('War and Peace', () => {
     expect(text.tokens.includes('\r')).toBe(false);
     expect(text.tokens.slice(0, 6).join('')).toBe('"Well,');
     expect(text.tokens.slice(-10).join('')).toBe('conscious.');
+  });
+});
+
+describe.skipIf(skip('sentence_classification'))('sentence classification (Kim 2014 sets)', () => {
+  const read = (name: SentenceDatasetName) =>
+    readSentenceClassification(join(dataRoot, 'sentence_classification'), name);
+  const countLabels = (sentences: readonly { label: number }[], classes: number): number[] =>
+    sentences.reduce((counts, { label }) => {
+      counts[label] = (counts[label] ?? 0) + 1;
+      return counts;
+    }, new Array<number>(classes).fill(0));
+
+  it.each([
+    ['MR', 5331, 5331],
+    ['CR', 1368, 2407],
+    ['SUBJ', 5000, 5000],
+    ['MPQA', 7294, 3312],
+  ] as const)(
+    '%s has %i + %i examples, negative first, no official split',
+    async (name, negative, positive) => {
+      const dataset = await read(name);
+      expect(dataset.train.length).toBe(negative + positive);
+      expect(countLabels(dataset.train, 2)).toEqual([negative, positive]);
+      expect(dataset.train[negative - 1]?.label).toBe(0);
+      expect(dataset.train[negative]?.label).toBe(1);
+      expect(dataset.dev).toBeUndefined();
+      expect(dataset.test).toBeUndefined();
+    },
+  );
+
+  it('MR starts each file with its first line, tokenised as Kim did', async () => {
+    const { train } = await read('MR');
+    expect(train[0]?.tokens.join(' ')).toBe('simplistic , silly and tedious');
+    expect(train[5331]?.tokens.slice(0, 10).join(' ')).toBe(
+      "the rock is destined to be the 21st century 's",
+    );
+  });
+
+  it('TREC has 5,452 / 500 questions in the six coarse classes, case kept', async () => {
+    const trec = await read('TREC');
+    expect(trec.classes).toEqual(['ABBR', 'DESC', 'ENTY', 'HUM', 'LOC', 'NUM']);
+    expect(trec.train.length).toBe(5452);
+    expect(trec.test?.length).toBe(500);
+    expect(countLabels(trec.train, 6)).toEqual([86, 1162, 1250, 1223, 835, 896]);
+    expect(countLabels(trec.test ?? [], 6)).toEqual([9, 138, 94, 65, 81, 113]);
+    expect(trec.train[0]?.tokens.join(' ')).toBe(
+      'How did serfdom develop in and then leave Russia ?',
+    );
+  });
+
+  it('SST-2 has 6,920 / 872 / 1,821 and SST-1 8,544 / 1,101 / 2,210 sentences', async () => {
+    const binary = await read('SST-2');
+    expect([binary.train.length, binary.dev?.length, binary.test?.length]).toEqual([
+      6920, 872, 1821,
+    ]);
+    expect(countLabels(binary.train, 2)).toEqual([3310, 3610]);
+    const fine = await read('SST-1');
+    expect([fine.train.length, fine.dev?.length, fine.test?.length]).toEqual([8544, 1101, 2210]);
+    expect(fine.classes).toHaveLength(5);
   });
 });

@@ -99,6 +99,53 @@ describe('readTextFile', () => {
   });
 });
 
+describe('readTextFile with windows-1252', () => {
+  const latin1 = bytes(0x63, 0x61, 0x66, 0xe9, 0x20, 0x85, 0x0a, 0x93, 0x78, 0x94, 0x0a);
+  const options = { encoding: 'windows-1252' } as const;
+
+  it('decodes every byte, 0x80–0x9F by the WHATWG table (0x85 is …, not a line break)', async () => {
+    const path = await put('cp1252.txt', latin1);
+    expect(await readTextFile(path, options)).toEqual({
+      path,
+      text: 'café …\n\u201cx\u201d\n',
+      compressed: false,
+    });
+  });
+
+  it('reads gzip too, and leaves UTF-8 bytes as their windows-1252 characters', async () => {
+    const path = await put('cp1252.txt.gz', gzipSync(latin1));
+    expect(await readTextFile(path, options)).toMatchObject({
+      text: 'café …\n\u201cx\u201d\n',
+      compressed: true,
+    });
+    const utf8 = await put('utf8-as-cp1252.txt', bytes(0xef, 0xbb, 0xbf, 0xc3, 0xa9));
+    expect((await readTextFile(utf8, options)).text).toBe('ï»¿Ã©');
+  });
+
+  it('maps the table edges and the five undefined bytes (kept as C1 controls)', async () => {
+    const path = await put('cp1252-c1.txt', bytes(0x80, 0x81, 0x8d, 0x8f, 0x90, 0x9d, 0x9f));
+    expect((await readTextFile(path, options)).text).toBe('€\u0081\u008d\u008f\u0090\u009dŸ');
+  });
+
+  it('still refuses NUL bytes, missing and empty files', async () => {
+    const nul = await put('cp1252-nul.txt', bytes(0xe9, 0x0a, 0x00));
+    const error = await readTextFile(nul, options).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'binary', line: 2 });
+    const missing = join(tempDir(), 'absent-cp1252.txt');
+    await expect(readTextFile(missing, options)).rejects.toMatchObject({ code: 'missing' });
+    const empty = await put('cp1252-empty.txt', '');
+    await expect(readTextFile(empty, options)).rejects.toMatchObject({ code: 'empty' });
+  });
+
+  it('keeps UTF-8 the default and refuses other encodings', async () => {
+    const path = await put('default.txt', latin1);
+    expect(await failure(path)).toMatchObject({ code: 'binary', line: 1 });
+    await expect(readTextFile(path, { encoding: 'latin1' as never })).rejects.toThrow(
+      `readTextFile: encoding must be 'utf-8' or 'windows-1252', got "latin1"`,
+    );
+  });
+});
+
 describe('firstInvalidUtf8', () => {
   it.each([
     ['ASCII', [0x61, 0x62], -1],

@@ -5,11 +5,27 @@ import { DATA_LOCATION_HINT, DataError, isNotFoundError } from './data-error.js'
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * How {@link readTextFile} decodes bytes: `'utf-8'` (checked: invalid bytes are an error) or
+ * `'windows-1252'` (every byte is a character, so nothing is refused but NUL): the encoding of
+ * the Kim (2014) sentence files MR, SUBJ and TREC.train (shared/data/SOURCES.md §5).
+ */
+export type TextFileEncoding = 'utf-8' | 'windows-1252';
+
+/** Options of {@link readTextFile}. */
+export interface ReadTextFileOptions {
+  /** How to decode the bytes (default `'utf-8'`). */
+  readonly encoding?: TextFileEncoding;
+}
+
 /** A decoded text file: its path, its text and whether it was gzipped. */
 export interface TextFile {
   /** The path as given to {@link readTextFile}. */
   readonly path: string;
-  /** The UTF-8 text, without a leading byte-order mark; line endings untouched. */
+  /**
+   * The decoded text; line endings untouched. In UTF-8 without a leading byte-order mark; in
+   * windows-1252 a UTF-8 byte-order mark would stay, as the three characters `ï»¿`.
+   */
   readonly text: string;
   /** True when the file was gzip data (detected by its magic bytes). */
   readonly compressed: boolean;
@@ -86,8 +102,25 @@ async function decompress(path: string, bytes: Uint8Array): Promise<Uint8Array> 
   }
 }
 
-/** Refuses NUL bytes and invalid UTF-8, naming the line, so binary data never becomes tokens. */
-function checkText(path: string, bytes: Uint8Array): void {
+/**
+ * WHATWG's windows-1252 characters for bytes 0x80–0x9F, in byte order (the five bytes that
+ * table leaves as C1 controls map to themselves). Node 20.18.3+ and 22.13+ decode
+ * `windows-1252` as Latin-1 (nodejs/node#60888), giving C1 controls for all 32 bytes; mapping
+ * them through this table after decoding is right on fixed and broken versions alike.
+ */
+const WINDOWS_1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Decodes windows-1252 bytes per the WHATWG table, whatever the Node version (see above). */
+function decodeWindows1252(bytes: Uint8Array): string {
+  return new TextDecoder('windows-1252')
+    .decode(bytes)
+    .replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_C1.charAt(c.charCodeAt(0) - 0x80));
+}
+
+/** Refuses NUL bytes, naming the line, so binary data never becomes tokens. */
+function checkNoNul(path: string, bytes: Uint8Array): void {
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     const line = lineOfByte(bytes, nul);
@@ -98,6 +131,10 @@ function checkText(path: string, bytes: Uint8Array): void {
       { line },
     );
   }
+}
+
+/** Refuses invalid UTF-8, naming the line (a Latin-1 file read as UTF-8, say). */
+function checkUtf8(path: string, bytes: Uint8Array): void {
   const bad = firstInvalidUtf8(bytes);
   if (bad !== -1) {
     const line = lineOfByte(bytes, bad);
@@ -112,15 +149,29 @@ function checkText(path: string, bytes: Uint8Array): void {
 }
 
 /**
- * Reads a UTF-8 text file, plain or gzipped. Gzip is recognised by its magic bytes, so a
+ * Reads a text file, plain or gzipped, as UTF-8 unless `options.encoding` says
+ * `'windows-1252'`. Gzip is recognised by its magic bytes, so a
  * gzipped file works under any name; a `.gz` name on data without the magic is refused (a
  * truncated or mislabelled download). A leading byte-order mark is dropped (it marks the
- * encoding, it is not text); line endings are left for the reader to interpret.
+ * encoding, it is not text); line endings are left for the reader to interpret. In
+ * windows-1252 every byte decodes (WHATWG's table: `0x85` is `…`, not a line break), so only
+ * NUL bytes are refused.
  *
- * @throws {DataError} `'missing'`, `'empty'`, `'gzip'`, or `'binary'` (NUL byte or invalid
- *   UTF-8, with the line).
+ * @example const { text } = await readTextFile('MR/rt-polarity.pos', { encoding: 'windows-1252' });
+ * @throws {DataError} `'missing'`, `'empty'`, `'gzip'`, or `'binary'` (NUL byte, or invalid
+ *   UTF-8 when decoding UTF-8, with the line).
+ * @throws {RangeError} for an encoding other than the two above.
  */
-export async function readTextFile(path: string): Promise<TextFile> {
+export async function readTextFile(
+  path: string,
+  options: ReadTextFileOptions = {},
+): Promise<TextFile> {
+  const encoding = options.encoding ?? 'utf-8';
+  if (encoding !== 'utf-8' && encoding !== 'windows-1252') {
+    throw new RangeError(
+      `readTextFile: encoding must be 'utf-8' or 'windows-1252', got ${JSON.stringify(encoding)}`,
+    );
+  }
   const raw = await readBytes(path);
   if (raw.length === 0) throw new DataError('empty', path, `${path}: the file is empty`);
   const compressed = isGzip(raw);
@@ -135,7 +186,11 @@ export async function readTextFile(path: string): Promise<TextFile> {
   if (bytes.length === 0) {
     throw new DataError('empty', path, `${path}: the file decompresses to nothing`);
   }
-  checkText(path, bytes);
+  checkNoNul(path, bytes);
+  if (encoding === 'windows-1252') {
+    return { path, text: decodeWindows1252(bytes), compressed };
+  }
+  checkUtf8(path, bytes);
   // Valid by now, so a non-fatal decoder cannot replace anything; it drops a leading BOM.
   return { path, text: new TextDecoder('utf-8').decode(bytes), compressed };
 }

@@ -1,4 +1,37 @@
 export {
+  type ClassificationBatch,
+  type ClassificationBatchSource,
+  type ClassificationEvaluationSource,
+  checkClassificationBatch,
+} from './classifier/classification-batch.js';
+export {
+  DEFAULT_SENTENCE_CLASSIFIER_CONFIG,
+  type SentenceClassifierConfig,
+  validateSentenceClassifierConfig,
+} from './classifier/classifier-config.js';
+export {
+  type ClassifierPredictive,
+  type ClassifierScores,
+  createClassifierPredictive,
+} from './classifier/classifier-predictive.js';
+export {
+  type ClassifierTaskOptions,
+  type ClassifierTaskState,
+  createClassifierTask,
+} from './classifier/classifier-task.js';
+export {
+  type ClassifierEnsembleEvaluation,
+  type ClassifierEvaluateOptions,
+  evaluateClassifier,
+  evaluateClassifierEnsemble,
+} from './classifier/evaluate-classifier.js';
+export {
+  type ClassifierDirection,
+  type ClassifierLogitsOptions,
+  createSentenceClassifier,
+  type SentenceClassifier,
+} from './classifier/sentence-classifier.js';
+export {
   type Ensemble,
   type EnsembleEvaluation,
   evaluateEnsemble,

@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type AnyCell, createLayerCells, layerWeightSpecs, layerWeights } from './layer-cells.js';
 import { type LanguageModelConfig, validateLanguageModelConfig } from './lm-config.js';
 import { type LmWindow, type LmWindowOptions, startLmWindow } from './lm-window.js';
+import { runCell } from './model-cell.js';
+import { requireWeight } from './model-weights.js';
 
 /** The recurrent state of every layer, bottom first. */
 export interface LmState extends NamedTensorTree {
@@ -61,11 +63,8 @@ export function createLanguageModel(config: LanguageModelConfig): LanguageModel 
   };
 }
 
-function requireWeight(weights: Weights, name: string): tf.Tensor {
-  const tensor = weights[name];
-  if (tensor === undefined) throw new Error(`language model: missing weight '${name}'`);
-  return tensor;
-}
+/** Errors name the model: `language model: missing weight 'softmax/bias'`. */
+const WHO = 'language model';
 
 function forwardWindow(
   config: LanguageModelConfig,
@@ -76,7 +75,7 @@ function forwardWindow(
   window: LmWindow,
 ): LmForward {
   const [batchSize, steps] = inputs.shape;
-  const embedding = requireWeight(weights, 'embedding');
+  const embedding = requireWeight(weights, 'embedding', WHO);
   // Embedding lookup for the whole window: [batchSize, steps, embeddingSize].
   let layerInput: tf.Tensor3D = tf.gather(embedding, inputs) as tf.Tensor3D;
   if (window.embeddingKey !== undefined && window.embeddingRate > 0) {
@@ -89,7 +88,7 @@ function forwardWindow(
   cells.forEach((cell, layer) => {
     const mask = window.layerInputMasks[layer];
     const x = mask === undefined ? layerInput : (tf.mul(layerInput, mask) as tf.Tensor3D);
-    const result = runLayer(
+    const result = runCell(
       cell,
       layerWeights(cell, layer, weights),
       x,
@@ -105,34 +104,12 @@ function forwardWindow(
   const flat = tf.reshape(top, [batchSize * steps, config.hiddenSize]) as tf.Tensor2D;
   const softmaxKernel = config.tiedEmbeddings
     ? embedding
-    : requireWeight(weights, 'softmax/kernel');
+    : requireWeight(weights, 'softmax/kernel', WHO);
   const logits = tf.fused.matMul({
     a: flat,
     b: softmaxKernel as tf.Tensor2D,
     transposeB: config.tiedEmbeddings,
-    bias: requireWeight(weights, 'softmax/bias'),
+    bias: requireWeight(weights, 'softmax/bias', WHO),
   }) as tf.Tensor2D;
   return { logits, state: { layers: layerStates } };
-}
-
-/**
- * Runs one cell through the window: `[batchSize, steps, inputSize]` → `[batchSize, steps,
- * hiddenSize]`, by the cell's whole-window fast path when it has one, else step by step.
- */
-function runLayer(
-  cell: AnyCell,
-  weights: Weights,
-  inputs: tf.Tensor3D,
-  initial: NamedTensorTree,
-  window: unknown,
-): { outputs: tf.Tensor3D; state: NamedTensorTree } {
-  if (cell.runWindow !== undefined) return cell.runWindow(weights, inputs, initial, window);
-  let state = initial;
-  const outputs: tf.Tensor2D[] = [];
-  for (const input of tf.unstack(inputs, 1)) {
-    const result = cell.step(weights, input as tf.Tensor2D, state, window);
-    outputs.push(result.output);
-    state = result.state;
-  }
-  return { outputs: tf.stack(outputs, 1) as tf.Tensor3D, state };
 }

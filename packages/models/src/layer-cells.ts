@@ -1,28 +1,22 @@
-import { createGruCell, createLstmCell, createVanillaRnnCell } from '@bayesrnn/cells';
-import { uniform } from '@bayesrnn/core';
-import type { Cell, NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
+import type { WeightSpecs, Weights } from '@bayesrnn/spec';
 import type { LanguageModelConfig } from './lm-config.js';
+import { type AnyCell, createModelCell } from './model-cell.js';
+import { prefixedWeightSpecs, prefixedWeights } from './model-weights.js';
 
-/** A cell whose weight names, state and window the model treats generically. */
-export type AnyCell = Cell<string, NamedTensorTree, unknown>;
+export type { AnyCell } from './model-cell.js';
 
 /** The cells of every layer: layer 0 reads the embedding, layer l > 0 the layer below. */
 export function createLayerCells(config: LanguageModelConfig): AnyCell[] {
-  const init = uniform(config.initScale);
-  const dropout = config.dropout;
-  const variational =
-    dropout.method === 'variational'
-      ? { dropout: { input: dropout.input, recurrent: dropout.recurrent, tied: dropout.tied } }
-      : {};
-  return Array.from({ length: config.layers }, (_, layer) => {
-    const inputSize = layer === 0 ? config.embeddingSize : config.hiddenSize;
-    const common = { inputSize, hiddenSize: config.hiddenSize, init, ...variational };
-    if (config.cell === 'lstm') {
-      return createLstmCell({ ...common, forgetBias: config.forgetBias }) as unknown as AnyCell;
-    }
-    if (config.cell === 'gru') return createGruCell(common) as unknown as AnyCell;
-    return createVanillaRnnCell(common) as unknown as AnyCell;
-  });
+  return Array.from({ length: config.layers }, (_, layer) =>
+    createModelCell({
+      cell: config.cell,
+      inputSize: layer === 0 ? config.embeddingSize : config.hiddenSize,
+      hiddenSize: config.hiddenSize,
+      initScale: config.initScale,
+      forgetBias: config.forgetBias,
+      dropout: config.dropout,
+    }),
+  );
 }
 
 /** The model-level name of a layer's weight: `layers/1/kernel`. */
@@ -32,22 +26,13 @@ export function layerWeightName(layer: number, name: string): string {
 
 /** Every layer's weight specs under `layers/<l>/<name>`. */
 export function layerWeightSpecs(cells: readonly AnyCell[]): Record<string, WeightSpecs[string]> {
-  const specs: Record<string, WeightSpecs[string]> = {};
-  cells.forEach((cell, layer) => {
-    for (const [name, spec] of Object.entries(cell.weightSpecs))
-      specs[layerWeightName(layer, name)] = spec;
-  });
-  return specs;
+  return Object.assign(
+    {},
+    ...cells.map((cell, layer) => prefixedWeightSpecs(cell, `layers/${layer}`)),
+  );
 }
 
 /** The weights one layer's cell reads, under the cell's own names. */
 export function layerWeights(cell: AnyCell, layer: number, weights: Weights): Weights {
-  const selected: Record<string, Weights[string]> = {};
-  for (const name of Object.keys(cell.weightSpecs)) {
-    const tensor = weights[layerWeightName(layer, name)];
-    if (tensor === undefined)
-      throw new Error(`language model: missing weight '${layerWeightName(layer, name)}'`);
-    selected[name] = tensor;
-  }
-  return selected;
+  return prefixedWeights(cell, `layers/${layer}`, weights, 'language model');
 }

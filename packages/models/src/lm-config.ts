@@ -1,3 +1,5 @@
+import { checkCellType, checkDropoutConfig } from './model-config-checks.js';
+
 /**
  * Dropout of a language model, by method (Zaremba et al. 2014; Gal & Ghahramani 2016).
  *
@@ -60,12 +62,6 @@ function positiveInteger(value: number, option: string): void {
   }
 }
 
-function rate(value: number, option: string): void {
-  if (!(value >= 0 && value < 1)) {
-    throw new RangeError(`LanguageModelConfig.dropout.${option} must be in [0, 1), got ${value}`);
-  }
-}
-
 /** Throws a `RangeError` naming the first invalid option. */
 export function validateLanguageModelConfig(config: LanguageModelConfig): void {
   positiveInteger(config.vocabSize, 'vocabSize');
@@ -75,20 +71,11 @@ export function validateLanguageModelConfig(config: LanguageModelConfig): void {
   if (!(config.initScale > 0)) {
     throw new RangeError(`LanguageModelConfig.initScale must be positive, got ${config.initScale}`);
   }
-  if (!['lstm', 'gru', 'vanilla'].includes(config.cell)) {
-    throw new RangeError(
-      `LanguageModelConfig.cell must be lstm, gru or vanilla, got ${config.cell}`,
-    );
-  }
+  checkCellType(config.cell, 'LanguageModelConfig.cell');
   if (config.tiedEmbeddings && config.embeddingSize !== config.hiddenSize) {
     throw new RangeError(
       `LanguageModelConfig.tiedEmbeddings needs embeddingSize (${config.embeddingSize}) = hiddenSize (${config.hiddenSize})`,
     );
   }
-  const dropout = config.dropout;
-  if (dropout.method === 'naive') rate(dropout.rate, 'rate');
-  if (dropout.method === 'variational') {
-    for (const key of ['embedding', 'input', 'recurrent', 'output'] as const)
-      rate(dropout[key], key);
-  }
+  checkDropoutConfig(config.dropout, 'LanguageModelConfig.dropout');
 }

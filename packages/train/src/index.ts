@@ -17,6 +17,11 @@ export {
   UsageError,
 } from './cli-options.js';
 export {
+  type CommandEntry,
+  type CommandLineProgram,
+  runCommandLine,
+} from './command-line.js';
+export {
   type EarlyStoppingState,
   type EarlyStoppingUpdate,
   INITIAL_EARLY_STOPPING_STATE,
@@ -62,14 +67,17 @@ export {
   type RmspropUpdateScalars,
   rmspropUpdate,
 } from './rmsprop-update.js';
+export { checkSameRunConfig } from './run-config-file.js';
 export {
   createSampleBank,
   openSampleBank,
   type SampleBank,
   type SampleBankOptions,
+  thinnedSampleBank,
 } from './sample-bank.js';
 export { createSamplerOptimizer } from './sampler-optimizer.js';
 export { createSgd, DEFAULT_SGD_CONFIG, type SgdConfig, type SgdState } from './sgd.js';
+export { type TimedTask, timedTask } from './timed-task.js';
 export { train } from './train.js';
 export {
   DEFAULT_TRAIN_CONFIG,

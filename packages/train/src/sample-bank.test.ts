@@ -6,7 +6,7 @@ import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import { expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSampleBank, openSampleBank } from './sample-bank.js';
+import { createSampleBank, openSampleBank, thinnedSampleBank } from './sample-bank.js';
 import { createSamplerOptimizer } from './sampler-optimizer.js';
 import { createTinyTask } from './tiny-tasks.fixture.js';
 import { train } from './train.js';
@@ -140,5 +140,19 @@ describe('sample bank', () => {
     expect(() => createSampleBank(root, { burnIn: -1, thinning: 1 })).toThrow(/burnIn/);
     expect(() => createSampleBank(root, { burnIn: 0, thinning: 0 })).toThrow(/thinning/);
     variables.w.dispose();
+  });
+
+  it('thinned collection: a quarter burn-in, then the samples evenly spaced', () => {
+    expect(thinnedSampleBank(1000)).toEqual({ burnIn: 250, thinning: 37 });
+    expect(thinnedSampleBank(1000, { burnIn: 100, samples: 10 })).toEqual({
+      burnIn: 100,
+      thinning: 90,
+    });
+    // Fewer steps than samples: one every step.
+    expect(thinnedSampleBank(8, { burnIn: 2 })).toEqual({ burnIn: 2, thinning: 1 });
+    expect(() => thinnedSampleBank(10, { burnIn: 10 })).toThrow(
+      /burnIn must be an integer in \[0, 10\)/,
+    );
+    expect(() => thinnedSampleBank(10, { samples: 0 })).toThrow(/samples must be an integer ≥ 1/);
   });
 });

@@ -23,6 +23,27 @@ export interface SampleBankOptions {
   readonly keepInMemory?: boolean;
 }
 
+/**
+ * Thinned collection (Gan et al. 2017 §2.5: about 20 thinned samples capture most of the
+ * gain of averaging): `burnIn` steps (default the first quarter of the run), then `samples`
+ * evenly spaced over the remaining steps of a `totalSteps` run.
+ */
+export function thinnedSampleBank(
+  totalSteps: number,
+  options: { readonly burnIn?: number; readonly samples?: number } = {},
+): SampleBankOptions {
+  const burnIn = options.burnIn ?? Math.floor(totalSteps / 4);
+  const samples = options.samples ?? 20;
+  if (!(Number.isSafeInteger(samples) && samples >= 1))
+    throw new RangeError(`thinnedSampleBank: samples must be an integer ≥ 1, got ${samples}`);
+  if (!(Number.isSafeInteger(burnIn) && burnIn >= 0 && burnIn < totalSteps)) {
+    throw new RangeError(
+      `thinnedSampleBank: burnIn must be an integer in [0, ${totalSteps}) (the run's steps), got ${burnIn}`,
+    );
+  }
+  return { burnIn, thinning: Math.max(1, Math.floor((totalSteps - burnIn) / samples)) };
+}
+
 /** The samples a chain has kept, on disk in `dir/step-<n>/` and optionally in memory. */
 export interface SampleBank {
   readonly dir: string;

@@ -6,6 +6,7 @@ import {
   integerOption,
   numberOption,
   parseOptions,
+  timedTask,
   train,
   UsageError,
   zarembaSchedule,
@@ -27,7 +28,6 @@ import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../
 import { runOptimizerFor } from '../run-optimizer.js';
 import { createRunPosterior, parsePriorOption, posteriorConfigFor } from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
-import { timedEvaluation } from '../timed-evaluation.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
 
@@ -160,7 +160,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   );
   const { posterior } = createRunPosterior(posteriorConfig, model, initKey);
   try {
-    const task = timedEvaluation(
+    const task = timedTask(
       createLanguageModelTask({
         model,
         posterior,

@@ -1,0 +1,127 @@
+import { createKey, disposeTree, initWeights } from '@bayesrnn/core';
+import { tokenNll } from '@bayesrnn/metrics';
+import type { Weights } from '@bayesrnn/spec';
+import {
+  checkLeaksAfterEachTest,
+  decode,
+  decodeAll,
+  type EncodedTensor,
+  expectClose,
+  expectGradientsMatch,
+  TOLERANCES,
+} from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { makeBatch } from './__fixtures__/classification-batches.js';
+import fixture from './__fixtures__/sentence-classifier.json' with { type: 'json' };
+import type { ClassificationBatch } from './classification-batch.js';
+import {
+  DEFAULT_SENTENCE_CLASSIFIER_CONFIG,
+  type SentenceClassifierConfig,
+} from './classifier-config.js';
+import { createSentenceClassifier, type SentenceClassifier } from './sentence-classifier.js';
+
+checkLeaksAfterEachTest();
+
+const reference: SentenceClassifierConfig = {
+  ...DEFAULT_SENTENCE_CLASSIFIER_CONFIG,
+  ...fixture.config,
+  forgetBias: 0,
+};
+const batch: ClassificationBatch = {
+  rows: fixture.batch.rows,
+  steps: fixture.batch.steps,
+  tokens: Int32Array.from(fixture.batch.tokens),
+  lengths: Int32Array.from(fixture.batch.lengths),
+  labels: Int32Array.from(fixture.batch.labels),
+};
+const encodedWeights = fixture.weights as Record<string, EncodedTensor>;
+
+/** The mean cross-entropy over the batch's rows: the task's data term. */
+function meanLoss(
+  model: SentenceClassifier,
+  weights: Weights,
+  on: ClassificationBatch,
+  options = { key: createKey(0), training: false },
+): tf.Scalar {
+  return tf.tidy(() => {
+    const logits = model.logits(weights, on, options);
+    return tf.mean(tokenNll(logits, tf.tensor1d(on.labels, 'int32'))) as tf.Scalar;
+  });
+}
+
+describe('sentence classifier against PyTorch (float64 reference, packed biLSTM)', () => {
+  const model = createSentenceClassifier(reference);
+
+  it('declares exactly the fixture’s weights, with their shapes', () => {
+    const shapes = Object.fromEntries(
+      Object.entries(model.weightSpecs).map(([name, spec]) => [name, [...spec.shape]]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(encodedWeights).map(([name, encoded]) => [name, [...encoded.shape]]),
+    );
+    expect(shapes).toEqual(expected);
+  });
+
+  it('matches the logits and the mean cross-entropy', () => {
+    const weights = decodeAll(encodedWeights);
+    const logits = model.logits(weights, batch, { key: createKey(0), training: false });
+    const expected = decode(fixture.logits);
+    expectClose(logits, expected, TOLERANCES.reference, 'logits');
+    const loss = meanLoss(model, weights, batch);
+    expectClose(loss, fixture.loss, TOLERANCES.reference, 'loss');
+    disposeTree([logits, expected, loss, Object.values(weights)]);
+  });
+
+  it('matches the gradient of the loss with respect to every weight', () => {
+    const weights = decodeAll(encodedWeights);
+    const names = Object.keys(model.weightSpecs);
+    const gradients = tf.grads((...values: tf.Tensor[]) =>
+      meanLoss(model, Object.fromEntries(names.map((n, i) => [n, values[i] as tf.Tensor])), batch),
+    )(names.map((name) => weights[name] as tf.Tensor));
+    const encodedGradients = fixture.gradients as Record<string, EncodedTensor>;
+    names.forEach((name, index) => {
+      const expected = decode(encodedGradients[name] as EncodedTensor);
+      expectClose(gradients[index] as tf.Tensor, expected, TOLERANCES.reference, `d/d ${name}`);
+      expected.dispose();
+    });
+    disposeTree([gradients, Object.values(weights)]);
+  });
+});
+
+describe('finite differences', () => {
+  const sentences = [[1, 5, 2, 6], [4], [0, 3, 3]];
+  const on = makeBatch(sentences, [2, 0, 1], 6);
+
+  it.each([
+    ['bidirectional LSTM, no dropout', {}],
+    ['unidirectional GRU', { cell: 'gru' as const, bidirectional: false }],
+    ['naive dropout, masks fixed by the key', { dropout: { method: 'naive', rate: 0.3 } as const }],
+    [
+      'untied variational dropout',
+      {
+        dropout: {
+          method: 'variational',
+          embedding: 0.3,
+          input: 0.3,
+          recurrent: 0.3,
+          output: 0.3,
+          tied: false,
+        } as const,
+      },
+    ],
+  ])('%s: the analytic gradient of the mean loss', (_, override) => {
+    const model = createSentenceClassifier({
+      ...reference,
+      ...override,
+      initScale: 0.5,
+      forgetBias: 1,
+    });
+    const weights = initWeights(model.weightSpecs, createKey(11));
+    const options = { key: createKey(5), training: true };
+    expectGradientsMatch((inputs) => meanLoss(model, inputs, on, options), weights, {
+      maxElementsPerInput: 12,
+    });
+    disposeTree(Object.values(weights));
+  });
+});
