@@ -67,6 +67,9 @@ describe('bayesrnn-classify command line', { timeout: 300_000 }, () => {
     const fold = await run(['train', '--fold', '10']);
     expect(fold.code).toBe(2);
     expect(fold.err).toContain('--fold must be < --folds (10), got 10');
+    const temperature = await run(['train', '--temperature', '0.1']);
+    expect(temperature.code).toBe(2);
+    expect(temperature.err).toContain('--temperature applies to psgld and psgld-dropout');
     const missing = await run(['train', '--dataset', 'MR', '--data', join(dir, 'data')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('MR not found: no MR/ folder in');
@@ -94,6 +97,7 @@ describe('bayesrnn-classify command line', { timeout: 300_000 }, () => {
   it('pSGLD keeps thinned samples and reports their average beside the last iterate', async () => {
     const before = tf.memory().numTensors;
     const args = ['--method', 'psgld-dropout', '--epochs', '4', '--samples', '3', '--mc', '2'];
+    args.push('--temperature', '0.01');
     const sampled = await run(tiny('psgld', ...args));
     expect(sampled.code, sampled.err).toBe(0);
     expect(tf.memory().numTensors).toBe(before);

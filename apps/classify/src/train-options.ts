@@ -31,6 +31,9 @@ Options:
   --batch N             sentences per batch (default 50)
   --lr X                RMSprop / pSGLD step size (default 1e-3)
   --dropout-rate P      for the dropout methods (default 0.5)
+  --temperature T       pSGLD: posterior temperature, the injected noise variance × T
+                        (default 1, the textbook noise; Gan et al.'s released code ran at
+                        about T = 2/N, papers.md §2.9)
   --samples N           pSGLD: thinned samples kept and averaged (default 20)
   --burn-in N           pSGLD: epochs before the first sample (default: a quarter of the run)
   --mc K                also evaluate with K Monte-Carlo dropout passes (dropout methods)
@@ -54,6 +57,7 @@ export const TRAIN_OPTIONS = {
   lr: { type: 'string' },
   'dropout-rate': { type: 'string' },
   samples: { type: 'string' },
+  temperature: { type: 'string' },
   'burn-in': { type: 'string' },
   mc: { type: 'string' },
   seed: { type: 'string' },
@@ -76,6 +80,8 @@ export interface ClassifyRunConfig {
   readonly learningRate: number;
   readonly dropoutRate: number;
   readonly samples: number;
+  /** pSGLD's posterior temperature: the noise variance is multiplied by it. */
+  readonly temperature: number;
   /** Epochs of burn-in, `undefined` for a quarter of the run. */
   readonly burnInEpochs: number | undefined;
   readonly seed: number;
@@ -97,9 +103,14 @@ export function parseTrainOptions(args: OptionValues<typeof TRAIN_OPTIONS>): Cla
     args['burn-in'] === undefined ? undefined : integerOption(args['burn-in'], 'burn-in', 0);
   if (burnIn !== undefined && burnIn >= epochs)
     throw new UsageError(`--burn-in must be < --epochs (${epochs}), got ${burnIn}`);
+  const method = choiceOption(args.method, 'method', CLASSIFY_METHODS, 'rmsprop');
+  if (args.temperature !== undefined && !method.startsWith('psgld'))
+    throw new UsageError(
+      `--temperature applies to psgld and psgld-dropout, not --method ${method}`,
+    );
   return {
     dataset: choiceOption(args.dataset, 'dataset', SENTENCE_CLASSIFICATION_DATASETS, 'TREC'),
-    method: choiceOption(args.method, 'method', CLASSIFY_METHODS, 'rmsprop'),
+    method,
     fold,
     folds,
     validFraction,
@@ -110,6 +121,7 @@ export function parseTrainOptions(args: OptionValues<typeof TRAIN_OPTIONS>): Cla
     learningRate: numberOption(args.lr, 'lr', 1e-3, 0),
     dropoutRate,
     samples: integerOption(args.samples, 'samples', 20, 1),
+    temperature: numberOption(args.temperature, 'temperature', 1, 0),
     burnInEpochs: burnIn,
     seed: integerOption(args.seed, 'seed', 1),
   };

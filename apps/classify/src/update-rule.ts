@@ -29,7 +29,8 @@ export interface UpdateRule {
  * RMSprop (β = 0.99, Gan et al.'s Algorithm 1 setting) or pSGLD with the same β and λ. The
  * classifier's loss is the mean cross-entropy per sentence, so the full-data potential is
  * `U = N·L − log p(θ)` with `N` the training sentences, prior N(0, 1) (Gan et al. §2.1).
- * pSGLD keeps `samples` thinned iterates after the burn-in (papers.md §2.5).
+ * pSGLD keeps `samples` thinned iterates after the burn-in (papers.md §2.5); its noise
+ * variance is scaled by the run's temperature.
  */
 export function updateRuleFor(
   config: ClassifyRunConfig,
@@ -44,7 +45,12 @@ export function updateRuleFor(
   const totalSteps = config.epochs * train.batchesPerEpoch;
   return {
     optimizer: createSamplerOptimizer(
-      createPsgld({ datasetSize: train.examples, beta: 0.99, lambda: PRECONDITIONER_LAMBDA }),
+      createPsgld({
+        datasetSize: train.examples,
+        beta: 0.99,
+        lambda: PRECONDITIONER_LAMBDA,
+        temperature: config.temperature,
+      }),
       'psgld',
     ),
     sampleBank: thinnedSampleBank(totalSteps, {
