@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataFolderCandidates } from '@bayesrnn/data';
 
 /** The folder of a dataset inside `sentence_classification/` (SST-1 and SST-2 share `SST/`). */
 export function datasetFolder(name: string): string {
@@ -22,14 +23,12 @@ export function locateSentenceData(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const candidates: string[] = [];
-  if (explicit !== undefined) {
-    candidates.push(resolve(explicit));
-  } else {
-    const fromEnv = env.BAYESRNN_DATA;
-    if (fromEnv) candidates.push(resolve(fromEnv), resolve(fromEnv, 'sentence_classification'));
-    candidates.push(resolve(repositoryRoot(), '..', 'shared', 'data', 'sentence_classification'));
-  }
+  const candidates = dataFolderCandidates(
+    explicit,
+    'sentence_classification',
+    resolve(repositoryRoot(), '..', 'shared', 'data'),
+    env,
+  );
   const found = candidates.find((dir) => existsSync(join(dir, datasetFolder(dataset))));
   if (found !== undefined) return found;
   throw new Error(

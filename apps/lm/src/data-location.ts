@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataFolderCandidates } from '@bayesrnn/data';
 
 /** Where the PTB files were looked for, for the error message. */
 export class DataNotFoundError extends Error {
@@ -35,14 +36,12 @@ export function locatePtb(
   explicit: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): string {
-  const candidates: string[] = [];
-  if (explicit !== undefined) {
-    candidates.push(resolve(explicit));
-  } else {
-    const fromEnv = env.BAYESRNN_DATA;
-    if (fromEnv) candidates.push(resolve(fromEnv), resolve(fromEnv, 'ptb'));
-    candidates.push(resolve(repositoryRoot(), '..', 'shared', 'data', 'ptb'));
-  }
+  const candidates = dataFolderCandidates(
+    explicit,
+    'ptb',
+    resolve(repositoryRoot(), '..', 'shared', 'data'),
+    env,
+  );
   const found = candidates.find(hasPtb);
   if (found === undefined) throw new DataNotFoundError(candidates);
   return found;

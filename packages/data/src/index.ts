@@ -1,5 +1,6 @@
 // Re-exports by name only; see the files beside it.
 export { DATA_LOCATION_HINT, DataError, type DataErrorCode } from './data-error.js';
+export { dataFolderCandidates } from './data-folder-candidates.js';
 export {
   countUnknownTokens,
   type EncodeTokensOptions,

@@ -86,4 +86,5 @@ export {
   type RunningPredictive,
 } from './running-predictive.js';
 export { type SampleOptions, sampleLanguageModel } from './sample-language-model.js';
+export { type TaskWeights, taskWeightSource } from './task-weights.js';
 export type { EvaluationWindowSource } from './window-source.js';

@@ -1,18 +1,12 @@
 import { disposeTree, foldIn } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
-import { pointPosterior } from '@bayesrnn/posteriors';
-import type { Posterior, RngKey, Weights } from '@bayesrnn/spec';
-import type {
-  EvaluationResult,
-  TrainTask,
-  TrainVariables,
-  WindowContext,
-  WindowLoss,
-} from '@bayesrnn/train';
+import type { RngKey, Weights } from '@bayesrnn/spec';
+import type { EvaluationResult, TrainTask, WindowContext, WindowLoss } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluateLanguageModel } from './evaluate-language-model.js';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
+import { type TaskWeights, taskWeightSource } from './task-weights.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Training windows (as `@bayesrnn/data`'s `createTbpttBatches` makes them). */
@@ -40,18 +34,7 @@ export type LanguageModelTaskOptions = {
    * (stateful truncated BPTT, Zaremba's and Fortunato's setting).
    */
   readonly resetStateEachWindow?: boolean;
-} & (
-  | {
-      /** Point weights by the model's weight names. */
-      readonly variables: TrainVariables;
-      readonly posterior?: never;
-    }
-  | {
-      /** Any posterior (`@bayesrnn/posteriors`): point, Gaussian, sharpened. */
-      readonly posterior: Posterior;
-      readonly variables?: never;
-    }
-);
+} & TaskWeights;
 
 /**
  * A `TrainTask` for a language model on point weights or a posterior. Window `w`'s loss, the
@@ -75,14 +58,7 @@ export type LanguageModelTaskOptions = {
  */
 export function createLanguageModelTask(options: LanguageModelTaskOptions): TrainTask<LmState> {
   const { model, train: windows } = options;
-  const source: Posterior =
-    options.posterior ?? pointPosterior(options.variables as TrainVariables);
-  if (options.posterior === undefined) {
-    for (const name of Object.keys(model.weightSpecs)) {
-      if (source.variables[name] === undefined)
-        throw new Error(`createLanguageModelTask: no variable for weight '${name}'`);
-    }
-  }
+  const source = taskWeightSource(options, model.weightSpecs, 'createLanguageModelTask');
   const klDivisor = options.klDivisor ?? windows.batchSize * windows.windowsPerEpoch;
   if (!(Number.isFinite(klDivisor) && klDivisor > 0))
     throw new RangeError(`createLanguageModelTask: klDivisor must be > 0, got ${klDivisor}`);

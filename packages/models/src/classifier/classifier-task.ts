@@ -1,15 +1,9 @@
 import { foldIn } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
-import { pointPosterior } from '@bayesrnn/posteriors';
-import type { Posterior, RngKey, Weights } from '@bayesrnn/spec';
-import type {
-  EvaluationResult,
-  TrainTask,
-  TrainVariables,
-  WindowContext,
-  WindowLoss,
-} from '@bayesrnn/train';
+import type { RngKey, Weights } from '@bayesrnn/spec';
+import type { EvaluationResult, TrainTask, WindowContext, WindowLoss } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
+import { type TaskWeights, taskWeightSource } from '../task-weights.js';
 import type {
   ClassificationBatchSource,
   ClassificationEvaluationSource,
@@ -26,18 +20,7 @@ export type ClassifierTaskOptions = {
   readonly train: ClassificationBatchSource;
   /** Evaluation splits by name (`valid`, `test`), scored with the masks off. */
   readonly evaluation?: Readonly<Record<string, ClassificationEvaluationSource>>;
-} & (
-  | {
-      /** Point weights by the model's weight names (RMSprop, SGLD, pSGLD). */
-      readonly variables: TrainVariables;
-      readonly posterior?: never;
-    }
-  | {
-      /** Any posterior (`@bayesrnn/posteriors`): point, Gaussian, sharpened. */
-      readonly posterior: Posterior;
-      readonly variables?: never;
-    }
-);
+} & TaskWeights;
 
 /**
  * A `TrainTask` for a sentence classifier: window `w` of epoch `e` is `train.batch(e, w)`, a
@@ -58,14 +41,7 @@ export function createClassifierTask(
   options: ClassifierTaskOptions,
 ): TrainTask<ClassifierTaskState> {
   const { model, train } = options;
-  const source: Posterior =
-    options.posterior ?? pointPosterior(options.variables as TrainVariables);
-  if (options.posterior === undefined) {
-    for (const name of Object.keys(model.weightSpecs)) {
-      if (source.variables[name] === undefined)
-        throw new Error(`createClassifierTask: no variable for weight '${name}'`);
-    }
-  }
+  const source = taskWeightSource(options, model.weightSpecs, 'createClassifierTask');
   if (!(Number.isSafeInteger(train.examples) && train.examples > 0)) {
     throw new RangeError(`createClassifierTask: train.examples must be > 0, got ${train.examples}`);
   }
