@@ -11,7 +11,7 @@ import { CLASSIFY_METHODS, type ClassifyMethod } from './methods.js';
 export const TRAIN_HELP = `Usage: bayesrnn-classify train [options]
 
 Train a sentence classifier (a bidirectional LSTM over word embeddings, the final states of
-both directions into a softmax; Gan et al. 2017 §4.3), pick the best epoch on the validation
+both directions into a softmax; Gan et al. 2017, Table 5), pick the best epoch on the validation
 split (pSGLD: average the thinned samples), and write the test error to results.json.
 
 Options:

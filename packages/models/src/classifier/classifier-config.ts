@@ -5,7 +5,7 @@ import { checkCellType, checkDropoutConfig } from '../model-config-checks.js';
 /**
  * A sentence classifier: embedding → one recurrent layer, run forward and (when
  * `bidirectional`) backward over each sentence → the directions' last outputs → softmax over
- * `classes` (Gan et al. 2017, §5.3 and Table 5).
+ * `classes` (Gan et al. 2017, Table 5; papers.md §2.6).
  */
 export interface SentenceClassifierConfig {
   readonly vocabSize: number;

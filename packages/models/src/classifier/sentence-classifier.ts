@@ -22,7 +22,7 @@ export interface ClassifierLogitsOptions {
 }
 
 /**
- * A (bi)directional recurrent sentence classifier (Gan et al. 2017, §5.3). It owns no weights:
+ * A (bi)directional recurrent sentence classifier (Gan et al. 2017, Table 5; papers.md §2.6). It owns no weights:
  * `weightSpecs` declares `embedding` `[vocabSize, embeddingSize]`, `forward/<cell weight>`,
  * `backward/<cell weight>` (when bidirectional), `output/kernel` `[directions · hiddenSize,
  * classes]` and `output/bias` `[classes]`, so point weights, posterior draws and SG-MCMC samples
