@@ -5,8 +5,8 @@ import type { ClassifierResults } from './classifier-results.js';
 
 export const SUMMARIZE_HELP = `Usage: bayesrnn-classify summarize RUN_DIR...
 
-Reads each run's results.json and prints, per dataset and method, the test error as mean ±
-standard deviation over the runs (folds or seeds), Gan et al. (2017) Table 5's format, as a
+Reads each run's results.json and prints, per arm (runs whose settings differ only by seed and
+fold), the test error as mean ± standard deviation over its runs (folds or seeds), Gan et al. (2017) Table 5's format, as a
 Markdown table; with --json, the same as JSON.
 
 Options:
@@ -16,6 +16,7 @@ Options:
 /** One row of the summary: a dataset and method over its runs. */
 export interface SummaryRow {
   readonly dataset: string;
+  /** The method, and the settings in which this arm differs from the method's first arm. */
   readonly method: string;
   readonly runs: number;
   /** Test error in %: mean and sample standard deviation over the runs. */
@@ -47,19 +48,44 @@ async function readResults(dir: string): Promise<ClassifierResults> {
   return results;
 }
 
-/** Groups runs by dataset and method, in the order first seen. */
+/** The settings that make runs replicates of one arm: the whole config but the seed and fold. */
+function armOf(run: ClassifierResults): Record<string, unknown> {
+  const { seed: _seed, fold: _fold, ...arm } = run.config;
+  return arm;
+}
+
+/**
+ * `method`, and the settings in which this arm differs from the first arm of the same dataset
+ * and method (e.g. `psgld (temperature 0.0004)`), so that every row says what it measured.
+ */
+function armLabel(arm: Record<string, unknown>, first: Record<string, unknown>): string {
+  const differing = Object.keys(arm).filter(
+    (key) => JSON.stringify(arm[key]) !== JSON.stringify(first[key]),
+  );
+  const settings = differing.map((key) => `${key} ${JSON.stringify(arm[key])}`).join(', ');
+  return settings === '' ? String(arm.method) : `${String(arm.method)} (${settings})`;
+}
+
+/**
+ * Groups runs into arms (runs whose configs differ only by seed and fold, in the order first
+ * seen), with each arm's test error over its runs.
+ */
 export function summarize(runs: readonly ClassifierResults[]): SummaryRow[] {
   const groups = new Map<string, ClassifierResults[]>();
   for (const run of runs) {
-    const name = `${run.config.dataset}\u0000${run.config.method}`;
+    const name = JSON.stringify(armOf(run));
     groups.set(name, [...(groups.get(name) ?? []), run]);
   }
+  const firstArm = new Map<string, Record<string, unknown>>();
   return [...groups.values()].map((group) => {
     const first = group[0] as ClassifierResults;
+    const arm = armOf(first);
+    const family = `${first.config.dataset}/${first.config.method}`;
+    if (!firstArm.has(family)) firstArm.set(family, arm);
     const last = group.flatMap((run) => (run.lastIterate ? [run.lastIterate.test.error] : []));
     return {
       dataset: first.config.dataset,
-      method: first.config.method,
+      method: armLabel(arm, firstArm.get(family) ?? arm),
       runs: group.length,
       testError: meanStd(group.map((run) => run.test.error)),
       ...(last.length === group.length ? { lastIterateError: meanStd(last) } : {}),
