@@ -18,11 +18,13 @@ describe('summarize', () => {
       result({ seed: 2, fold: 3 }, 12, 16),
       result({ seed: 1, temperature: 0.0004 }, 8, 9),
       result({ method: 'rmsprop', temperature: 1 }, 11),
+      result({ method: 'rmsprop', temperature: undefined }, 13),
     ]);
     expect(rows.map((row) => [row.method, row.runs])).toEqual([
       ['psgld', 2],
       ['psgld (temperature 0.0004)', 1],
       ['rmsprop', 1],
+      ['rmsprop (temperature default)', 1],
     ]);
     expect(rows[0]?.testError.mean).toBe(11);
     // Sample standard deviation of 10 and 12.

@@ -59,10 +59,12 @@ function armOf(run: ClassifierResults): Record<string, unknown> {
  * and method (e.g. `psgld (temperature 0.0004)`), so that every row says what it measured.
  */
 function armLabel(arm: Record<string, unknown>, first: Record<string, unknown>): string {
-  const differing = Object.keys(arm).filter(
-    (key) => JSON.stringify(arm[key]) !== JSON.stringify(first[key]),
-  );
-  const settings = differing.map((key) => `${key} ${JSON.stringify(arm[key])}`).join(', ');
+  // Keys of both: a run from an older version may lack a setting (it ran at its default).
+  const keys = [...new Set([...Object.keys(first), ...Object.keys(arm)])];
+  const differing = keys.filter((key) => JSON.stringify(arm[key]) !== JSON.stringify(first[key]));
+  const settings = differing
+    .map((key) => `${key} ${arm[key] === undefined ? 'default' : JSON.stringify(arm[key])}`)
+    .join(', ');
   return settings === '' ? String(arm.method) : `${String(arm.method)} (${settings})`;
 }
 
