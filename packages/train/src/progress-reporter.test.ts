@@ -36,6 +36,12 @@ describe('formatProgress', () => {
     );
   });
 
+  it("names the task's unit in the rate", () => {
+    expect(formatProgress({ ...snapshot, unit: 'sentences', tokensPerSecond: 250 })).toContain(
+      '  250 sentences/s  ',
+    );
+  });
+
   it('leaves out what is unknown and adds validation at epoch end', () => {
     const line = formatProgress({
       ...snapshot,

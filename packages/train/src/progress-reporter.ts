@@ -20,6 +20,8 @@ export interface TrainProgress {
   readonly learningRate: number;
   /** Tokens per second in this process since the last report; `undefined` without tokens. */
   readonly tokensPerSecond: number | undefined;
+  /** What a token is (`TrainTask.unit`); `undefined` = `'tok'`. */
+  readonly unit?: string;
   /** Seconds left at this process's pace; `undefined` before it is known. */
   readonly etaSeconds: number | undefined;
   /** The epoch's validation metrics (at `'epoch-end'`, when the task evaluates). */
@@ -76,7 +78,7 @@ export function formatProgress(progress: TrainProgress): string {
   if (progress.perplexity !== undefined) fields.push(`ppl ${progress.perplexity.toFixed(1)}`);
   fields.push(`lr ${progress.learningRate.toPrecision(4).replace(/\.?0+$/, '')}`);
   if (progress.tokensPerSecond !== undefined) {
-    fields.push(`${formatCount(progress.tokensPerSecond)} tok/s`);
+    fields.push(`${formatCount(progress.tokensPerSecond)} ${progress.unit ?? 'tok'}/s`);
   }
   if (progress.phase === 'train' && progress.etaSeconds !== undefined) {
     fields.push(`ETA ${formatDuration(progress.etaSeconds)}`);

@@ -49,6 +49,7 @@ export function reportProgress(
     perplexity: summary.perplexity,
     learningRate,
     tokensPerSecond: meters.progress.take(),
+    ...(task.unit === undefined ? {} : { unit: task.unit }),
     etaSeconds: etaSeconds(session, totalSteps),
     ...extra,
   });

@@ -70,6 +70,11 @@ export interface TrainTask<State extends TensorTree = TensorTree> {
    * Default `true`.
    */
   readonly perplexity?: boolean;
+  /**
+   * What `WindowLoss.tokens` counts, for the progress line's rate: `'tok'` (the default) shows
+   * `12.3k tok/s`; a sentence classifier says `'sentences'`.
+   */
+  readonly unit?: string;
   /** The state at the start of every epoch (zeros). The trainer owns and disposes it. */
   initialState(): State;
   /**

@@ -95,12 +95,12 @@ describe('train on a tiny recurrent regression', () => {
     expect(epoch.perplexity).toBeCloseTo(Math.exp(mean), 10);
   });
 
-  it('reports no perplexity for a task whose loss is no per-token NLL', async () => {
+  it('reports no perplexity for a task whose loss is no per-token NLL, and its own unit', async () => {
     const task = createTinyTask();
     const records: LogRecord[] = [];
     const progress: TrainProgress[] = [];
     await train(
-      { ...task, perplexity: false },
+      { ...task, perplexity: false, unit: 'sentences' },
       { ...base(), epochs: 1, onLog: (r) => records.push(r), onProgress: (p) => progress.push(p) },
     );
     task.dispose();
@@ -109,6 +109,8 @@ describe('train on a tiny recurrent regression', () => {
     expect(epoch.perplexity).toBeUndefined();
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.perplexity === undefined)).toBe(true);
+    // The task's unit names the rate (a classifier counts sentences).
+    expect(progress.every((p) => p.unit === 'sentences')).toBe(true);
   });
 
   it('reports progress every step when unthrottled, only epoch ends and the end when throttled', async () => {

@@ -64,6 +64,7 @@ describe('createClassifierTask', () => {
     const task = createClassifierTask({ model, variables, train, evaluation });
     expect(task.windowsPerEpoch).toBe(4);
     expect(task.perplexity).toBe(false);
+    expect(task.unit).toBe('sentences');
     const state = task.initialState();
     expect(state).toEqual({});
     const context = (seed: number) => ({ key: createKey(seed), epoch: 1, step: 6 });

@@ -49,6 +49,7 @@ export function createClassifierTask(
     variables: source.variables,
     windowsPerEpoch: train.batchesPerEpoch,
     perplexity: false,
+    unit: 'sentences',
     initialState: () => ({}),
     // In one tidy: a caller without a tape (a loss probe) would otherwise leak the intermediates.
     windowLoss: (index, state, context) =>
