@@ -5,7 +5,8 @@ import {
   type Vocabulary,
 } from '@bayesrnn/data';
 import type { EvaluationWindowSource, TrainingWindowSource } from '@bayesrnn/models';
-import type { LmDataConfig, LmTrainingConfig } from './presets.js';
+import type { LmDataConfig, LmTrainingConfig } from './settings.js';
+import { type CorpusIds, loadWarPeace } from './warpeace-corpus.js';
 
 /** A corpus laid out for training and evaluation. */
 export interface LmCorpus {
@@ -20,18 +21,13 @@ export interface LmCorpus {
   readonly ids: { readonly test: Int32Array };
 }
 
-/**
- * Reads PTB from `dataDir` (the §1.8/§3.4 subset when the data config asks) and cuts it into
- * truncated-BPTT windows. `maxWindowsPerEpoch` shortens an epoch (smoke runs) without changing
- * which windows come first. A fixed vocabulary (from a trained run) encodes strictly.
- */
-export async function loadLmCorpus(
+/** PTB words (the §1.8/§3.4 subset when the data config asks) as id streams. */
+async function loadPtbIds(
   dataDir: string,
   data: LmDataConfig,
-  training: LmTrainingConfig,
-  vocabulary?: Vocabulary,
-): Promise<LmCorpus> {
-  const corpus = await loadPtbCorpus(dataDir, {
+  vocabulary: Vocabulary | undefined,
+): Promise<CorpusIds> {
+  return loadPtbCorpus(dataDir, {
     // A trained run's vocabulary already has the cap applied.
     ...(data.maxVocabulary === undefined || vocabulary !== undefined
       ? {}
@@ -40,6 +36,24 @@ export async function loadLmCorpus(
     ...(data.validTokens === undefined ? {} : { validTokens: data.validTokens }),
     ...(vocabulary === undefined ? {} : { vocabulary }),
   });
+}
+
+/**
+ * Reads the data config's corpus from `dataDir` (PTB words, or War and Peace characters split
+ * by char-rnn's rule for this batch shape) and cuts it into truncated-BPTT windows.
+ * `maxWindowsPerEpoch` shortens an epoch (smoke runs) without changing which windows come
+ * first. A fixed vocabulary (from a trained run) encodes strictly.
+ */
+export async function loadLmCorpus(
+  dataDir: string,
+  data: LmDataConfig,
+  training: LmTrainingConfig,
+  vocabulary?: Vocabulary,
+): Promise<LmCorpus> {
+  const corpus =
+    data.corpus === 'warpeace'
+      ? await loadWarPeace(dataDir, training.batchSize * training.steps, vocabulary)
+      : await loadPtbIds(dataDir, data, vocabulary);
   const batches = createTbpttBatches(corpus.train, {
     batchSize: training.batchSize,
     steps: training.steps,

@@ -77,6 +77,9 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect((await run(['train', '--method', 'psgld', '--temperature', '-1'])).err).toContain(
       '--temperature',
     );
+    const cell = await run(['train', '--cell', 'tree', '--data', dir]);
+    expect(cell.code).toBe(2);
+    expect(cell.err).toContain("--cell must be one of lstm, gru, vanilla, got 'tree'");
   });
 
   it('says where it looked when the data is missing', async () => {
@@ -85,6 +88,10 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('Penn Treebank not found');
     expect(result.err).toContain(empty);
+    const chars = await run(['train', '--preset', 'gan-warpeace', '--data', empty]);
+    expect(chars.code).toBe(1);
+    expect(chars.err).toContain('War and Peace not found. Looked for warpeace_input.txt.gz in:');
+    expect(chars.err).toContain(empty);
     await rm(empty, { recursive: true });
   });
 

@@ -1,6 +1,6 @@
 import { createLanguageModel, type LanguageModel } from '@bayesrnn/models';
 import { type LmCorpus, loadLmCorpus } from './corpus.js';
-import { locatePtb } from './data-location.js';
+import { locateCorpus } from './data-location.js';
 import { loadRunPosterior, type RunConfig, readRunSetup } from './run-files.js';
 import type { RunPosterior } from './run-posterior.js';
 
@@ -13,13 +13,13 @@ export interface OpenRun extends RunPosterior {
 
 /**
  * Opens a run directory for evaluation: reads its config and vocabulary, rebuilds the model
- * and posterior with the best variables, and loads PTB from `dataDir` (default: the run's) with
+ * and posterior with the best variables, and loads its corpus from `dataDir` (default: the run's) with
  * the run's vocabulary and evaluation batching.
  */
 export async function openRun(runDir: string, dataDir?: string): Promise<OpenRun> {
   const { config, vocabulary } = await readRunSetup(runDir);
   const corpus = await loadLmCorpus(
-    locatePtb(dataDir ?? config.dataDir),
+    locateCorpus(config.data.corpus ?? 'ptb', dataDir ?? config.dataDir),
     config.data,
     config.training,
     vocabulary,

@@ -1,97 +1,4 @@
-import type { LanguageModelConfig, LmDropoutConfig } from '@bayesrnn/models';
-
-/**
- * The `--method` flag: three dropout methods on point weights, and Bayes by Backprop (without
- * dropout) with or without posterior sharpening (Fortunato et al. 2017).
- */
-export type LmMethod =
-  | 'plain'
-  | 'dropout'
-  | 'variational'
-  | 'bbb'
-  | 'bbb-sharpened'
-  | 'sgld'
-  | 'psgld';
-
-/** Every method, for `--method` validation. */
-export const LM_METHODS: readonly LmMethod[] = [
-  'plain',
-  'dropout',
-  'variational',
-  'bbb',
-  'bbb-sharpened',
-  'sgld',
-  'psgld',
-];
-
-/** Whether a method samples weights by SG-MCMC (Gan et al. 2017) into a sample bank. */
-export function isSampler(method: LmMethod): method is 'sgld' | 'psgld' {
-  return method === 'sgld' || method === 'psgld';
-}
-
-/** Burn-in and thinning of an SG-MCMC run, in optimiser steps (papers.md §2.5). */
-export interface LmSamplingConfig {
-  readonly burnInSteps: number;
-  readonly thinning: number;
-  readonly maxSamples: number;
-}
-
-/** Whether a method learns a posterior (its prior replaces weight decay). */
-export function isBayesian(method: LmMethod): boolean {
-  return method === 'bbb' || method === 'bbb-sharpened';
-}
-
-/** How to train: optimiser, schedule, lengths (papers.md §0.2, §3.2, §3.4). */
-export interface LmTrainingConfig {
-  /** For the point methods; `sgld` follows SGD's rate, `psgld` RMSprop's (β 0.99, λ 1e-8). */
-  readonly optimizer: 'sgd' | 'adam' | 'rmsprop';
-  readonly learningRate: number;
-  /** Divide the learning rate by `decay` per epoch after epoch `decayStart` (Zaremba). */
-  readonly decay: number;
-  readonly decayStart: number;
-  readonly epochs: number;
-  /** Use only the first N windows of each epoch (smoke runs); `undefined` = all. */
-  readonly maxWindowsPerEpoch?: number;
-  readonly batchSize: number;
-  /** Truncated-BPTT window length (`sequenceLength`). */
-  readonly steps: number;
-  readonly clipNorm: number;
-  readonly weightDecay: number;
-  /** Evaluation batch size: the evaluation corpus as this many continuous streams. */
-  readonly evalBatchSize: number;
-  /**
-   * sgld/psgld: the posterior's temperature T (noise variance × T; default 1, the textbook
-   * sampler; T < 1 is a cold posterior, 0 turns the sampler into its optimiser).
-   */
-  readonly temperature?: number;
-}
-
-/** Which part of PTB to use: the full corpus, or the §1.8/§3.4 CPU subset. */
-export interface LmDataConfig {
-  /** Cap the vocabulary at the most frequent words (others → `<unk>`); `undefined` = all 10k. */
-  readonly maxVocabulary?: number;
-  /** Use only the first N training tokens. */
-  readonly trainTokens?: number;
-  /** Use only the first N validation tokens. */
-  readonly validTokens?: number;
-}
-
-/** A preset: model, training and data settings, plus the dropout rates each method uses. */
-export interface LmPreset {
-  readonly description: string;
-  readonly model: Omit<LanguageModelConfig, 'vocabSize' | 'dropout'>;
-  readonly training: LmTrainingConfig;
-  readonly data: LmDataConfig;
-  readonly defaultMethod: LmMethod;
-  /** Zaremba's rate for `--method dropout`. */
-  readonly naiveRate: number;
-  /** Gal's rates for `--method variational`. */
-  readonly variational: Omit<Extract<LmDropoutConfig, { method: 'variational' }>, 'method'>;
-  /** Burn-in and thinning for `--method sgld|psgld` (default: 1/4 of the steps, then 20 samples). */
-  readonly sampling?: LmSamplingConfig;
-  /** Start every window from the zero state (Gan et al.'s "random minibatches"). */
-  readonly resetStateEachWindow?: boolean;
-}
+import type { LmPreset } from './settings.js';
 
 const LSTM = { cell: 'lstm', tiedEmbeddings: false, forgetBias: 0 } as const;
 const ZAREMBA_SGD = {
@@ -267,34 +174,31 @@ export const PRESETS: Readonly<Record<string, LmPreset>> = {
     naiveRate: 0.65,
     variational: GAL_RATES,
   },
+  'gan-warpeace': {
+    description:
+      'Gan et al. 2017 characters (Table 2): War and Peace, 2×128 LSTM (--cell gru|vanilla), 100 streams × 100-character windows, RMSprop/pSGLD lr 2e-3, clip 5, 5 epochs (CPU scale; the paper runs char-rnn to convergence)',
+    // char-rnn feeds one-hot characters; an embedding of 128 ≥ 84 characters spans the same
+    // functions. Its init is U±0.08, its RMSprop lr 2e-3 (×0.97 per epoch after epoch 10).
+    model: { ...LSTM, embeddingSize: 128, hiddenSize: 128, layers: 2, initScale: 0.08 },
+    training: {
+      optimizer: 'rmsprop',
+      learningRate: 2e-3,
+      decay: 1 / 0.97,
+      // Epochs 1–10 at 2e-3, ×0.97 per epoch from epoch 11 (decayStart counts from 0).
+      decayStart: 9,
+      epochs: 5,
+      batchSize: 100,
+      steps: 100,
+      clipNorm: 5,
+      weightDecay: 0,
+      evalBatchSize: 100,
+    },
+    data: { corpus: 'warpeace' },
+    defaultMethod: 'psgld',
+    naiveRate: 0.5,
+    variational: { embedding: 0, input: 0.25, recurrent: 0.25, output: 0.25, tied: false },
+    // 259 windows per epoch: burn-in 2 epochs, then a sample every 52 steps (5 per epoch; each
+    // kept sample costs a pass over valid and test when the run ends).
+    sampling: { burnInSteps: 2 * 259, thinning: 52, maxSamples: 1000 },
+  },
 };
-
-/** The `--dropout` flag: overrides a method's own dropout (e.g. pSGLD + dropout). */
-export type LmDropoutChoice = 'none' | 'naive' | 'variational';
-
-/** The dropout a method implies: none for plain weights, posteriors and samplers. */
-function defaultDropout(method: LmMethod): LmDropoutChoice {
-  if (method === 'dropout') return 'naive';
-  return method === 'variational' ? 'variational' : 'none';
-}
-
-/** The model's dropout for a method (or an explicit `--dropout`), with the preset's rates. */
-export function dropoutFor(
-  preset: LmPreset,
-  method: LmMethod,
-  choice: LmDropoutChoice = defaultDropout(method),
-): LmDropoutConfig {
-  if (choice === 'none') return { method: 'none' };
-  if (choice === 'naive') return { method: 'naive', rate: preset.naiveRate };
-  return { method: 'variational', ...preset.variational };
-}
-
-/** The model config of a preset and method for a vocabulary of `vocabSize` words. */
-export function modelConfigFor(
-  preset: LmPreset,
-  method: LmMethod,
-  vocabSize: number,
-  dropout?: LmDropoutChoice,
-): LanguageModelConfig {
-  return { ...preset.model, vocabSize, dropout: dropoutFor(preset, method, dropout) };
-}

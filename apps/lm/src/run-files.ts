@@ -4,8 +4,8 @@ import { createKey, writeFileAtomic } from '@bayesrnn/core';
 import { loadVocabulary, saveVocabulary, type Vocabulary } from '@bayesrnn/data';
 import type { LanguageModel, LanguageModelConfig } from '@bayesrnn/models';
 import { checkSameRunConfig, restoreBestModel } from '@bayesrnn/train';
-import type { LmDataConfig, LmMethod, LmTrainingConfig } from './presets.js';
 import { createRunPosterior, type RunPosterior, type RunPosteriorConfig } from './run-posterior.js';
+import type { LmDataConfig, LmMethod, LmTrainingConfig } from './settings.js';
 
 /** Everything needed to rebuild a run's model and data: `outDir/config.json`. */
 export interface RunConfig {

@@ -5,7 +5,7 @@ import {
   type Optimizer,
   type SampleBankOptions,
 } from '@bayesrnn/train';
-import { isSampler, type LmMethod, type LmPreset, type LmTrainingConfig } from './presets.js';
+import { isSampler, type LmMethod, type LmPreset, type LmTrainingConfig } from './settings.js';
 import { sampleBankFor, samplerOptimizerFor } from './sgmcmc-setup.js';
 
 /** What drives a run's updates: an optimiser, and for SG-MCMC methods the sample bank. */

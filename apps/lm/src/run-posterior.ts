@@ -9,7 +9,7 @@ import {
   priorFromConfig,
 } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey } from '@bayesrnn/spec';
-import type { LmMethod } from './presets.js';
+import type { LmMethod } from './settings.js';
 
 /** How a run's weights are learned, stored in `config.json` so `eval` can rebuild them. */
 export type RunPosteriorConfig =

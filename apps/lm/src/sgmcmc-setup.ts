@@ -13,7 +13,7 @@ import {
   type SampleBankOptions,
   thinnedSampleBank,
 } from '@bayesrnn/train';
-import type { LmSamplingConfig, LmTrainingConfig } from './presets.js';
+import type { LmSamplingConfig, LmTrainingConfig } from './settings.js';
 
 /** The run's sample folder (`@bayesrnn/train`'s sample bank). */
 export function samplesDir(runDir: string): string {

@@ -2,7 +2,7 @@ import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
 import { evaluateLanguageModel } from '@bayesrnn/models';
 import { choiceOption, integerOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { openRun } from '../open-run.js';
-import { isSampler } from '../presets.js';
+import { isSampler } from '../settings.js';
 import { evaluateSamples } from '../sgmcmc-setup.js';
 
 export const EVAL_HELP = `Usage: bayesrnn-lm eval --run DIR [options]

@@ -1,8 +1,8 @@
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
-import { EOS_TOKEN } from '@bayesrnn/data';
 import { createLanguageModel, sampleLanguageModel } from '@bayesrnn/models';
 import { integerOption, numberOption, parseOptions, UsageError } from '@bayesrnn/train';
 import { loadRunPosterior, readRunSetup } from '../run-files.js';
+import { textCodec } from '../text-codec.js';
 
 export const SAMPLE_HELP = `Usage: bayesrnn-lm sample --run DIR [options]
 
@@ -10,8 +10,9 @@ Generate text from a trained run's best weights.
 
 Options:
   --run DIR            the run directory written by 'bayesrnn-lm train' (required)
-  --prompt TEXT        words to start from (default: a sentence start)
-  --length N           words to generate (default 30)
+  --prompt TEXT        words (characters for a War and Peace run) to start from
+                       (default: a sentence or line start)
+  --length N           words (characters) to generate (default 30)
   --temperature T      1 samples the model, < 1 sharpens, 0 is greedy (default 1)
   --seed N             random seed (default 1)
   --backend NAME       tensorflow | wasm | cpu (default: best available)
@@ -39,8 +40,8 @@ export async function sampleCommand(argv: readonly string[]): Promise<number> {
   const model = createLanguageModel(config.model);
   const { posterior } = await loadRunPosterior(args.run, config, model);
   const weights = posterior.mean();
-  const words = (args.prompt ?? '').split(/\s+/).filter((word) => word !== '');
-  const prompt = Int32Array.from([EOS_TOKEN, ...words].map((word) => vocabulary.id(word)));
+  const codec = textCodec(config.data.corpus, vocabulary);
+  const prompt = codec.encodePrompt(args.prompt ?? '');
   const generated = sampleLanguageModel(model, weights, {
     prompt,
     length: integerOption(args.length, 'length', 30, 1),
@@ -50,7 +51,6 @@ export async function sampleCommand(argv: readonly string[]): Promise<number> {
   // mean() may hand out new handles on the variables' data: free both.
   disposeTree(Object.values(weights));
   disposeTree(Object.values(posterior.variables));
-  const text = [...words, ...Array.from(generated, (id) => vocabulary.token(id))].join(' ');
-  console.log(text.replaceAll(` ${EOS_TOKEN}`, '\n').replaceAll(EOS_TOKEN, '\n').trim());
+  console.log(codec.render(args.prompt ?? '', generated));
   return 0;
 }

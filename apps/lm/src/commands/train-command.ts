@@ -12,35 +12,39 @@ import {
   zarembaSchedule,
 } from '@bayesrnn/train';
 import { loadLmCorpus } from '../corpus.js';
-import { locatePtb } from '../data-location.js';
-import {
-  isBayesian,
-  isSampler,
-  LM_METHODS,
-  type LmDropoutChoice,
-  type LmMethod,
-  type LmPreset,
-  modelConfigFor,
-  PRESETS,
-} from '../presets.js';
+import { locateCorpus } from '../data-location.js';
+import { PRESETS } from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
 import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
 import { runOptimizerFor } from '../run-optimizer.js';
 import { createRunPosterior, parsePriorOption, posteriorConfigFor } from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
+import {
+  isBayesian,
+  isSampler,
+  LM_CELLS,
+  LM_METHODS,
+  type LmDropoutChoice,
+  type LmMethod,
+  type LmPreset,
+  modelConfigFor,
+} from '../settings.js';
 
 export const TRAIN_HELP = `Usage: bayesrnn-lm train [options]
 
-Train a language model on Penn Treebank, evaluate it on valid and test, write results.json.
+Train a language model on Penn Treebank (or War and Peace characters: --preset gan-warpeace),
+evaluate it on valid and test, write results.json.
 
 Options:
-  --data DIR            folder with ptb.{train,valid,test}.txt[.gz] (default: $BAYESRNN_DATA, then ../shared/data/ptb)
+  --data DIR            folder with ptb.{train,valid,test}.txt[.gz], or with warpeace_input.txt.gz
+                        (default: $BAYESRNN_DATA, then ../shared/data/ptb or ../shared/data/warpeace)
   --preset NAME         ${Object.keys(PRESETS).join(', ')} (default tiny)
   --method NAME         plain | dropout (Zaremba) | variational (Gal) | bbb | bbb-sharpened
                         (Fortunato: Bayes by Backprop, with posterior sharpening) | sgld | psgld
                         (Gan: SG-MCMC, samples averaged) (default: the preset's)
+  --cell NAME           lstm | gru | vanilla: override the preset's recurrent cell
   --seed N              random seed (default 1)
-  --out DIR             run directory (default runs/<preset>-<method>-seed<N>)
+  --out DIR             run directory (default runs/<preset>-<method>[-<cell>]-seed<N>)
   --epochs N            override the preset's epochs
   --dropout NAME        none | naive | variational: override the method's dropout (e.g. psgld + dropout)
   --prior π,LS1,LS2     bbb methods: scale-mixture prior with weight π and log σ1, log σ2
@@ -59,6 +63,7 @@ const OPTIONS = {
   data: { type: 'string' },
   preset: { type: 'string' },
   method: { type: 'string' },
+  cell: { type: 'string' },
   seed: { type: 'string' },
   out: { type: 'string' },
   epochs: { type: 'string' },
@@ -99,6 +104,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const preset = presetNamed(presetName);
   const method = choiceOption<LmMethod>(args.method, 'method', LM_METHODS, preset.defaultMethod);
   const seed = integerOption(args.seed, 'seed', 1);
+  const cell = choiceOption(args.cell, 'cell', LM_CELLS, preset.model.cell);
   const training = {
     ...preset.training,
     epochs: integerOption(args.epochs, 'epochs', preset.training.epochs, 1),
@@ -121,9 +127,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  const outDir = resolve(args.out ?? `runs/${presetName}-${method}-seed${seed}`);
+  const cellPart = args.cell === undefined ? '' : `-${cell}`;
+  const outDir = resolve(args.out ?? `runs/${presetName}-${method}${cellPart}-seed${seed}`);
   const backend = await selectBackend(args.backend === undefined ? {} : { name: args.backend });
-  const dataDir = locatePtb(args.data);
+  const dataDir = locateCorpus(preset.data.corpus ?? 'ptb', args.data);
   const corpus = await loadLmCorpus(dataDir, preset.data, training);
   const dropout =
     args.dropout === undefined
@@ -135,7 +142,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
           'none',
         );
   const model = createLanguageModel(
-    modelConfigFor(preset, method, corpus.vocabulary.size, dropout),
+    modelConfigFor(preset, method, corpus.vocabulary.size, dropout, cell),
   );
   const config: RunConfig = {
     preset: presetName,

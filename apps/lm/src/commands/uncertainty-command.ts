@@ -42,10 +42,16 @@ export async function uncertaintyCommand(argv: readonly string[]): Promise<numbe
   const key = createKey(integerOption(args.seed, 'seed', 1));
   await selectBackend(args.backend === undefined ? {} : { name: args.backend });
   const { model, corpus, posterior, config } = await openRun(args.run, args.data);
+  if (corpus.vocabulary.eosId === undefined) {
+    disposeTree(Object.values(posterior.variables));
+    throw new UsageError(
+      `${args.run}: uncertainty reverses sentences at <eos>, and this run's corpus (${config.data.corpus}) has none: it applies to PTB runs`,
+    );
+  }
   const test = corpus.evaluation.test;
   const batching = { batchSize: test.batchSize, steps: config.training.steps };
   const reversed = createEvaluationBatches(
-    reverseSentences(corpus.ids.test, corpus.vocabulary.id('<eos>')),
+    reverseSentences(corpus.ids.test, corpus.vocabulary.eosId),
     batching,
   );
   const forward = await predictiveEntropy(model, posterior, test, { samples, key });
