@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createVocabulary } from '@bayesrnn/data';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locateCorpus } from './data-location.js';
 import { textCodec } from './text-codec.js';
 import { charRnnSplitSizes, loadWarPeace, WARPEACE_FILE } from './warpeace-corpus.js';
+
+// Reading and splitting the corpus makes no tensors; this keeps it so.
+checkLeaksAfterEachTest();
 
 /** 10 lines of 10 characters with CRLF endings: 120 characters, 12 batches of 10. */
 const TEXT = Array.from({ length: 10 }, (_, i) => `line ${i} abc\r\n`).join('');

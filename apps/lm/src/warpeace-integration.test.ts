@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { describe, expect, it } from 'vitest';
 import { loadLmCorpus } from './corpus.js';
 import { PRESETS } from './presets.js';
 import { WARPEACE_FILE } from './warpeace-corpus.js';
+
+// Reading and splitting the corpus makes no tensors; this keeps it so.
+checkLeaksAfterEachTest();
 
 /**
  * The gan-warpeace preset's corpus from the real War and Peace (../shared/data/warpeace or
