@@ -1,4 +1,41 @@
 export {
+  type BeamSearchOptions,
+  type BeamStepper,
+  beamSearch,
+  type DecodedCaption,
+} from './caption/beam-search.js';
+export {
+  type CaptionBatch,
+  type CaptionBatchSource,
+  type CaptionEvaluationSource,
+  checkCaptionBatch,
+} from './caption/caption-batch.js';
+export {
+  type CaptionDecoderConfig,
+  DEFAULT_CAPTION_DECODER_CONFIG,
+  validateCaptionDecoderConfig,
+} from './caption/caption-config.js';
+export {
+  type CaptionDecoder,
+  type CaptionLogitsOptions,
+  type CaptionStep,
+  createCaptionDecoder,
+} from './caption/caption-decoder.js';
+export {
+  type CaptionTaskOptions,
+  type CaptionTaskState,
+  captionNllSum,
+  captionTargetMask,
+  createCaptionTask,
+} from './caption/caption-task.js';
+export {
+  type CaptionEnsembleScores,
+  type CaptionScores,
+  evaluateCaptionDecoder,
+  evaluateCaptionEnsemble,
+} from './caption/evaluate-captions.js';
+export { type GenerateCaptionsOptions, generateCaptions } from './caption/generate-captions.js';
+export {
   type ClassificationBatch,
   type ClassificationBatchSource,
   type ClassificationEvaluationSource,
