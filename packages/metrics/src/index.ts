@@ -6,6 +6,8 @@ export {
   logAddExp,
   type ProbabilityAverager,
 } from './average-probabilities.js';
+export { type BleuOptions, type BleuScore, corpusBleu } from './bleu.js';
+export { type CiderScore, corpusCiderD } from './cider.js';
 export {
   fusedSoftmaxCrossEntropy,
   fusedSoftmaxCrossEntropyGrad,
