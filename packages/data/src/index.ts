@@ -1,4 +1,41 @@
 // Re-exports by name only; see the files beside it.
+export type {
+  CaptionBatch,
+  CaptionExample,
+  CaptionFeatures,
+  CaptionRowOptions,
+} from './captions/caption-batch.js';
+export {
+  type CaptionBatchOptions,
+  type CaptionBatchSource,
+  type CaptionEvaluationOptions,
+  type CaptionEvaluationSource,
+  createCaptionBatches,
+  createCaptionEvaluation,
+} from './captions/caption-batches.js';
+export { tokenizeCaption } from './captions/caption-tokens.js';
+export {
+  buildCaptionVocabulary,
+  CAPTION_BOS,
+  CAPTION_PAD,
+  CAPTION_SPECIALS,
+  type CaptionVocabularyOptions,
+  encodeCaption,
+  encodeCaptionSplit,
+} from './captions/caption-vocabulary.js';
+export {
+  type ImageFeatures,
+  readImageFeatures,
+  selectImageFeatures,
+} from './captions/image-features.js';
+export { decodeNpy, type NpyArray, readNpy } from './captions/npy-file.js';
+export {
+  type CaptionSplit,
+  type Flickr8kSplits,
+  loadFlickr8k,
+  readFlickr8kCaptions,
+  readImageList,
+} from './captions/read-flickr8k.js';
 export { DATA_LOCATION_HINT, DataError, type DataErrorCode } from './data-error.js';
 export { dataFolderCandidates } from './data-folder-candidates.js';
 export {
@@ -11,6 +48,7 @@ export {
   type EvaluationBatches,
   type EvaluationWindow,
 } from './evaluation-batches.js';
+export { SORT_POOL_BATCHES } from './length-sorted-batches.js';
 export { PTB_CHAR_WORD_SEPARATOR, readPtbChars, tokenizePtbChars } from './ptb-char-reader.js';
 export {
   type CorpusSplit,
@@ -29,7 +67,6 @@ export {
   type ClassificationEvaluationSource,
   createClassificationBatches,
   createClassificationEvaluation,
-  SORT_POOL_BATCHES,
 } from './sentence-classification/classification-batches.js';
 export {
   type CleanSentenceOptions,

@@ -1,11 +1,11 @@
 // Integration tests on the real corpora in shared/data (see shared/data/SOURCES.md §1, §2, §4,
-// §3, §5). The data directory is $BAYESRNN_DATA, else ../shared/data beside the repository root.
-// Outside CI they are skipped when the data is absent; in CI (process.env.CI set) they run
-// and fail, because a CI run that silently skipped them would prove nothing.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// §3, §5). The data directory is $BAYESRNN_DATA, else ../shared/data beside the repository root
+// (__fixtures__/real-data-root.ts). Outside CI they are skipped when the data is absent; in CI
+// (process.env.CI set) they run and fail, because a CI run that silently skipped them would
+// prove nothing.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dataRoot, skipWithoutData as skip } from './__fixtures__/real-data-root.js';
 import { encodeTokens } from './encode-tokens.js';
 import { readPtbChars } from './ptb-char-reader.js';
 import { loadPtbCorpus, type PtbCorpus } from './ptb-corpus.js';
@@ -16,11 +16,6 @@ import {
 import { createTbpttBatches } from './tbptt-batches.js';
 import { readTextChars } from './text-char-reader.js';
 import { buildVocabulary } from './vocabulary.js';
-
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const dataRoot = resolve(process.env.BAYESRNN_DATA ?? join(repoRoot, '..', 'shared', 'data'));
-const inCi = Boolean(process.env.CI);
-const skip = (subdirectory: string): boolean => !inCi && !existsSync(join(dataRoot, subdirectory));
 
 describe.skipIf(skip('ptb'))(`PTB word level (${join(dataRoot, 'ptb')})`, () => {
   // Loaded once, on first use inside a test, so missing data fails every test (not just a hook).

@@ -102,6 +102,39 @@ async function decompress(path: string, bytes: Uint8Array): Promise<Uint8Array> 
   }
 }
 
+/** A file's content as {@link readFileBytes} returns it. */
+export interface FileBytes {
+  /** The bytes, gunzipped when the file was gzip data; never empty. */
+  readonly bytes: Uint8Array;
+  /** True when the file was gzip data (detected by its magic bytes). */
+  readonly compressed: boolean;
+}
+
+/**
+ * Reads a file's bytes, gunzipped when they start with gzip's magic bytes (so a gzipped file
+ * works under any name); the checks every reader wants, text or binary (`.npy`), in one place.
+ *
+ * @throws {DataError} `'missing'`, `'empty'` (no bytes, or gzip that decompresses to nothing),
+ *   or `'gzip'` (corrupt gzip data, or a `.gz` name on data without the magic bytes).
+ */
+export async function readFileBytes(path: string): Promise<FileBytes> {
+  const raw = await readBytes(path);
+  if (raw.length === 0) throw new DataError('empty', path, `${path}: the file is empty`);
+  const compressed = isGzip(raw);
+  if (!compressed && /\.gz$/i.test(path)) {
+    throw new DataError(
+      'gzip',
+      path,
+      `${path}: named .gz but not gzip data (no 1f 8b magic bytes); the download is damaged or mislabelled`,
+    );
+  }
+  const bytes = compressed ? await decompress(path, raw) : raw;
+  if (bytes.length === 0) {
+    throw new DataError('empty', path, `${path}: the file decompresses to nothing`);
+  }
+  return { bytes, compressed };
+}
+
 /**
  * WHATWG's windows-1252 characters for bytes 0x80–0x9F, in byte order (the five bytes that
  * table leaves as C1 controls map to themselves). Node 20.18.3+ and 22.13+ decode
@@ -172,20 +205,7 @@ export async function readTextFile(
       `readTextFile: encoding must be 'utf-8' or 'windows-1252', got ${JSON.stringify(encoding)}`,
     );
   }
-  const raw = await readBytes(path);
-  if (raw.length === 0) throw new DataError('empty', path, `${path}: the file is empty`);
-  const compressed = isGzip(raw);
-  if (!compressed && /\.gz$/i.test(path)) {
-    throw new DataError(
-      'gzip',
-      path,
-      `${path}: named .gz but not gzip data (no 1f 8b magic bytes); the download is damaged or mislabelled`,
-    );
-  }
-  const bytes = compressed ? await decompress(path, raw) : raw;
-  if (bytes.length === 0) {
-    throw new DataError('empty', path, `${path}: the file decompresses to nothing`);
-  }
+  const { bytes, compressed } = await readFileBytes(path);
   checkNoNul(path, bytes);
   if (encoding === 'windows-1252') {
     return { path, text: decodeWindows1252(bytes), compressed };

@@ -1,10 +1,10 @@
 import { createKey } from '@bayesrnn/core';
 import { describe, expect, it } from 'vitest';
+import { SORT_POOL_BATCHES } from '../length-sorted-batches.js';
 import {
   type ClassificationBatch,
   createClassificationBatches,
   createClassificationEvaluation,
-  SORT_POOL_BATCHES,
 } from './classification-batches.js';
 import type { EncodedSentence } from './encode-sentences.js';
 

@@ -1,5 +1,5 @@
-import { assertKey, foldIn, randomPermutation, splitKey } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
+import { lengthSortedEpochs, lengthSortedOrder } from '../length-sorted-batches.js';
 import type { EncodedSentence } from './encode-sentences.js';
 
 /** One padded batch of labelled sentences; ids right-padded with 0 (`<pad>`). */
@@ -60,12 +60,6 @@ export interface ClassificationEvaluationOptions {
   readonly batchSize: number;
 }
 
-/**
- * Batches per length-sorting pool: sorting 50 batches' worth of shuffled examples by length
- * cuts padding, yet which examples meet in a batch still changes every epoch.
- */
-export const SORT_POOL_BATCHES = 50;
-
 /** A sentence's length in a batch: an empty one counts 1, a step of padding. */
 const lengthOf = (sentence: EncodedSentence): number => Math.max(1, sentence.ids.length);
 
@@ -90,11 +84,8 @@ function assembleBatch(
   return { rows, steps, tokens, lengths, labels };
 }
 
-/** Checks the batch size and the sentences (at least one; labels non-negative integers). */
-function checkInput(who: string, sentences: readonly EncodedSentence[], batchSize: number): void {
-  if (!(Number.isSafeInteger(batchSize) && batchSize >= 1)) {
-    throw new RangeError(`${who}: batchSize must be an integer ≥ 1, got ${batchSize}`);
-  }
+/** Checks the sentences (at least one; ids an Int32Array; labels non-negative integers). */
+function checkSentences(who: string, sentences: readonly EncodedSentence[]): void {
   if (sentences.length === 0) throw new RangeError(`${who}: sentences is empty`);
   for (const [index, { ids, label }] of sentences.entries()) {
     if (!(ids instanceof Int32Array)) {
@@ -106,27 +97,6 @@ function checkInput(who: string, sentences: readonly EncodedSentence[], batchSiz
       );
     }
   }
-}
-
-function checkIndex(who: string, name: string, value: number, count: number): void {
-  if (!(Number.isInteger(value) && value >= 0 && value < count)) {
-    throw new RangeError(`${who}: ${name} must be an integer in [0, ${count}), got ${value}`);
-  }
-}
-
-/** Sorts `part` in place by sentence length; equal lengths keep their order (a stable sort). */
-function sortByLength(sentences: readonly EncodedSentence[], part: Int32Array): void {
-  const length = (index: number): number => lengthOf(sentences[index] as EncodedSentence);
-  part.set(Array.from(part).sort((a, b) => length(a) - length(b)));
-}
-
-/** One epoch's layout: the examples in length-sorted pools, and the order of the batches. */
-interface EpochPlan {
-  readonly epoch: number;
-  /** Example indices; batch `b` before reordering is `examples[b·batchSize, (b+1)·batchSize)`. */
-  readonly examples: Int32Array;
-  /** `batchOrder[index]` is the batch served as `index`. */
-  readonly batchOrder: Int32Array;
 }
 
 /**
@@ -159,32 +129,16 @@ export function createClassificationBatches(
 ): ClassificationBatchSource {
   const who = 'createClassificationBatches';
   const { batchSize, key } = options;
-  checkInput(who, sentences, batchSize);
-  assertKey(key, `${who}: key`);
-  const examples = sentences.length;
-  const batchesPerEpoch = Math.ceil(examples / batchSize);
-  let cached: EpochPlan | undefined;
-  const planFor = (epoch: number): EpochPlan => {
-    checkIndex(who, 'epoch', epoch, 2 ** 32);
-    if (cached?.epoch === epoch) return cached;
-    const [exampleKey, batchKey] = splitKey(foldIn(key, epoch), 2) as [RngKey, RngKey];
-    const order = randomPermutation(exampleKey, examples);
-    const pool = SORT_POOL_BATCHES * batchSize;
-    for (let start = 0; start < examples; start += pool) {
-      sortByLength(sentences, order.subarray(start, Math.min(examples, start + pool)));
-    }
-    cached = { epoch, examples: order, batchOrder: randomPermutation(batchKey, batchesPerEpoch) };
-    return cached;
-  };
-  const exampleIndices = (epoch: number, index: number): Int32Array => {
-    const plan = planFor(epoch);
-    checkIndex(who, 'index', index, batchesPerEpoch);
-    const start = (plan.batchOrder[index] ?? 0) * batchSize;
-    return plan.examples.slice(start, Math.min(examples, start + batchSize));
-  };
+  checkSentences(who, sentences);
+  const exampleIndices = lengthSortedEpochs(
+    who,
+    Int32Array.from(sentences, lengthOf),
+    batchSize,
+    key,
+  );
   return {
-    batchesPerEpoch,
-    examples,
+    batchesPerEpoch: Math.ceil(sentences.length / batchSize),
+    examples: sentences.length,
     batch: (epoch, index) => assembleBatch(sentences, exampleIndices(epoch, index)),
     exampleIndices,
   };
@@ -208,18 +162,11 @@ export function createClassificationEvaluation(
 ): ClassificationEvaluationSource {
   const who = 'createClassificationEvaluation';
   const { batchSize } = options;
-  checkInput(who, sentences, batchSize);
-  const examples = sentences.length;
-  const batches = Math.ceil(examples / batchSize);
-  const order = Int32Array.from({ length: examples }, (_, index) => index);
-  sortByLength(sentences, order);
-  const exampleIndices = (index: number): Int32Array => {
-    checkIndex(who, 'index', index, batches);
-    return order.slice(index * batchSize, Math.min(examples, (index + 1) * batchSize));
-  };
+  checkSentences(who, sentences);
+  const exampleIndices = lengthSortedOrder(who, Int32Array.from(sentences, lengthOf), batchSize);
   return {
-    batches,
-    examples,
+    batches: Math.ceil(sentences.length / batchSize),
+    examples: sentences.length,
     batch: (index) => assembleBatch(sentences, exampleIndices(index)),
     exampleIndices,
   };
