@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createKey, selectBackend, splitKey, writeFileAtomic } from '@bayesrnn/core';
+import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import {
   createCaptionDecoder,
   createCaptionTask,
@@ -8,7 +8,7 @@ import {
 } from '@bayesrnn/models';
 import { createPointPosterior } from '@bayesrnn/posteriors';
 import type { RngKey } from '@bayesrnn/spec';
-import { checkSameRunConfig, parseOptions, timedTask, train } from '@bayesrnn/train';
+import { parseOptions, trainTimed, writeRunConfig } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadCaptionData } from './caption-data.js';
 import { captionResults } from './caption-results.js';
@@ -45,10 +45,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     embeddingSize: config.embeddingSize,
     dropout: dropoutFor(config.method, config.dropoutRate),
   });
-  const configPath = join(outDir, 'config.json');
-  if (args.resume === true) await checkSameRunConfig(configPath, config);
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  await writeRunConfig(outDir, config, { resume: args.resume === true });
   const { images, captions } = data.counts;
   console.error(
     `bayesrnn-caption: Flickr8k, ${kind === 'blind' ? 'no image features' : `${data.featureSize} features per image`}, ${config.method}, ` +
@@ -58,12 +55,14 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
 
   const posterior = createPointPosterior(model.weightSpecs, initKey);
   try {
-    const task = timedTask(
-      createCaptionTask({ model, posterior, train: data.train, evaluation: data.evaluation }),
-    );
+    const task = createCaptionTask({
+      model,
+      posterior,
+      train: data.train,
+      evaluation: data.evaluation,
+    });
     const rule = captionUpdateRule(config, data.train);
-    const started = performance.now();
-    const result = await train(task, {
+    const { result, trainingSeconds, unitsPerSecond } = await trainTimed(task, {
       key: trainKey,
       outDir,
       epochs: config.epochs,
@@ -78,7 +77,6 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       // A chain's last iterate is its last sample, not the best validation point.
       ...(rule.sampleBank === undefined ? {} : { sampleBank: rule.sampleBank, restoreBest: false }),
     });
-    const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
     const results = await captionResults({
       config,
       data,
@@ -89,7 +87,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       backend: backend.name,
       throughput: {
         trainingSeconds,
-        tokensPerSecond: task.tokensRun() / Math.max(trainingSeconds, 1e-9),
+        tokensPerSecond: unitsPerSecond,
       },
     });
     await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

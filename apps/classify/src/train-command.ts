@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createKey, selectBackend, splitKey, writeFileAtomic } from '@bayesrnn/core';
+import { createKey, selectBackend, splitKey } from '@bayesrnn/core';
 import {
   createClassifierTask,
   createSentenceClassifier,
@@ -8,7 +8,7 @@ import {
 } from '@bayesrnn/models';
 import { createPointPosterior } from '@bayesrnn/posteriors';
 import type { RngKey } from '@bayesrnn/spec';
-import { checkSameRunConfig, integerOption, parseOptions, timedTask, train } from '@bayesrnn/train';
+import { integerOption, parseOptions, trainTimed, writeRunConfig } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { classifierResults } from './classifier-results.js';
 import { locateSentenceData } from './data-location.js';
@@ -55,10 +55,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     embeddingSize: config.embeddingSize,
     dropout: dropoutFor(config.method, config.dropoutRate),
   });
-  const configPath = join(outDir, 'config.json');
-  if (args.resume === true) await checkSameRunConfig(configPath, config);
-  await mkdir(outDir, { recursive: true });
-  await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  await writeRunConfig(outDir, config, { resume: args.resume === true });
   const { counts } = splits;
   console.error(
     `bayesrnn-classify: ${config.dataset} (${splits.testSplit} test), ${config.method}, ` +
@@ -68,17 +65,14 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
 
   const posterior = createPointPosterior(model.weightSpecs, initKey);
   try {
-    const task = timedTask(
-      createClassifierTask({
-        model,
-        posterior,
-        train: splits.train,
-        evaluation: splits.evaluation,
-      }),
-    );
+    const task = createClassifierTask({
+      model,
+      posterior,
+      train: splits.train,
+      evaluation: splits.evaluation,
+    });
     const rule = updateRuleFor(config, splits.train);
-    const started = performance.now();
-    const result = await train(task, {
+    const { result, trainingSeconds, unitsPerSecond } = await trainTimed(task, {
       key: trainKey,
       outDir,
       epochs: config.epochs,
@@ -93,7 +87,6 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       // A chain's last iterate is its last sample, not the best validation point.
       ...(rule.sampleBank === undefined ? {} : { sampleBank: rule.sampleBank, restoreBest: false }),
     });
-    const trainingSeconds = (performance.now() - started) / 1000 - task.evaluationSeconds();
     const results = await classifierResults({
       config,
       splits,
@@ -106,7 +99,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       evalKey,
       throughput: {
         trainingSeconds,
-        sentencesPerSecond: task.tokensRun() / Math.max(trainingSeconds, 1e-9),
+        sentencesPerSecond: unitsPerSecond,
       },
     });
     await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

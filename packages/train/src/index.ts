@@ -67,7 +67,7 @@ export {
   type RmspropUpdateScalars,
   rmspropUpdate,
 } from './rmsprop-update.js';
-export { checkSameRunConfig } from './run-config-file.js';
+export { checkSameRunConfig, writeRunConfig } from './run-config-file.js';
 export {
   createSampleBank,
   openSampleBank,
@@ -78,6 +78,7 @@ export {
 export { createSamplerOptimizer } from './sampler-optimizer.js';
 export { createSgd, DEFAULT_SGD_CONFIG, type SgdConfig, type SgdState } from './sgd.js';
 export { type TimedTask, timedTask } from './timed-task.js';
+export { type TimedTraining, trainTimed } from './timed-training.js';
 export { train } from './train.js';
 export {
   DEFAULT_TRAIN_CONFIG,

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@bayesrnn/core';
 
 /**
  * Refuses to resume a run with other settings than it was started with: compares `config`
@@ -24,4 +26,21 @@ export async function checkSameRunConfig(path: string, config: object): Promise<
       `${path}: the run was started with other settings (${differing.join(', ')} differ); resume it with the same options, or train into a new --out`,
     );
   }
+}
+
+/**
+ * Records a run's settings as `<outDir>/config.json` (created with its folder, written
+ * atomically) and returns its path. With `resume`, first refuses settings that differ from the
+ * recorded ones ({@link checkSameRunConfig}), so a resumed run cannot silently change course.
+ */
+export async function writeRunConfig(
+  outDir: string,
+  config: object,
+  options: { readonly resume: boolean },
+): Promise<string> {
+  const path = join(outDir, 'config.json');
+  if (options.resume) await checkSameRunConfig(path, config);
+  await mkdir(outDir, { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
+  return path;
 }
