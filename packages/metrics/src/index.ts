@@ -19,4 +19,5 @@ export { meanNll, type NllOptions, type ScoreKind, sumNll, tokenNll } from './nl
 export { createNllAccumulator, type NllAccumulator } from './nll-accumulator.js';
 export { type NllStatistics, nllStatistics } from './nll-statistics.js';
 export { bitsPerCharacter, perplexity } from './perplexity.js';
+export { corpusRougeL, type RougeLOptions, type RougeLScore } from './rouge.js';
 export { sparseSoftmaxCrossEntropy } from './sparse-softmax-cross-entropy.js';

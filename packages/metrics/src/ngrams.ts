@@ -1,6 +1,6 @@
 /**
- * N-gram counting and input checks shared by the caption metrics (`corpusBleu`, `corpusCiderD`).
- * Internal: not exported from the package.
+ * N-gram counting and input checks shared by the caption metrics (`corpusBleu`, `corpusCiderD`;
+ * `corpusRougeL` uses the checks). Internal: not exported from the package.
  */
 
 /**
