@@ -18,9 +18,9 @@ const runs = readdirSync(root, { withFileTypes: true })
   }));
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 console.log(
-  '| run | epochs | test perplexity | B-1 | B-2 | B-3 | B-4 | CIDEr-D | models | distinct captions | last iterate perplexity | tok/s |',
+  '| run | epochs | test perplexity | B-1 | B-2 | B-3 | B-4 | CIDEr-D | ROUGE-L | models | distinct captions | last iterate perplexity | tok/s |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const run of runs) {
   const bleu = run.captions.bleu.map((value) => fixed(value, 1));
   const cells = [
@@ -29,6 +29,7 @@ for (const run of runs) {
     fixed(run.test.perplexity, 2),
     ...bleu,
     fixed(run.captions.ciderD, 1),
+    fixed(run.captions.rougeL, 1),
     run.captions.models,
     run.captions.distinctCaptions,
     fixed(run.lastIterate?.test.perplexity, 2),

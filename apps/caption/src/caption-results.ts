@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { corpusBleu, corpusCiderD } from '@bayesrnn/metrics';
+import { corpusBleu, corpusCiderD, corpusRougeL } from '@bayesrnn/metrics';
 import {
   type CaptionDecoder,
   type CaptionEvaluationSource,
@@ -26,6 +26,8 @@ export interface CaptionScores {
   readonly bleu: readonly number[];
   /** CIDEr-D (×100, likewise). */
   readonly ciderD: number;
+  /** ROUGE-L, β = 1.2 (×100, likewise). */
+  readonly rougeL: number;
   readonly beamSize: number;
   /** Models whose word probabilities were averaged: 1, or the last pSGLD samples. */
   readonly models: number;
@@ -122,6 +124,7 @@ async function captionTestImages(
   return {
     bleu: bleu.bleu.map((value) => 100 * value),
     ciderD: 100 * corpusCiderD(hypotheses, images.references).score,
+    rougeL: 100 * corpusRougeL(hypotheses, images.references).score,
     beamSize: config.beamSize,
     models: members.length,
     distinctCaptions: new Set(hypotheses.map((words) => words.join(' '))).size,

@@ -90,6 +90,7 @@ describe('bayesrnn-caption command line', { timeout: 300_000 }, () => {
     expect(withImages.captions.distinctCaptions).toBeGreaterThanOrEqual(4);
     expect(withImages.test.perplexity).toBeLessThan(without.test.perplexity);
     expect(withImages.captions.bleu[0]).toBeGreaterThan(without.captions.bleu[0] ?? 0);
+    expect(withImages.captions.rougeL).toBeGreaterThan(without.captions.rougeL);
     const lines = (await readFile(join(dir, 'features', 'test-captions.jsonl'), 'utf8'))
       .trim()
       .split('\n');
