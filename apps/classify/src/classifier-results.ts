@@ -10,10 +10,12 @@ import { openSampleBank, type TrainResult } from '@bayesrnn/train';
 import type { ClassificationSplits } from './dataset-splits.js';
 import type { ClassifyRunConfig } from './train-options.js';
 
-/** A split's score: test error in %, mean NLL per sentence. */
+/** A split's score: test error in %, mean NLL per sentence, Brier score, ECE in %. */
 export interface SplitScore {
   readonly error: number;
   readonly nll: number;
+  readonly brier: number;
+  readonly ece: number;
 }
 
 /** What one run measured, as written to `results.json`. */
@@ -57,10 +59,14 @@ export interface RunOutcome {
   readonly throughput: { readonly trainingSeconds: number; readonly sentencesPerSecond: number };
 }
 
-function score(
-  metrics: { readonly error?: number; readonly nll?: number } | undefined,
-): SplitScore {
-  return { error: metrics?.error ?? Number.NaN, nll: metrics?.nll ?? Number.NaN };
+function score(metrics: Partial<SplitScore> | undefined): SplitScore {
+  const {
+    error = Number.NaN,
+    nll = Number.NaN,
+    brier = Number.NaN,
+    ece = Number.NaN,
+  } = metrics ?? {};
+  return { error, nll, brier, ece };
 }
 
 /** Averages the kept samples' predictive probabilities on a split (Gan et al. 2017, eq. 5). */
@@ -108,8 +114,8 @@ export async function classifierResults(run: RunOutcome): Promise<ClassifierResu
     const valid = await averagedSamples(run.outDir, run.model, splits.evaluation.valid, 'valid');
     const test = await averagedSamples(run.outDir, run.model, splits.evaluation.test, 'test');
     reported = {
-      valid: { error: valid.ensemble.error, nll: valid.ensemble.nll },
-      test: { error: test.ensemble.error, nll: test.ensemble.nll },
+      valid: score(valid.ensemble),
+      test: score(test.ensemble),
       lastIterate: trainer,
       samples: {
         steps: test.steps,

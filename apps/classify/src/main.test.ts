@@ -108,6 +108,11 @@ describe('bayesrnn-classify command line', { timeout: 300_000 }, () => {
     expect(results.mc?.passes).toBe(2);
     for (const value of [results.test.nll, results.valid.nll, results.mc?.test.nll ?? NaN])
       expect(Number.isFinite(value)).toBe(true);
+    // Calibration of the averaged predictive: Brier in [0, 2], ECE in [0, 100] %.
+    expect(results.test.brier).toBeGreaterThanOrEqual(0);
+    expect(results.test.brier).toBeLessThanOrEqual(2);
+    expect(results.test.ece).toBeGreaterThanOrEqual(0);
+    expect(results.test.ece).toBeLessThanOrEqual(100);
 
     const summary = await run(['summarize', join(dir, 'rmsprop'), join(dir, 'psgld'), '--json']);
     expect(summary.code, summary.err).toBe(0);

@@ -1,7 +1,9 @@
 import {
   accuracy,
+  brierScore,
   createNllAccumulator,
   createProbabilityAverager,
+  expectedCalibrationError,
   type ProbabilityAverager,
   sumNll,
 } from '@bayesrnn/metrics';
@@ -17,6 +19,10 @@ export interface ClassifierScores {
   readonly nll: number;
   /** Examples scored. */
   readonly examples: number;
+  /** Mean multi-class Brier score `Σ_c (p̄_c − 1[c = y])²` per example, in [0, 2]. */
+  readonly brier: number;
+  /** Expected calibration error of the top class over 15 equal-width bins (Guo et al. 2017), in %. */
+  readonly ece: number;
 }
 
 /**
@@ -49,27 +55,50 @@ export function createClassifierPredictive(): ClassifierPredictive {
     async score() {
       const nll = createNllAccumulator();
       let correct = 0;
-      for (const { averager, labels } of batches.values()) {
-        const scores = tf.tidy(() => {
-          const logMean = averager.logMean();
-          const targets = tf.tensor1d(labels, 'int32');
-          // Labels were checked against the classes when the batch was run.
-          const options = { from: 'logProbabilities', checkTargets: false } as const;
-          return tf.stack([sumNll(logMean, targets, options), accuracy(logMean, targets, options)]);
-        });
-        const [batchNll = Number.NaN, batchAccuracy = Number.NaN] = await scores.data();
-        scores.dispose();
-        nll.add(batchNll, labels.length);
-        correct += Math.round(batchAccuracy * labels.length);
+      let brier = 0;
+      const logMeans: tf.Tensor2D[] = [];
+      try {
+        for (const { averager, labels } of batches.values()) {
+          const logMean = averager.logMean() as tf.Tensor2D;
+          logMeans.push(logMean);
+          const scores = tf.tidy(() => {
+            const targets = tf.tensor1d(labels, 'int32');
+            // Labels were checked against the classes when the batch was run.
+            const options = { from: 'logProbabilities', checkTargets: false } as const;
+            return tf.stack([
+              sumNll(logMean, targets, options),
+              accuracy(logMean, targets, options),
+              brierScore(logMean, targets, { checkLabels: false }),
+            ]);
+          });
+          const [batchNll = Number.NaN, batchAccuracy = Number.NaN, batchBrier = Number.NaN] =
+            await scores.data();
+          scores.dispose();
+          nll.add(batchNll, labels.length);
+          correct += Math.round(batchAccuracy * labels.length);
+          brier += batchBrier * labels.length;
+        }
+        if (nll.count === 0) throw new Error('classifier evaluation: the split has no example');
+        const examples = nll.count;
+        const all = tf.concat(logMeans, 0);
+        const labels = tf.tensor1d(
+          Int32Array.from([...batches.values()].flatMap((entry) => [...entry.labels])),
+          'int32',
+        );
+        const calibration = await expectedCalibrationError(all, labels).finally(() =>
+          tf.dispose([all, labels]),
+        );
+        return {
+          error: (100 * (examples - correct)) / examples,
+          accuracy: (100 * correct) / examples,
+          nll: nll.meanNll(),
+          examples,
+          brier: brier / examples,
+          ece: 100 * calibration.ece,
+        };
+      } finally {
+        tf.dispose(logMeans);
       }
-      if (nll.count === 0) throw new Error('classifier evaluation: the split has no example');
-      const examples = nll.count;
-      return {
-        error: (100 * (examples - correct)) / examples,
-        accuracy: (100 * correct) / examples,
-        nll: nll.meanNll(),
-        examples,
-      };
     },
     dispose() {
       for (const { averager } of batches.values()) averager.dispose();

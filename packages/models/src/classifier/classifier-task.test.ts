@@ -118,7 +118,14 @@ describe('createClassifierTask', () => {
     const variables = pointVariables(1);
     const task = createClassifierTask({ model, variables, train, evaluation });
     const metrics = await task.evaluate?.('valid', createKey(0));
-    expect(Object.keys(metrics ?? {}).sort()).toEqual(['accuracy', 'error', 'examples', 'nll']);
+    expect(Object.keys(metrics ?? {}).sort()).toEqual([
+      'accuracy',
+      'brier',
+      'ece',
+      'error',
+      'examples',
+      'nll',
+    ]);
     expect(metrics?.examples).toBe(40);
     expectClose((metrics?.error ?? 0) + (metrics?.accuracy ?? 0), 100, { rtol: 0, atol: 1e-9 });
     // Masks off: the same as scoring the variables directly, whatever the key.

@@ -60,13 +60,7 @@ export function createClassifierTask(
       const splitSource = options.evaluation?.[split];
       if (splitSource === undefined)
         throw new Error(`classifier task: no evaluation split '${split}'`);
-      const { error, accuracy, nll, examples } = await evaluateClassifier(
-        model,
-        source,
-        splitSource,
-        { key },
-      );
-      return { error, accuracy, nll, examples };
+      return { ...(await evaluateClassifier(model, source, splitSource, { key })) };
     },
   };
 

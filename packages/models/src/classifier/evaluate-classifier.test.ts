@@ -51,18 +51,36 @@ function probabilities(weights: Weights): tf.Tensor2D {
   });
 }
 
-/** Error in % and mean NLL of probabilities `[examples, classes]`, computed by hand. */
-function scoresOf(p: tf.Tensor2D): { error: number; nll: number } {
+/**
+ * Error in %, mean NLL, Brier score and ECE in % (15 bins `((b−1)/15, b/15]`) of probabilities
+ * `[examples, classes]`, computed by hand.
+ */
+function scoresOf(p: tf.Tensor2D): { error: number; nll: number; brier: number; ece: number } {
   const values = p.arraySync();
   let wrong = 0;
   let nll = 0;
+  let brier = 0;
+  const bins = Array.from({ length: 15 }, () => ({ count: 0, confidence: 0, hits: 0 }));
   values.forEach((row, i) => {
     const label = labels[i] ?? 0;
-    const best = row.indexOf(Math.max(...row));
+    const confidence = Math.max(...row);
+    const best = row.indexOf(confidence);
     if (best !== label) wrong += 1;
     nll -= Math.log(row[label] ?? Number.NaN);
+    brier += row.reduce((sum, value, c) => sum + (value - (c === label ? 1 : 0)) ** 2, 0);
+    const bin = bins[Math.max(0, Math.ceil(confidence * 15) - 1)];
+    if (bin !== undefined) {
+      bin.count += 1;
+      bin.confidence += confidence;
+      bin.hits += best === label ? 1 : 0;
+    }
   });
-  return { error: (100 * wrong) / values.length, nll: nll / values.length };
+  const n = values.length;
+  const ece = bins.reduce(
+    (sum, b) => sum + (b.count === 0 ? 0 : Math.abs(b.hits - b.confidence) / n),
+    0,
+  );
+  return { error: (100 * wrong) / n, nll: nll / n, brier: brier / n, ece: 100 * ece };
 }
 
 describe('evaluateClassifierEnsemble', () => {
@@ -78,6 +96,8 @@ describe('evaluateClassifierEnsemble', () => {
     expect(result.examples).toBe(23);
     expectClose(result.nll, expected.nll, { rtol: 1e-5, atol: 1e-6 }, 'nll');
     expect(result.error).toBe(expected.error);
+    expectClose(result.brier, expected.brier, { rtol: 1e-5, atol: 1e-6 }, 'brier');
+    expectClose(result.ece, expected.ece, { rtol: 1e-4, atol: 1e-4 }, 'ece');
     expect(result.memberErrors).toEqual([scoresOf(first).error, scoresOf(second).error]);
     expect(result.averagedErrors).toEqual([scoresOf(first).error, expected.error]);
     // The mean of probabilities, not of log-probabilities (a geometric mean, lower by Jensen).
@@ -116,6 +136,8 @@ describe('evaluateClassifier', () => {
     expect(result.error).toBe(expected.error);
     expectClose(result.accuracy, 100 - expected.error, { rtol: 0, atol: 1e-9 });
     expectClose(result.nll, expected.nll, { rtol: 1e-5, atol: 1e-6 });
+    expectClose(result.brier, expected.brier, { rtol: 1e-5, atol: 1e-6 }, 'brier');
+    expectClose(result.ece, expected.ece, { rtol: 1e-4, atol: 1e-4 }, 'ece');
   });
 
   it('MC with K = 1, or K = 3 and dropout off, equals the deterministic pass', async () => {

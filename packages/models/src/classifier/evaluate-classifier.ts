@@ -32,6 +32,9 @@ export interface ClassifierEnsembleEvaluation {
   /** Mean NLL per example of the averaged predictive. */
   readonly nll: number;
   readonly examples: number;
+  /** Brier score and expected calibration error (%) of the averaged predictive. */
+  readonly brier: number;
+  readonly ece: number;
   /** Each member's own error in %, in order. */
   readonly memberErrors: readonly number[];
   /** Error in % of the average over members `0 … s`, for each `s`. */
@@ -130,8 +133,8 @@ export async function evaluateClassifierEnsemble(
       averagedErrors.push((await averaged.score()).error);
       options.onMember?.(member + 1, ensemble.count);
     }
-    const { error, nll, examples } = await averaged.score();
-    return { error, nll, examples, memberErrors, averagedErrors };
+    const { error, nll, examples, brier, ece } = await averaged.score();
+    return { error, nll, examples, brier, ece, memberErrors, averagedErrors };
   } finally {
     averaged.dispose();
   }
