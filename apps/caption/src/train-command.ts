@@ -61,21 +61,17 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       train: data.train,
       evaluation: data.evaluation,
     });
-    const rule = captionUpdateRule(config, data.train);
     const { result, trainingSeconds, unitsPerSecond } = await trainTimed(task, {
+      ...captionUpdateRule(config, data.train),
       key: trainKey,
       outDir,
       epochs: config.epochs,
-      optimizer: rule.optimizer,
       learningRate: config.learningRate,
-      // Gan et al. (2017) §2.6: gradient norm clipped at 5.
-      clipNorm: 5,
+      clipNorm: 5, // Gan et al. (2017) §2.6
       checkpointEvery: data.train.batchesPerEpoch,
       resume: args.resume === true ? 'auto' : false,
       testSplits: ['valid', 'test'],
       monitor: { split: 'valid', metric: 'nll', mode: 'min' },
-      // A chain's last iterate is its last sample, not the best validation point.
-      ...(rule.sampleBank === undefined ? {} : { sampleBank: rule.sampleBank, restoreBest: false }),
     });
     const results = await captionResults({
       config,
@@ -85,10 +81,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       result,
       outDir,
       backend: backend.name,
-      throughput: {
-        trainingSeconds,
-        tokensPerSecond: unitsPerSecond,
-      },
+      throughput: { trainingSeconds, tokensPerSecond: unitsPerSecond },
     });
     await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(results, null, 2));

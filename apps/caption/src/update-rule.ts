@@ -2,8 +2,7 @@ import { createPsgld } from '@bayesrnn/samplers';
 import {
   createRmsprop,
   createSamplerOptimizer,
-  type Optimizer,
-  type SampleBankOptions,
+  type TrainOptions,
   thinnedSampleBank,
 } from '@bayesrnn/train';
 import { isSampling } from './methods.js';
@@ -17,21 +16,22 @@ import type { CaptionRunConfig } from './train-options.js';
  */
 const PRECONDITIONER_LAMBDA = 1e-3;
 
+/** How a run updates its weights: the part of `train`'s options the method decides. */
+export type CaptionUpdateRule = Pick<TrainOptions, 'optimizer' | 'sampleBank' | 'restoreBest'>;
+
 /**
- * The optimiser of a run and, for pSGLD, which iterates are kept. The loss is the summed NLL
- * per caption, so pSGLD's potential is `U = N·L − log p(θ)` with `N` the training captions
- * (Gan et al.'s captioning code passes N that way), prior N(0, 1).
+ * The optimiser of a run and, for pSGLD, which iterates are kept: the thinned samples, and
+ * at the end the chain's last iterate (its last sample), not the best validation point. The
+ * loss is the summed NLL per caption, so pSGLD's potential is `U = N·L − log p(θ)` with `N`
+ * the training captions (Gan et al.'s captioning code passes N that way), prior N(0, 1).
  */
 export function captionUpdateRule(
   config: CaptionRunConfig,
   train: { readonly batchesPerEpoch: number; readonly examples: number },
-): { readonly optimizer: Optimizer; readonly sampleBank: SampleBankOptions | undefined } {
+): CaptionUpdateRule {
   const shared = { beta: 0.99, lambda: PRECONDITIONER_LAMBDA };
   if (!isSampling(config.method)) {
-    return {
-      optimizer: createRmsprop({ decay: shared.beta, epsilon: shared.lambda }),
-      sampleBank: undefined,
-    };
+    return { optimizer: createRmsprop({ decay: shared.beta, epsilon: shared.lambda }) };
   }
   const psgld = createPsgld({
     ...shared,
@@ -48,5 +48,6 @@ export function captionUpdateRule(
       ...burnIn,
       samples: config.samples,
     }),
+    restoreBest: false,
   };
 }
