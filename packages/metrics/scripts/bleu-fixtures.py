@@ -31,6 +31,7 @@ every reference, a tie for the closest reference length, a hypothesis shorter th
 
 import json
 import pathlib
+import sys
 import random
 import warnings
 from fractions import Fraction
@@ -43,39 +44,24 @@ from nltk.translate.bleu_score import (
     modified_precision,
 )
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from caption_corpora import caption, reword  # noqa: E402  (the shared corpus helpers)
+
 MAX_ORDER = 5
 WORDS = ["a", "man", "dog", "on", "the", "grass", "with", "red", "ball"]
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "bleu-nltk.json"
-
-
-def caption(rng, shortest, longest):
-    return [rng.choice(WORDS) for _ in range(rng.randint(shortest, longest))]
-
-
-def perturb(rng, base):
-    """A rewording of base: each token kept, replaced, dropped, or followed by an extra word."""
-    out = []
-    for token in base:
-        roll = rng.random()
-        if roll < 0.7:
-            out.append(token)
-        elif roll < 0.85:
-            out.append(rng.choice(WORDS))
-        if rng.random() < 0.1:
-            out.append(rng.choice(WORDS))
-    return out
 
 
 def random_corpus(rng, images):
     """Captions of one image reword a common scene, as real references do; a few are unrelated."""
     hypotheses, references = [], []
     for _ in range(images):
-        scene = caption(rng, 1, 13)
+        scene = caption(rng, WORDS, 1, 13)
         if rng.random() < 0.15:
-            hypotheses.append(caption(rng, 0, 14))
+            hypotheses.append(caption(rng, WORDS, 0, 14))
         else:
-            hypotheses.append(perturb(rng, scene))
-        references.append([perturb(rng, scene) for _ in range(rng.randint(1, 5))])
+            hypotheses.append(reword(rng, WORDS, scene))
+        references.append([reword(rng, WORDS, scene) for _ in range(rng.randint(1, 5))])
     return hypotheses, references
 
 

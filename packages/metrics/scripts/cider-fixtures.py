@@ -30,8 +30,12 @@ Captions are stored as space-joined strings (no word has a space; "" is the empt
 import json
 import math
 import pathlib
+import sys
 import random
 from collections import Counter
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from caption_corpora import caption, reword  # noqa: E402  (the shared corpus helpers)
 
 ORDERS = 4
 SIGMA = 6.0
@@ -82,35 +86,18 @@ def cider_d(hypotheses, references):
     return sum(scores) / len(scores), scores
 
 
-def caption(rng, shortest, longest):
-    return [rng.choice(WORDS) for _ in range(rng.randint(shortest, longest))]
-
-
-def reword(rng, scene):
-    out = []
-    for token in scene:
-        roll = rng.random()
-        if roll < 0.7:
-            out.append(token)
-        elif roll < 0.85:
-            out.append(rng.choice(WORDS))
-        if rng.random() < 0.1:
-            out.append(rng.choice(WORDS))
-    return out
-
-
 def random_corpus(rng, images):
     hypotheses, references = [], []
     for _ in range(images):
-        scene = caption(rng, 1, 14)
-        refs = [reword(rng, scene) for _ in range(rng.randint(1, 5))]
+        scene = caption(rng, WORDS, 1, 14)
+        refs = [reword(rng, WORDS, scene) for _ in range(rng.randint(1, 5))]
         roll = rng.random()
         if roll < 0.1:
             hypotheses.append(list(rng.choice(refs)))  # a copy of one reference
         elif roll < 0.25:
-            hypotheses.append(caption(rng, 0, 16))  # unrelated, possibly empty
+            hypotheses.append(caption(rng, WORDS, 0, 16))  # unrelated, possibly empty
         else:
-            hypotheses.append(reword(rng, scene))
+            hypotheses.append(reword(rng, WORDS, scene))
         references.append(refs)
     return hypotheses, references
 

@@ -23,7 +23,11 @@ Captions are stored as space-joined strings (no word has a space; "" is the empt
 
 import json
 import pathlib
+import sys
 import random
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from caption_corpora import caption, reword  # noqa: E402  (the shared corpus helpers)
 
 WORDS = ["a", "man", "dog", "on", "the", "grass", "with", "red", "ball", "cat", "sits"]
 OUT = pathlib.Path(__file__).resolve().parent.parent / "src" / "__fixtures__" / "rouge-reference.json"
@@ -56,37 +60,20 @@ def corpus_rouge_l(hypotheses, references, beta):
     return sum(scores) / len(scores), scores
 
 
-def caption(rng, shortest, longest):
-    return [rng.choice(WORDS) for _ in range(rng.randint(shortest, longest))]
-
-
-def reword(rng, scene):
-    out = []
-    for token in scene:
-        roll = rng.random()
-        if roll < 0.7:
-            out.append(token)
-        elif roll < 0.85:
-            out.append(rng.choice(WORDS))
-        if rng.random() < 0.1:
-            out.append(rng.choice(WORDS))
-    return out
-
-
 def random_corpus(rng, images):
     hypotheses, references = [], []
     for _ in range(images):
-        scene = caption(rng, 1, 18)
-        refs = [reword(rng, scene) for _ in range(rng.randint(1, 5))]
+        scene = caption(rng, WORDS, 1, 18)
+        refs = [reword(rng, WORDS, scene) for _ in range(rng.randint(1, 5))]
         if rng.random() < 0.1:
-            refs.append(caption(rng, 0, 3))  # a short, possibly empty, reference
+            refs.append(caption(rng, WORDS, 0, 3))  # a short, possibly empty, reference
         roll = rng.random()
         if roll < 0.1:
             hypotheses.append(list(rng.choice(refs)))  # a copy of one reference
         elif roll < 0.25:
-            hypotheses.append(caption(rng, 0, 20))  # unrelated, possibly empty
+            hypotheses.append(caption(rng, WORDS, 0, 20))  # unrelated, possibly empty
         else:
-            hypotheses.append(reword(rng, scene))
+            hypotheses.append(reword(rng, WORDS, scene))
         references.append(refs)
     return hypotheses, references
 
