@@ -11,6 +11,7 @@ import {
 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { DROPOUT_CASES } from '../__fixtures__/dropout-cases.js';
 import fixture from './__fixtures__/caption-decoder.json' with { type: 'json' };
 import type { CaptionBatch } from './caption-batch.js';
 import { type CaptionDecoderConfig, DEFAULT_CAPTION_DECODER_CONFIG } from './caption-config.js';
@@ -116,20 +117,7 @@ describe('finite differences', () => {
   it.each([
     ['LSTM with image features, no dropout', {}],
     ['blind GRU (no image step)', { cell: 'gru' as const, featureSize: 0 }],
-    ['naive dropout, masks fixed by the key', { dropout: { method: 'naive', rate: 0.3 } as const }],
-    [
-      'untied variational dropout',
-      {
-        dropout: {
-          method: 'variational',
-          embedding: 0.3,
-          input: 0.3,
-          recurrent: 0.3,
-          output: 0.3,
-          tied: false,
-        } as const,
-      },
-    ],
+    ...DROPOUT_CASES,
   ])('%s: the analytic gradient of the per-caption loss', (_, override) => {
     const model = createCaptionDecoder({
       ...reference,

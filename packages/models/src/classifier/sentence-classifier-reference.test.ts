@@ -12,6 +12,7 @@ import {
 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { DROPOUT_CASES } from '../__fixtures__/dropout-cases.js';
 import { makeBatch } from './__fixtures__/classification-batches.js';
 import fixture from './__fixtures__/sentence-classifier.json' with { type: 'json' };
 import type { ClassificationBatch } from './classification-batch.js';
@@ -96,20 +97,7 @@ describe('finite differences', () => {
   it.each([
     ['bidirectional LSTM, no dropout', {}],
     ['unidirectional GRU', { cell: 'gru' as const, bidirectional: false }],
-    ['naive dropout, masks fixed by the key', { dropout: { method: 'naive', rate: 0.3 } as const }],
-    [
-      'untied variational dropout',
-      {
-        dropout: {
-          method: 'variational',
-          embedding: 0.3,
-          input: 0.3,
-          recurrent: 0.3,
-          output: 0.3,
-          tied: false,
-        } as const,
-      },
-    ],
+    ...DROPOUT_CASES,
   ])('%s: the analytic gradient of the mean loss', (_, override) => {
     const model = createSentenceClassifier({
       ...reference,
