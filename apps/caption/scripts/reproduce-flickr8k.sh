@@ -3,8 +3,9 @@
 # embedding 300, batch 64, lr 1e-3, beam 5) trained with each arm for EPOCHS epochs (default
 # 20, the paper's), seed SEED (default 1). With FEATURES=file.npy and FEATURE_NAMES=names.txt the
 # decoder reads those image features; without them it runs blind (no image: Flickr8k's images
-# are not in ../shared/data), which measures the arms on the captions' language alone. A killed
-# call resumes where it stopped. Usage:
+# are not in ../shared/data), which measures the arms on the captions' language alone. An arm
+# `psgld-tT` runs pSGLD at temperature T (e.g. psgld-t6.7e-5: 2/N with N = 30,000 captions, the
+# noise of Gan et al.'s released code). A killed call resumes where it stopped. Usage:
 #   [ARMS="rmsprop psgld"] [FEATURES=f.npy FEATURE_NAMES=f.txt] apps/caption/scripts/reproduce-flickr8k.sh [SEED] [EPOCHS]
 # then: node apps/caption/scripts/summarize.mjs runs/repro-flickr8k
 set -euo pipefail
@@ -25,8 +26,12 @@ fi
 for arm in "${arms[@]}"; do
   out="$root/${kind}-${arm}-e${epochs}-seed${seed}"
   [ -f "$out/results.json" ] && continue
+  case "$arm" in
+    psgld-t*) method=(--method psgld --temperature "${arm#psgld-t}") ;;
+    *) method=(--method "$arm") ;;
+  esac
   start=$SECONDS
-  node apps/caption/dist/cli.js train "${inputs[@]}" --method "$arm" --epochs "$epochs" \
+  node apps/caption/dist/cli.js train "${inputs[@]}" "${method[@]}" --epochs "$epochs" \
     --seed "$seed" --out "$out" --resume > "$out.stdout" 2> "$out.stderr" \
     || { echo "failed: $out (see $out.stderr)"; exit 1; }
   echo "$out: $((SECONDS - start)) s wall"
