@@ -1,4 +1,5 @@
 import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { captionBatch } from './__fixtures__/caption-problem.js';
 import { checkCaptionBatch } from './caption-batch.js';
@@ -30,6 +31,15 @@ describe('caption decoder config and batches', () => {
       );
     expect(names(4)).toContain('image/kernel');
     expect(names(0).filter((name) => name.startsWith('image/'))).toEqual([]);
+  });
+
+  it('refuses image features of the wrong shape when decoding begins', () => {
+    const decoder = createCaptionDecoder({ ...DEFAULT_CAPTION_DECODER_CONFIG, featureSize: 4 });
+    const features = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(() => decoder.begin({}, features, 2)).toThrow(
+      'caption decoder.begin: features must be [2, 4], got [2, 3]',
+    );
+    features.dispose();
   });
 
   it('refuses a batch that does not fit the decoder, naming the field and row', () => {

@@ -89,6 +89,12 @@ export function createCaptionDecoder(config: CaptionDecoderConfig): CaptionDecod
       return tf.tidy(() => teacherForced(model, weights, batch, options));
     },
     begin(weights, features, rows) {
+      const [featureRows, width] = features.shape;
+      if (config.featureSize > 0 && (featureRows !== rows || width !== config.featureSize)) {
+        throw new RangeError(
+          `${WHO}.begin: features must be [${rows}, ${config.featureSize}], got [${features.shape.join(', ')}]`,
+        );
+      }
       return tidyTree(() => {
         const initial = cell.initialState(rows);
         if (config.featureSize === 0) return initial;
