@@ -18,9 +18,11 @@ const runs = readdirSync(root, { withFileTypes: true })
   }));
 const fixed = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 console.log(
-  '| run | epochs | test perplexity | B-1 | B-2 | B-3 | B-4 | CIDEr-D | ROUGE-L | models | distinct captions | last iterate perplexity | tok/s |',
+  '| run | epochs | test perplexity | B-1 | B-2 | B-3 | B-4 | CIDEr-D | ROUGE-L | models | distinct captions | last samples averaged perplexity | last iterate perplexity | tok/s |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+);
 for (const run of runs) {
   const bleu = run.captions.bleu.map((value) => fixed(value, 1));
   const cells = [
@@ -32,6 +34,9 @@ for (const run of runs) {
     fixed(run.captions.rougeL, 1),
     run.captions.models,
     run.captions.distinctCaptions,
+    run.lastSamples === undefined
+      ? '–'
+      : `${fixed(run.lastSamples.test.perplexity, 2)} (${run.lastSamples.count})`,
     fixed(run.lastIterate?.test.perplexity, 2),
     fixed(run.tokensPerSecond, 0),
   ];

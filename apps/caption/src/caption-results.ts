@@ -54,6 +54,15 @@ export interface CaptionResults {
     readonly steps: readonly number[];
     readonly averagedTestPerplexities: readonly number[];
   };
+  /**
+   * pSGLD: the last `decodeSamples` samples alone averaged (those the captions come from); a
+   * chain still descending when sampling starts is better averaged over its last samples.
+   */
+  readonly lastSamples?: {
+    readonly count: number;
+    readonly valid: PerplexityScore;
+    readonly test: PerplexityScore;
+  };
   readonly trainingSeconds: number;
   readonly tokensPerSecond: number;
 }
@@ -76,6 +85,17 @@ function perplexityScore(metrics: { readonly nll?: number } | undefined): Perple
 }
 
 const log = (message: string): void => console.error(`bayesrnn-caption: ${message}`);
+
+/** Loaded weights as an `Ensemble` that hands out copies (the caller disposes what it loads). */
+function inMemory(members: readonly Weights[]) {
+  return {
+    count: members.length,
+    load: async (index: number): Promise<Weights> =>
+      tf.tidy(() =>
+        Object.fromEntries(Object.entries(members[index] ?? {}).map(([n, t]) => [n, tf.clone(t)])),
+      ),
+  };
+}
 
 /** The samples' averaged perplexity on a split (Gan et al. 2017, eq. 5, word by word). */
 async function averagedPerplexity(
@@ -143,7 +163,10 @@ export async function captionResults(run: CaptionRun): Promise<CaptionResults> {
     valid: perplexityScore(result.evaluations.valid),
     test: perplexityScore(result.evaluations.test),
   };
-  let reported: Pick<CaptionResults, 'valid' | 'test' | 'lastIterate' | 'samples' | 'captions'>;
+  let reported: Pick<
+    CaptionResults,
+    'valid' | 'test' | 'lastIterate' | 'samples' | 'lastSamples' | 'captions'
+  >;
   if (result.samples === undefined) {
     const mean = run.posterior.mean();
     try {
@@ -165,7 +188,22 @@ export async function captionResults(run: CaptionRun): Promise<CaptionResults> {
         Array.from({ length: last }, (_, k) => bank.load(steps.length - last + k)),
       );
       try {
+        const lastValid = await evaluateCaptionEnsemble(
+          model,
+          inMemory(members),
+          data.evaluation.valid,
+        );
+        const lastTest = await evaluateCaptionEnsemble(
+          model,
+          inMemory(members),
+          data.evaluation.test,
+        );
         reported = {
+          lastSamples: {
+            count: last,
+            valid: { perplexity: lastValid.perplexity, nll: lastValid.nll },
+            test: { perplexity: lastTest.perplexity, nll: lastTest.nll },
+          },
           valid: { perplexity: valid.perplexity, nll: valid.nll },
           test: { perplexity: test.perplexity, nll: test.nll },
           lastIterate: trainer,

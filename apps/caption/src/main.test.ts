@@ -111,6 +111,9 @@ describe('bayesrnn-caption command line', { timeout: 300_000 }, () => {
       6,
     );
     expect(results.captions.models).toBe(2);
+    // The last two samples alone, the ones the captions come from.
+    expect(results.lastSamples?.count).toBe(2);
+    expect(Number.isFinite(results.lastSamples?.test.perplexity ?? Number.NaN)).toBe(true);
     expect(Number.isFinite(results.lastIterate?.test.perplexity ?? Number.NaN)).toBe(true);
     const other = await run(tiny('psgld', ...args, '--resume', '--decode-samples', '3'));
     expect(other.code).toBe(1);
