@@ -38,7 +38,7 @@ for (const run of runs) {
       ? '–'
       : `${fixed(run.lastSamples.test.perplexity, 2)} (${run.lastSamples.count})`,
     fixed(run.lastIterate?.test.perplexity, 2),
-    fixed(run.tokensPerSecond, 0),
+    run.tokensPerSecond > 0 ? fixed(run.tokensPerSecond, 0) : '– (not trained in this process)',
   ];
   console.log(`| ${cells.join(' | ')} |`);
 }
