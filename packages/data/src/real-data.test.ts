@@ -4,6 +4,7 @@
 // (process.env.CI set) they run and fail, because a CI run that silently skipped them would
 // prove nothing.
 import { join } from 'node:path';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { describe, expect, it } from 'vitest';
 import { dataRoot, skipWithoutData as skip } from './__fixtures__/real-data-root.js';
 import { encodeTokens } from './encode-tokens.js';
@@ -16,6 +17,9 @@ import {
 import { createTbpttBatches } from './tbptt-batches.js';
 import { readTextChars } from './text-char-reader.js';
 import { buildVocabulary } from './vocabulary.js';
+
+// Tensor-free today; the check keeps it so if the code under test starts making tensors.
+checkLeaksAfterEachTest();
 
 describe.skipIf(skip('ptb'))(`PTB word level (${join(dataRoot, 'ptb')})`, () => {
   // Loaded once, on first use inside a test, so missing data fails every test (not just a hook).

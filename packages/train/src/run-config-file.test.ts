@@ -1,8 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkSameRunConfig, writeRunConfig } from './run-config-file.js';
+
+// Tensor-free today; the check keeps it so if the code under test starts making tensors.
+checkLeaksAfterEachTest();
 
 const root = await mkdtemp(join(tmpdir(), 'run-config-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -1,4 +1,5 @@
 import { createKey } from '@bayesrnn/core';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { describe, expect, it } from 'vitest';
 import { SORT_POOL_BATCHES } from '../length-sorted-batches.js';
 import {
@@ -7,6 +8,9 @@ import {
   createClassificationEvaluation,
 } from './classification-batches.js';
 import type { EncodedSentence } from './encode-sentences.js';
+
+// Tensor-free today; the check keeps it so if the code under test starts making tensors.
+checkLeaksAfterEachTest();
 
 /** Sentence `i`: length 1 + (7i mod 40), ids `1000·i + t + 1` (so a row names its sentence). */
 function makeSentences(count: number): EncodedSentence[] {

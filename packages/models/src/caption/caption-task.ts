@@ -99,12 +99,10 @@ export function createCaptionTask(options: CaptionTaskOptions): TrainTask<Captio
   ): WindowLoss<CaptionTaskState> {
     const batch = train.batch(context.epoch, index);
     const runOptions = { key: context.key, training: true };
-    let tokens = 0;
-    const perCaption = (weights: Weights): tf.Scalar => {
-      const nll = captionNllSum(model, weights, batch, runOptions);
-      tokens = nll.tokens;
-      return tf.div(nll.sum, batch.rows) as tf.Scalar;
-    };
+    // The targets the loss reads: every caption's words and its <eos>.
+    const tokens = batch.lengths.reduce((sum, length) => sum + length, 0);
+    const perCaption = (weights: Weights): tf.Scalar =>
+      tf.div(captionNllSum(model, weights, batch, runOptions).sum, batch.rows) as tf.Scalar;
     const draw = source.draw(foldIn(context.key, 'weights'), {
       training: true,
       lossOf: perCaption,

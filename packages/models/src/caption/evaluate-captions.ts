@@ -2,7 +2,12 @@ import { createKey } from '@bayesrnn/core';
 import { tokenNll } from '@bayesrnn/metrics';
 import type { WeightSource, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Ensemble } from '../evaluate-ensemble.js';
+import {
+  averageEnsemblePerplexity,
+  type Ensemble,
+  type EnsembleEvaluation,
+  type ScoreMember,
+} from '../ensemble-perplexity.js';
 import { weightsForPass } from '../pass-weights.js';
 import { createRunningPredictive, type RunningPredictive } from '../running-predictive.js';
 import type { CaptionBatch, CaptionEvaluationSource } from './caption-batch.js';
@@ -16,10 +21,7 @@ export interface CaptionScores {
 }
 
 /** {@link CaptionScores} of a model average, with each member's and each prefix average's perplexity. */
-export interface CaptionEnsembleScores extends CaptionScores {
-  readonly memberPerplexities: readonly number[];
-  readonly averagedPerplexities: readonly number[];
-}
+export type CaptionEnsembleScores = EnsembleEvaluation;
 
 /** The log-probability of every target before its caption's length, row by row. */
 async function targetLogProbabilities(
@@ -43,19 +45,6 @@ async function targetLogProbabilities(
   return Float32Array.from(kept);
 }
 
-/** Adds every batch of a split under `weights` to `predictive` as one member. */
-async function scoreMember(
-  model: CaptionDecoder,
-  weights: Weights,
-  source: CaptionEvaluationSource,
-  predictive: RunningPredictive,
-): Promise<void> {
-  for (let index = 0; index < source.batches; index += 1) {
-    predictive.add(index, await targetLogProbabilities(model, weights, source.batch(index)));
-  }
-  predictive.endMember();
-}
-
 function scores(predictive: RunningPredictive): CaptionScores {
   const { nll, tokens } = predictive.nll();
   return { nll, tokens, perplexity: Math.exp(nll) };
@@ -74,7 +63,10 @@ export async function evaluateCaptionDecoder(
   const pass = weightsForPass(weights, false, createKey(0));
   try {
     const predictive = createRunningPredictive();
-    await scoreMember(model, pass.weights, source, predictive);
+    for (let index = 0; index < source.batches; index += 1) {
+      predictive.add(index, await targetLogProbabilities(model, pass.weights, source.batch(index)));
+    }
+    predictive.endMember();
     return scores(predictive);
   } finally {
     pass.dispose();
@@ -87,26 +79,19 @@ export async function evaluateCaptionDecoder(
  * `p̄(w | ·) = (1/S) Σ_s p(w | ·, θ_s)` (Gan et al. 2017, eq. 5). Members are loaded and freed
  * one at a time. Leaves no tensor behind.
  */
-export async function evaluateCaptionEnsemble(
+export function evaluateCaptionEnsemble(
   model: CaptionDecoder,
   ensemble: Ensemble,
   source: CaptionEvaluationSource,
   options: { readonly onMember?: (done: number, total: number) => void } = {},
 ): Promise<CaptionEnsembleScores> {
-  if (ensemble.count < 1) throw new Error('evaluateCaptionEnsemble: the ensemble has no member');
-  const predictive = createRunningPredictive();
-  const memberPerplexities: number[] = [];
-  const averagedPerplexities: number[] = [];
-  for (let member = 0; member < ensemble.count; member += 1) {
-    const weights = await ensemble.load(member);
-    try {
-      await scoreMember(model, weights, source, predictive);
-    } finally {
-      tf.dispose(Object.values(weights));
+  const scoreMember: ScoreMember = async (weights, add) => {
+    for (let index = 0; index < source.batches; index += 1) {
+      add(index, await targetLogProbabilities(model, weights, source.batch(index)));
     }
-    memberPerplexities.push(Math.exp(predictive.lastMemberNll()));
-    averagedPerplexities.push(scores(predictive).perplexity);
-    options.onMember?.(member + 1, ensemble.count);
-  }
-  return { ...scores(predictive), memberPerplexities, averagedPerplexities };
+  };
+  return averageEnsemblePerplexity(ensemble, scoreMember, {
+    who: 'evaluateCaptionEnsemble',
+    ...options,
+  });
 }
