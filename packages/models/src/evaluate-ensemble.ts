@@ -3,6 +3,7 @@ import {
   averageEnsemblePerplexity,
   type Ensemble,
   type EnsembleEvaluation,
+  type ScoreMember,
 } from './ensemble-perplexity.js';
 import { scorePass } from './evaluate-language-model.js';
 import type { LanguageModel } from './language-model.js';
@@ -22,9 +23,7 @@ export function evaluateEnsemble(
   windows: EvaluationWindowSource,
   options: { readonly onMember?: (done: number, total: number) => void } = {},
 ): Promise<EnsembleEvaluation> {
-  const scoreMember = (
-    weights: Parameters<typeof scorePass>[1],
-    add: (index: number, lp: Float32Array) => void,
-  ) => scorePass(model, weights, windows, { training: false, key: createKey(0), onWindow: add });
+  const scoreMember: ScoreMember = (weights, add) =>
+    scorePass(model, weights, windows, { training: false, key: createKey(0), onWindow: add });
   return averageEnsemblePerplexity(ensemble, scoreMember, { who: 'evaluateEnsemble', ...options });
 }

@@ -10,8 +10,9 @@ import {
   TOLERANCES,
 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { DROPOUT_CASES } from '../__fixtures__/dropout-cases.js';
+import { expectFixtureGradients, expectFixtureShapes } from '../__fixtures__/reference-checks.js';
 import fixture from './__fixtures__/caption-decoder.json' with { type: 'json' };
 import type { CaptionBatch } from './caption-batch.js';
 import { type CaptionDecoderConfig, DEFAULT_CAPTION_DECODER_CONFIG } from './caption-config.js';
@@ -49,13 +50,7 @@ describe('caption decoder against PyTorch (float64 reference, packed LSTM)', () 
   const model = createCaptionDecoder(reference);
 
   it('declares exactly the fixture’s weights, with their shapes', () => {
-    const shapes = Object.fromEntries(
-      Object.entries(model.weightSpecs).map(([name, spec]) => [name, [...spec.shape]]),
-    );
-    const expected = Object.fromEntries(
-      Object.entries(encodedWeights).map(([name, encoded]) => [name, [...encoded.shape]]),
-    );
-    expect(shapes).toEqual(expected);
+    expectFixtureShapes(model.weightSpecs, encodedWeights);
   });
 
   it('matches the logits before each caption’s length and the per-caption loss', () => {
@@ -72,22 +67,10 @@ describe('caption decoder against PyTorch (float64 reference, packed LSTM)', () 
   });
 
   it('matches the gradient of the loss with respect to every weight', () => {
-    const weights = decodeAll(encodedWeights);
-    const names = Object.keys(model.weightSpecs);
-    const gradients = tf.grads((...values: tf.Tensor[]) =>
-      perCaptionLoss(
-        model,
-        Object.fromEntries(names.map((n, i) => [n, values[i] as tf.Tensor])),
-        batch,
-      ),
-    )(names.map((name) => weights[name] as tf.Tensor));
-    const encodedGradients = fixture.gradients as Record<string, EncodedTensor>;
-    names.forEach((name, index) => {
-      const expected = decode(encodedGradients[name] as EncodedTensor);
-      expectClose(gradients[index] as tf.Tensor, expected, TOLERANCES.reference, `d/d ${name}`);
-      expected.dispose();
-    });
-    disposeTree([gradients, Object.values(weights)]);
+    const gradients = fixture.gradients as Record<string, EncodedTensor>;
+    expectFixtureGradients(model.weightSpecs, encodedWeights, gradients, (weights) =>
+      perCaptionLoss(model, weights, batch),
+    );
   });
 
   it('steps through a caption to the same scores as teacher forcing', () => {

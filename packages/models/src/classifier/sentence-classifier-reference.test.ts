@@ -11,8 +11,9 @@ import {
   TOLERANCES,
 } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { DROPOUT_CASES } from '../__fixtures__/dropout-cases.js';
+import { expectFixtureGradients, expectFixtureShapes } from '../__fixtures__/reference-checks.js';
 import { makeBatch } from './__fixtures__/classification-batches.js';
 import fixture from './__fixtures__/sentence-classifier.json' with { type: 'json' };
 import type { ClassificationBatch } from './classification-batch.js';
@@ -55,13 +56,7 @@ describe('sentence classifier against PyTorch (float64 reference, packed biLSTM)
   const model = createSentenceClassifier(reference);
 
   it('declares exactly the fixture’s weights, with their shapes', () => {
-    const shapes = Object.fromEntries(
-      Object.entries(model.weightSpecs).map(([name, spec]) => [name, [...spec.shape]]),
-    );
-    const expected = Object.fromEntries(
-      Object.entries(encodedWeights).map(([name, encoded]) => [name, [...encoded.shape]]),
-    );
-    expect(shapes).toEqual(expected);
+    expectFixtureShapes(model.weightSpecs, encodedWeights);
   });
 
   it('matches the logits and the mean cross-entropy', () => {
@@ -75,18 +70,10 @@ describe('sentence classifier against PyTorch (float64 reference, packed biLSTM)
   });
 
   it('matches the gradient of the loss with respect to every weight', () => {
-    const weights = decodeAll(encodedWeights);
-    const names = Object.keys(model.weightSpecs);
-    const gradients = tf.grads((...values: tf.Tensor[]) =>
-      meanLoss(model, Object.fromEntries(names.map((n, i) => [n, values[i] as tf.Tensor])), batch),
-    )(names.map((name) => weights[name] as tf.Tensor));
-    const encodedGradients = fixture.gradients as Record<string, EncodedTensor>;
-    names.forEach((name, index) => {
-      const expected = decode(encodedGradients[name] as EncodedTensor);
-      expectClose(gradients[index] as tf.Tensor, expected, TOLERANCES.reference, `d/d ${name}`);
-      expected.dispose();
-    });
-    disposeTree([gradients, Object.values(weights)]);
+    const gradients = fixture.gradients as Record<string, EncodedTensor>;
+    expectFixtureGradients(model.weightSpecs, encodedWeights, gradients, (weights) =>
+      meanLoss(model, weights, batch),
+    );
   });
 });
 
