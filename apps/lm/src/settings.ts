@@ -90,7 +90,10 @@ export interface LmDataConfig {
 /** A preset: model, training and data settings, plus the dropout rates each method uses. */
 export interface LmPreset {
   readonly description: string;
-  readonly model: Omit<LanguageModelConfig, 'vocabSize' | 'dropout'>;
+  /** The model without the data's vocabulary and the method's dropout; a named cell (a preset is data). */
+  readonly model: Omit<LanguageModelConfig, 'vocabSize' | 'dropout' | 'cell'> & {
+    readonly cell: LmCellType;
+  };
   readonly training: LmTrainingConfig;
   readonly data: LmDataConfig;
   readonly defaultMethod: LmMethod;

@@ -113,6 +113,7 @@ export {
   type MemoryAugmentedCellConfig,
   type MemoryAugmentedState,
 } from './memory-augmented-cell.js';
+export type { CellFactory, CellFactoryOptions, ModelCell } from './model-cell.js';
 export {
   type PredictiveEntropy,
   type PredictiveEntropyOptions,

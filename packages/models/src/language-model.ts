@@ -2,7 +2,13 @@ import { wordTypeDropoutMask } from '@bayesrnn/cells';
 import { tidyTree, uniform, zeros } from '@bayesrnn/core';
 import type { NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { type AnyCell, createLayerCells, layerWeightSpecs, layerWeights } from './layer-cells.js';
+import {
+  type AnyCell,
+  createLayerCells,
+  layerWeightSpecs,
+  layerWeights,
+  topOutputSize,
+} from './layer-cells.js';
 import { type LanguageModelConfig, validateLanguageModelConfig } from './lm-config.js';
 import { type LmWindow, type LmWindowOptions, startLmWindow } from './lm-window.js';
 import { runCell } from './model-cell.js';
@@ -43,13 +49,19 @@ export interface LanguageModel {
 export function createLanguageModel(config: LanguageModelConfig): LanguageModel {
   validateLanguageModelConfig(config);
   const cells = createLayerCells(config);
+  const outputSize = topOutputSize(cells);
+  if (config.tiedEmbeddings && outputSize !== config.embeddingSize) {
+    throw new RangeError(
+      `LanguageModelConfig.tiedEmbeddings needs the top cell's output width (${outputSize}) = embeddingSize (${config.embeddingSize})`,
+    );
+  }
   const init = uniform(config.initScale);
   const weightSpecs: WeightSpecs = {
     embedding: { shape: [config.vocabSize, config.embeddingSize], init },
     ...layerWeightSpecs(cells),
     ...(config.tiedEmbeddings
       ? {}
-      : { 'softmax/kernel': { shape: [config.hiddenSize, config.vocabSize], init } }),
+      : { 'softmax/kernel': { shape: [outputSize, config.vocabSize], init } }),
     'softmax/bias': { shape: [config.vocabSize], init: zeros() },
   };
   return {
@@ -101,7 +113,7 @@ function forwardWindow(
   const top = window.outputMask === undefined ? layerInput : tf.mul(layerInput, window.outputMask);
   // One softmax matmul for all batchSize × steps positions, the bias fused into it (on wasm,
   // added as the product is stored: no pass of its own over the [B · T, vocabSize] logits).
-  const flat = tf.reshape(top, [batchSize * steps, config.hiddenSize]) as tf.Tensor2D;
+  const flat = tf.reshape(top, [batchSize * steps, topOutputSize(cells)]) as tf.Tensor2D;
   const softmaxKernel = config.tiedEmbeddings
     ? embedding
     : requireWeight(weights, 'softmax/kernel', WHO);

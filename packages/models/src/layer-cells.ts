@@ -5,18 +5,32 @@ import { prefixedWeightSpecs, prefixedWeights } from './model-weights.js';
 
 export type { AnyCell } from './model-cell.js';
 
-/** The cells of every layer: layer 0 reads the embedding, layer l > 0 the layer below. */
+/** The cells of every layer: layer 0 reads the embedding, layer l > 0 the layer below's output. */
 export function createLayerCells(config: LanguageModelConfig): AnyCell[] {
-  return Array.from({ length: config.layers }, (_, layer) =>
-    createModelCell({
-      cell: config.cell,
-      inputSize: layer === 0 ? config.embeddingSize : config.hiddenSize,
-      hiddenSize: config.hiddenSize,
-      initScale: config.initScale,
-      forgetBias: config.forgetBias,
-      dropout: config.dropout,
-    }),
-  );
+  const cells: AnyCell[] = [];
+  for (let layer = 0; layer < config.layers; layer += 1) {
+    cells.push(
+      createModelCell(
+        {
+          cell: config.cell,
+          inputSize: cells.at(-1)?.outputSize ?? config.embeddingSize,
+          hiddenSize: config.hiddenSize,
+          initScale: config.initScale,
+          forgetBias: config.forgetBias,
+          dropout: config.dropout,
+        },
+        `LanguageModelConfig.cell (layer ${layer})`,
+      ),
+    );
+  }
+  return cells;
+}
+
+/** The width of the top layer's output, which the softmax reads (`hiddenSize` for built-ins). */
+export function topOutputSize(cells: readonly AnyCell[]): number {
+  const top = cells.at(-1);
+  if (top === undefined) throw new RangeError('language model: no layers');
+  return top.outputSize;
 }
 
 /** The model-level name of a layer's weight: `layers/1/kernel`. */

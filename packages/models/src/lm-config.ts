@@ -1,3 +1,4 @@
+import type { ModelCell } from './model-cell.js';
 import { checkCellType, checkDropoutConfig } from './model-config-checks.js';
 
 /**
@@ -23,7 +24,7 @@ export type LmDropoutConfig =
       readonly tied: boolean;
     };
 
-/** The recurrent cell of every layer. */
+/** The built-in recurrent cells (`@bayesrnn/cells`). */
 export type LmCellType = 'lstm' | 'gru' | 'vanilla';
 
 /** A stacked-RNN language model: embedding → `layers` cells → dropout → softmax. */
@@ -33,7 +34,8 @@ export interface LanguageModelConfig {
   readonly embeddingSize: number;
   readonly hiddenSize: number;
   readonly layers: number;
-  readonly cell: LmCellType;
+  /** Every layer's cell: a built-in one by name, or a `CellFactory` called once per layer. */
+  readonly cell: ModelCell;
   /** Softmax weights are the embedding's transpose (Press & Wolf 2017; Inan et al. 2017). */
   readonly tiedEmbeddings: boolean;
   /** Every weight starts in U[-initScale, initScale] (Zaremba: 0.1 small, 0.05 medium, 0.04 large). */
@@ -72,7 +74,9 @@ export function validateLanguageModelConfig(config: LanguageModelConfig): void {
     throw new RangeError(`LanguageModelConfig.initScale must be positive, got ${config.initScale}`);
   }
   checkCellType(config.cell, 'LanguageModelConfig.cell');
-  if (config.tiedEmbeddings && config.embeddingSize !== config.hiddenSize) {
+  // A factory's cell may output another width: createLanguageModel checks it against the tie.
+  const builtIn = typeof config.cell !== 'function';
+  if (builtIn && config.tiedEmbeddings && config.embeddingSize !== config.hiddenSize) {
     throw new RangeError(
       `LanguageModelConfig.tiedEmbeddings needs embeddingSize (${config.embeddingSize}) = hiddenSize (${config.hiddenSize})`,
     );

@@ -2,7 +2,7 @@ import { dropoutMask } from '@bayesrnn/cells';
 import { splitKey } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import type { AnyCell } from './layer-cells.js';
+import { type AnyCell, topOutputSize } from './layer-cells.js';
 import type { LanguageModelConfig } from './lm-config.js';
 
 /** What the model is told at the start of a truncated window. */
@@ -23,7 +23,7 @@ export interface LmWindow {
   readonly cells: readonly unknown[];
   /** Per layer, a mask for the layer's input `[batchSize, steps, inputSize]` (naive dropout). */
   readonly layerInputMasks: readonly (tf.Tensor | undefined)[];
-  /** On the top layer's output: `[batchSize, steps, hiddenSize]` (naive) or `[batchSize, 1, hiddenSize]` (variational). */
+  /** On the top layer's output: `[batchSize, steps, outputSize]` (naive) or `[batchSize, 1, outputSize]` (variational). */
   readonly outputMask: tf.Tensor | undefined;
   /** Key for word-type embedding dropout (the mask depends on the window's tokens). */
   readonly embeddingKey: RngKey | undefined;
@@ -62,12 +62,12 @@ export function startLmWindow(
       layerInputMasks: cells.map((cell, layer) =>
         draw(inputKeys[layer], [batchSize, steps, cell.inputSize], dropout.rate),
       ),
-      outputMask: draw(outputKey, [batchSize, steps, config.hiddenSize], dropout.rate),
+      outputMask: draw(outputKey, [batchSize, steps, topOutputSize(cells)], dropout.rate),
     };
   }
   return {
     ...none,
-    outputMask: draw(outputKey, [batchSize, 1, config.hiddenSize], dropout.output),
+    outputMask: draw(outputKey, [batchSize, 1, topOutputSize(cells)], dropout.output),
     embeddingKey,
     embeddingRate: dropout.embedding,
   };

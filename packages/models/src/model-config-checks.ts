@@ -1,11 +1,16 @@
 import type { LmCellType, LmDropoutConfig } from './lm-config.js';
+import type { ModelCell } from './model-cell.js';
 
 const CELL_TYPES: readonly LmCellType[] = ['lstm', 'gru', 'vanilla'];
 
-/** Throws a `RangeError` naming `option` (`LanguageModelConfig.cell`) unless it is a known cell. */
-export function checkCellType(cell: LmCellType, option: string): void {
+/**
+ * Throws a `RangeError` naming `option` (`LanguageModelConfig.cell`) unless it is a built-in
+ * cell's name or a cell factory (a function; its cell's sizes are checked when it is called).
+ */
+export function checkCellType(cell: ModelCell, option: string): void {
+  if (typeof cell === 'function') return;
   if (!CELL_TYPES.includes(cell)) {
-    throw new RangeError(`${option} must be lstm, gru or vanilla, got ${cell}`);
+    throw new RangeError(`${option} must be lstm, gru, vanilla or a cell factory, got ${cell}`);
   }
 }
 

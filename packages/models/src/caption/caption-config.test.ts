@@ -16,7 +16,9 @@ describe('caption decoder config and batches', () => {
       'CaptionDecoderConfig.featureSize must be an integer ≥ 0, got -1',
     );
     expect(bad({ hiddenSize: 0 })).toThrow('CaptionDecoderConfig.hiddenSize');
-    expect(bad({ cell: 'tree' })).toThrow('CaptionDecoderConfig.cell must be lstm, gru or vanilla');
+    expect(bad({ cell: 'tree' })).toThrow(
+      'CaptionDecoderConfig.cell must be lstm, gru, vanilla or a cell factory, got tree',
+    );
     expect(bad({ initScale: 0 })).toThrow('CaptionDecoderConfig.initScale must be positive');
     expect(bad({ dropout: { method: 'naive', rate: 1 } })).toThrow(
       'CaptionDecoderConfig.dropout.rate',

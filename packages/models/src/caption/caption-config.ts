@@ -1,5 +1,6 @@
 import { checkFinite, checkPositiveInteger } from '@bayesrnn/core';
-import type { LmCellType, LmDropoutConfig } from '../lm-config.js';
+import type { LmDropoutConfig } from '../lm-config.js';
+import type { ModelCell } from '../model-cell.js';
 import { checkCellType, checkDropoutConfig } from '../model-config-checks.js';
 
 /**
@@ -19,7 +20,8 @@ export interface CaptionDecoderConfig {
    * baseline that shows what the image adds).
    */
   readonly featureSize: number;
-  readonly cell: LmCellType;
+  /** The recurrent cell: a built-in one by name, or a `CellFactory` (called once). */
+  readonly cell: ModelCell;
   /** Every weight starts in U[−initScale, initScale] (the LSTM bias before `forgetBias`). */
   readonly initScale: number;
   /** Added to the LSTM forget-gate bias at initialisation. */

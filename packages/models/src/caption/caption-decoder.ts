@@ -25,7 +25,7 @@ export interface CaptionStep {
 /**
  * A Show-and-Tell caption decoder (Vinyals et al. 2015). It owns no weights: `weightSpecs`
  * declares `image/kernel` `[D, E]` and `image/bias` `[E]` (when `D > 0`), `embedding` `[V, E]`,
- * `rnn/<cell weight>`, `output/kernel` `[H, V]` and `output/bias` `[V]`, so point weights,
+ * `rnn/<cell weight>`, `output/kernel` `[H, V]` (H the cell's `outputSize`) and `output/bias` `[V]`, so point weights,
  * posterior draws and SG-MCMC samples all run through it. With `f` an image's feature and
  * `w_0 = <bos>`, `w_1 … w_n` its caption and `w_{n+1} = <eos>`:
  *
@@ -63,7 +63,10 @@ const RNN = 'rnn';
 /** Makes a decoder from a config (validated: a bad option is a clear `RangeError`). */
 export function createCaptionDecoder(config: CaptionDecoderConfig): CaptionDecoder {
   validateCaptionDecoderConfig(config);
-  const cell = createModelCell({ ...config, inputSize: config.embeddingSize });
+  const cell = createModelCell(
+    { ...config, inputSize: config.embeddingSize },
+    'CaptionDecoderConfig.cell',
+  );
   const init = uniform(config.initScale);
   const image =
     config.featureSize > 0
@@ -76,7 +79,7 @@ export function createCaptionDecoder(config: CaptionDecoderConfig): CaptionDecod
     ...image,
     embedding: { shape: [config.vocabSize, config.embeddingSize], init },
     ...prefixedWeightSpecs(cell, RNN),
-    'output/kernel': { shape: [config.hiddenSize, config.vocabSize], init },
+    'output/kernel': { shape: [cell.outputSize, config.vocabSize], init },
     'output/bias': { shape: [config.vocabSize], init: zeros() },
   };
   const model: CaptionDecoder = {
@@ -150,19 +153,20 @@ function inputAndOutputMasks(
   keys: { readonly input: RngKey; readonly output: RngKey },
   inputSteps: number,
 ): { words?: tf.Tensor; inputs?: tf.Tensor; outputs?: tf.Tensor } {
-  const { dropout, embeddingSize, hiddenSize } = model.config;
+  const { dropout, embeddingSize } = model.config;
+  const { outputSize } = model.cell;
   const { rows, steps } = batch;
   if (dropout.method === 'naive') {
     return {
       inputs: dropoutMask(keys.input, [rows, inputSteps, embeddingSize], dropout.rate),
-      outputs: dropoutMask(keys.output, [rows, steps, hiddenSize], dropout.rate),
+      outputs: dropoutMask(keys.output, [rows, steps, outputSize], dropout.rate),
     };
   }
   if (dropout.method === 'variational') {
     return {
       // Gal: whole word types per caption, [rows, steps, 1]; one output mask per caption.
       words: wordTypeDropoutMask(keys.input, batch.inputs, dropout.embedding, rows),
-      outputs: dropoutMask(keys.output, [rows, 1, hiddenSize], dropout.output),
+      outputs: dropoutMask(keys.output, [rows, 1, outputSize], dropout.output),
     };
   }
   return {};
@@ -206,9 +210,9 @@ function teacherForced(
     window,
   );
   let outputs = withImage
-    ? (tf.slice(run.outputs, [0, 1, 0], [rows, steps, config.hiddenSize]) as tf.Tensor3D)
+    ? (tf.slice(run.outputs, [0, 1, 0], [rows, steps, cell.outputSize]) as tf.Tensor3D)
     : run.outputs;
   if (masks.outputs !== undefined) outputs = tf.mul(outputs, masks.outputs);
-  const flat = scores(weights, tf.reshape(outputs, [rows * steps, config.hiddenSize]));
+  const flat = scores(weights, tf.reshape(outputs, [rows * steps, cell.outputSize]));
   return tf.reshape(flat, [rows, steps, config.vocabSize]);
 }

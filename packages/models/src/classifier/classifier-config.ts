@@ -1,5 +1,6 @@
 import { checkFinite, checkPositiveInteger } from '@bayesrnn/core';
-import type { LmCellType, LmDropoutConfig } from '../lm-config.js';
+import type { LmDropoutConfig } from '../lm-config.js';
+import type { ModelCell } from '../model-cell.js';
 import { checkCellType, checkDropoutConfig } from '../model-config-checks.js';
 
 /**
@@ -14,7 +15,8 @@ export interface SentenceClassifierConfig {
   readonly hiddenSize: number;
   /** Number of classes (MR, CR, SUBJ, MPQA 2; TREC 6). */
   readonly classes: number;
-  readonly cell: LmCellType;
+  /** The recurrent cell: a built-in one by name, or a `CellFactory` (called once). */
+  readonly cell: ModelCell;
   /** A second cell reads every sentence right to left. */
   readonly bidirectional: boolean;
   /** Every weight starts in U[−initScale, initScale] (the LSTM bias before `forgetBias`). */

@@ -24,7 +24,7 @@ export interface ClassifierLogitsOptions {
 /**
  * A (bi)directional recurrent sentence classifier (Gan et al. 2017, Table 5; papers.md §2.6). It owns no weights:
  * `weightSpecs` declares `embedding` `[vocabSize, embeddingSize]`, `forward/<cell weight>`,
- * `backward/<cell weight>` (when bidirectional), `output/kernel` `[directions · hiddenSize,
+ * `backward/<cell weight>` (when bidirectional), `output/kernel` `[directions · outputSize,
  * classes]` and `output/bias` `[classes]`, so point weights, posterior draws and SG-MCMC samples
  * all run through `logits`.
  */
@@ -34,7 +34,7 @@ export interface SentenceClassifier {
   readonly cell: AnyCell;
   /** `['forward']` or `['forward', 'backward']`. */
   readonly directions: readonly ClassifierDirection[];
-  /** Width of the features the softmax reads: `directions.length × hiddenSize`. */
+  /** Width of the features the softmax reads: `directions.length × ` the cell's `outputSize`. */
   readonly featureSize: number;
   readonly weightSpecs: WeightSpecs;
   /**
@@ -44,7 +44,7 @@ export interface SentenceClassifier {
    * ```
    * h→_t = cell→(e_t, h→_{t−1})          t = 0 … n − 1 (left to right)
    * h←_t = cell←(e_{n−1−t}, h←_{t−1})    t = 0 … n − 1 (the sentence reversed within its length)
-   * φ = [h→_{n−1}; h←_{n−1}]             [rows, directions · hiddenSize]
+   * φ = [h→_{n−1}; h←_{n−1}]             [rows, directions · outputSize]
    * logits = φ · W_out + b_out           [rows, classes];  p(y | x) = softmax(logits)
    * ```
    *
@@ -66,11 +66,14 @@ const WHO = 'sentence classifier';
 /** Makes a classifier from a config (validated: a bad option is a clear `RangeError`). */
 export function createSentenceClassifier(config: SentenceClassifierConfig): SentenceClassifier {
   validateSentenceClassifierConfig(config);
-  const cell = createModelCell({ ...config, inputSize: config.embeddingSize });
+  const cell = createModelCell(
+    { ...config, inputSize: config.embeddingSize },
+    'SentenceClassifierConfig.cell',
+  );
   const directions: readonly ClassifierDirection[] = config.bidirectional
     ? ['forward', 'backward']
     : ['forward'];
-  const featureSize = directions.length * config.hiddenSize;
+  const featureSize = directions.length * cell.outputSize;
   const init = uniform(config.initScale);
   const weightSpecs: WeightSpecs = Object.assign(
     { embedding: { shape: [config.vocabSize, config.embeddingSize], init } },
@@ -178,8 +181,8 @@ function classify(
       cell.initialState(rows),
       window,
     );
-    // Each sentence's own last step, from the flattened [rows · steps, hiddenSize] outputs.
-    return tf.gather(tf.reshape(run.outputs, [rows * steps, config.hiddenSize]), last);
+    // Each sentence's own last step, from the flattened [rows · steps, outputSize] outputs.
+    return tf.gather(tf.reshape(run.outputs, [rows * steps, cell.outputSize]), last);
   });
   let features = (outputs.length === 1 ? outputs[0] : tf.concat(outputs, 1)) as tf.Tensor2D;
   if (rates.features > 0 && featureKey !== undefined) {
