@@ -1,9 +1,13 @@
 // Re-exports by name only; see the files beside it.
+export { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 export {
+  checkStepSize,
   DEFAULT_LANGEVIN_OPTIONS,
   type LangevinOptions,
   type ResolvedLangevinOptions,
+  resolveLangevinOptions,
 } from './langevin-options.js';
+export { potentialGradient, priorPrecision, withPriorPull } from './potential-gradient.js';
 export {
   createPsgld,
   DEFAULT_PSGLD_OPTIONS,
@@ -30,3 +34,10 @@ export {
   polynomialDecay,
   type StepSizeSchedule,
 } from './step-size-schedule.js';
+export {
+  copyWeights,
+  pairWithGradients,
+  stateEntry,
+  type WeightAndGradient,
+  zerosLikeWeights,
+} from './weight-gradient.js';

@@ -32,6 +32,9 @@ export interface Memory<
   initialState(batchSize: number): State;
   /** Write with the parsed control. Returns the new state; never disposes inputs. */
   write(state: State, control: Control): State;
-  /** Read with the parsed control. */
+  /**
+   * Read with the parsed control. The state comes back even when a read changes nothing (as
+   * new handles, e.g. `tf.clone`): the caller owns and disposes every tensor it gets.
+   */
   read(state: State, control: Control): MemoryRead<State>;
 }
