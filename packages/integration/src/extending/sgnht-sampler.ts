@@ -1,7 +1,21 @@
 // A user's own SG-MCMC sampler, written outside bayesrnn against its public exports only: the
-// stochastic-gradient Nosé–Hoover thermostat (SGNHT, Ding et al. 2014).
-import { foldIn, randomNormal, tidyTree } from '@bayesrnn/core';
-import { DEFAULT_LANGEVIN_OPTIONS, type LangevinOptions } from '@bayesrnn/samplers';
+// stochastic-gradient Nosé–Hoover thermostat (SGNHT, Ding et al. 2014). It is built from the
+// building blocks @bayesrnn/samplers exports, so it scales gradients, draws noise and reports
+// bad input exactly as SGLD, pSGLD and SGHMC do.
+import { tidyTree } from '@bayesrnn/core';
+import {
+  addLangevinNoise,
+  checkStepSize,
+  copyWeights,
+  DEFAULT_LANGEVIN_OPTIONS,
+  type LangevinOptions,
+  langevinVariance,
+  pairWithGradients,
+  potentialGradient,
+  resolveLangevinOptions,
+  stateEntry,
+  zerosLikeWeights,
+} from '@bayesrnn/samplers';
 import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -85,43 +99,37 @@ export interface SgnhtSampler<Name extends string = string>
 export function createSgnht<Name extends string = string>(config: SgnhtConfig): SgnhtSampler<Name> {
   const resolved = resolveSgnhtConfig(config);
   const { datasetSize, diffusion, temperature } = resolved;
-  const precision = 1 / (resolved.priorVariance * datasetSize);
   return {
     name: 'sgnht',
     config: resolved,
     acceptsGradientScale: true,
     init: (weights) => ({
-      position: mapWeights(weights, (w) => tf.clone(w)),
-      momentum: mapWeights(weights, (w) => tf.zerosLike(w)),
+      position: copyWeights(weights),
+      momentum: zerosLikeWeights(weights),
       thermostat: tf.scalar(diffusion),
     }),
     step(state, gradient, key: RngKey, stepSize: number, gradientScale?: number) {
-      if (!(Number.isFinite(stepSize) && stepSize >= 0)) {
-        throw new RangeError(`SGNHT.step: stepSize must be a finite number ≥ 0, got ${stepSize}`);
-      }
-      checkGradients(state, gradient);
-      const noiseStd = Math.sqrt((2 * diffusion * stepSize * temperature) / datasetSize);
+      checkStepSize(stepSize, 'SGNHT');
+      const pairs = pairWithGradients('SGNHT', state.position, gradient);
+      // √(2 a η T / N) ζ: SGHMC's noise at friction a, the injected part only.
+      const variance = langevinVariance(stepSize, resolved, diffusion);
       return tidyTree(() => {
         const position: Record<string, tf.Tensor> = {};
         const momentum: Record<string, tf.Tensor> = {};
         const keep = tf.sub(1, state.thermostat);
         const squares: tf.Tensor[] = [];
         let size = 0;
-        for (const [name, theta] of Object.entries<tf.Tensor>(state.position)) {
-          const raw = gradient[name as Name];
+        for (const { name, position: theta, gradient: raw } of pairs) {
           const g = gradientScale === undefined ? raw : tf.mul(raw, gradientScale);
           // ∇Ũ h² = η (g + θ / (σ² N)): the minibatch gradient plus the prior's pull.
-          const drift = tf.mul(precision === 0 ? g : tf.add(g, tf.mul(theta, precision)), stepSize);
+          const drift = tf.mul(potentialGradient(theta, g, resolved), stepSize);
           // v ← (1 − α) v − ∇Ũ h² + √(2 a η T / N) ζ,  ζ from foldIn(key, name)
-          const kept = tf.sub(tf.mul(state.momentum[name as Name], keep), drift);
-          const v =
-            noiseStd === 0
-              ? kept
-              : tf.add(kept, tf.mul(randomNormal(foldIn(key, name), theta.shape), noiseStd));
+          const v = stateEntry('SGNHT', state.momentum, 'momentum', name);
+          const next = addLangevinNoise(tf.sub(tf.mul(v, keep), drift), key, name, variance);
           // θ ← θ + v
-          position[name] = tf.add(theta, v);
-          momentum[name] = v;
-          squares.push(tf.sum(tf.square(v)));
+          position[name] = tf.add(theta, next);
+          momentum[name] = next;
+          squares.push(tf.sum(tf.square(next)));
           size += theta.size;
         }
         // α ← α + vᵀv / n − η T / N: one thermostat over all n elements of all weights.
@@ -142,62 +150,17 @@ export function createSgnht<Name extends string = string>(config: SgnhtConfig): 
 }
 
 /**
- * Fills in `DEFAULT_SGNHT_CONFIG` and checks every value.
+ * Fills in `DEFAULT_SGNHT_CONFIG` and checks every value, the shared ones by the library's
+ * own `resolveLangevinOptions` (the same messages as its samplers).
  *
  * @throws RangeError naming the option and the value, e.g.
  *   `SgnhtConfig.diffusion must be in (0, 1], got -1`.
  */
 function resolveSgnhtConfig(config: SgnhtConfig): ResolvedSgnhtConfig {
-  const { datasetSize } = config;
   const diffusion = config.diffusion ?? DEFAULT_SGNHT_CONFIG.diffusion;
-  const priorVariance = config.priorVariance ?? DEFAULT_SGNHT_CONFIG.priorVariance;
-  const temperature = config.temperature ?? DEFAULT_SGNHT_CONFIG.temperature;
-  if (!(Number.isFinite(datasetSize) && datasetSize > 0)) {
-    throw new RangeError(`SgnhtConfig.datasetSize must be a finite number > 0, got ${datasetSize}`);
-  }
-  if (!(typeof priorVariance === 'number' && priorVariance > 0)) {
-    throw new RangeError(
-      `SgnhtConfig.priorVariance must be > 0 (Infinity for no prior), got ${priorVariance}`,
-    );
-  }
-  if (!(Number.isFinite(temperature) && temperature >= 0)) {
-    throw new RangeError(`SgnhtConfig.temperature must be a finite number ≥ 0, got ${temperature}`);
-  }
   // Above 1 the starting friction `1 − α < 0` would flip the momentum's sign every step.
   if (!(Number.isFinite(diffusion) && diffusion > 0 && diffusion <= 1)) {
     throw new RangeError(`SgnhtConfig.diffusion must be in (0, 1], got ${diffusion}`);
   }
-  return { datasetSize, priorVariance, temperature, diffusion };
-}
-
-/** `fn` applied to every weight, by name (for `init`'s copies and zeros). */
-function mapWeights<Name extends string>(
-  weights: Weights<Name>,
-  fn: (weight: tf.Tensor) => tf.Tensor,
-): Weights<Name> {
-  const mapped: Record<string, tf.Tensor> = {};
-  for (const [name, weight] of Object.entries<tf.Tensor>(weights)) mapped[name] = fn(weight);
-  return mapped as Weights<Name>;
-}
-
-/** Throws unless `gradient` and the state's momentum have exactly the weights' names and shapes. */
-function checkGradients(state: SgnhtState, gradient: Weights): void {
-  const { position, momentum } = state;
-  for (const name of Object.keys(gradient)) {
-    if (!(name in position)) throw new Error(`SGNHT: gradient for unknown weight "${name}"`);
-  }
-  for (const [name, theta] of Object.entries<tf.Tensor>(position)) {
-    for (const [what, other] of [
-      ['gradient', gradient[name]],
-      ['momentum', momentum[name]],
-    ] as const) {
-      if (other === undefined) throw new Error(`SGNHT: no ${what} for weight "${name}"`);
-      if (other.shape.join(',') !== theta.shape.join(',')) {
-        throw new Error(
-          `SGNHT: ${what} of "${name}" has shape [${other.shape.join(', ')}], ` +
-            `weight has [${theta.shape.join(', ')}]`,
-        );
-      }
-    }
-  }
+  return { ...resolveLangevinOptions(config, 'SgnhtConfig'), diffusion };
 }
