@@ -7,9 +7,10 @@ import type { Cell, Weights } from '@bayesrnn/spec';
 import { checkLeaksAfterEachTest, expectClose } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { captionBatch } from './caption/__fixtures__/caption-problem.js';
+import { BOS, captionBatch, EOS, oneHotFeatures } from './caption/__fixtures__/caption-problem.js';
 import { DEFAULT_CAPTION_DECODER_CONFIG } from './caption/caption-config.js';
 import { createCaptionDecoder } from './caption/caption-decoder.js';
+import { generateCaptions } from './caption/generate-captions.js';
 import { makeBatch } from './classifier/__fixtures__/classification-batches.js';
 import { DEFAULT_SENTENCE_CLASSIFIER_CONFIG } from './classifier/classifier-config.js';
 import { createSentenceClassifier } from './classifier/sentence-classifier.js';
@@ -132,6 +133,41 @@ describe('a CellFactory in the models', () => {
       expectClose(scores(own), scores(builtIn), { atol: 1e-6, rtol: 1e-5 });
       disposeTree(Object.values(weights));
     }
+  });
+
+  it('beam search carries a state leaf that has no row axis (a step count, as SAB keeps)', async () => {
+    // The LSTM's state plus a scalar the rows share: beam search reorders rows, not scalars.
+    const counting: CellFactory = (options) => {
+      const lstm = createLstmCell({ inputSize: options.inputSize, hiddenSize: options.hiddenSize });
+      type State = ReturnType<typeof lstm.initialState> & { readonly steps: tf.Scalar };
+      const cell: Cell<'kernel' | 'bias', State, undefined> = {
+        inputSize: lstm.inputSize,
+        outputSize: lstm.outputSize,
+        weightSpecs: lstm.weightSpecs,
+        initialState: (batchSize) => ({ ...lstm.initialState(batchSize), steps: tf.scalar(0) }),
+        startWindow: () => undefined,
+        step: (weights, input, state) =>
+          tf.tidy(() => {
+            const off = lstm.startWindow(windowOff(input.shape[0]));
+            const { output, state: next } = lstm.step(weights, input, state, off);
+            return { output, state: { ...next, steps: tf.add(state.steps, 1) as tf.Scalar } };
+          }),
+      };
+      return cell;
+    };
+    const config = { ...DEFAULT_CAPTION_DECODER_CONFIG, vocabSize: 10, embeddingSize: 3 };
+    const small = { ...config, hiddenSize: 4, featureSize: 4, forgetBias: 0 };
+    const builtIn = createCaptionDecoder(small);
+    const own = createCaptionDecoder({ ...small, cell: counting });
+    const weights: Weights = initWeights(builtIn.weightSpecs, createKey(8));
+    const options = { beamSize: 2, maxLength: 4, bosId: BOS, eosId: EOS };
+    const decode = (model: typeof own) =>
+      generateCaptions(model, [weights], oneHotFeatures([0, 1, 2]), 3, options);
+    const [mine, theirs] = [await decode(own), await decode(builtIn)];
+    expect(mine.map((caption) => [...caption.tokens])).toEqual(
+      theirs.map((caption) => [...caption.tokens]),
+    );
+    disposeTree(Object.values(weights));
   });
 
   it('sizes what follows a factory cell by its outputSize: the next layer and the softmax', () => {

@@ -9,9 +9,12 @@ import { createKey, disposeTree, initWeights } from '@bayesrnn/core';
 import { createEvaluationBatches, createTbpttBatches } from '@bayesrnn/data';
 import {
   type CellFactory,
+  createCaptionDecoder,
   createLanguageModel,
   createLanguageModelTask,
+  DEFAULT_CAPTION_DECODER_CONFIG,
   DEFAULT_LANGUAGE_MODEL_CONFIG,
+  generateCaptions,
   type LanguageModel,
 } from '@bayesrnn/models';
 import { createGaussianPosterior, gaussianPrior } from '@bayesrnn/posteriors';
@@ -129,5 +132,27 @@ describe("the user's cell and posterior in the library's language model", () => 
     const attention = names.findIndex((name) => name.endsWith('attention/kernel'));
     expect(norms[attention]).toBeGreaterThan(0);
     disposeTree([gradients, inputs, Object.values(weights)]);
+  });
+
+  it('sab(MGU) decodes captions by beam search: its growing memories and step count follow the beams', async () => {
+    const decoder = createCaptionDecoder({
+      ...DEFAULT_CAPTION_DECODER_CONFIG,
+      vocabSize: 12,
+      embeddingSize: 6,
+      hiddenSize: 8,
+      featureSize: 5,
+      cell: (options) => sab(createMguCell(options), { topK: 2, attendEvery: 1, truncation: 2 }),
+    });
+    expect(decoder.weightSpecs['output/kernel']?.shape).toEqual([16, 12]);
+    const weights = initWeights(decoder.weightSpecs, createKey(4));
+    const features = Float32Array.from({ length: 15 }, (_, i) => Math.sin(i));
+    const options = { beamSize: 3, maxLength: 6, bosId: 2, eosId: 3 };
+    const captions = await generateCaptions(decoder, [weights], features, 3, options);
+    expect(captions).toHaveLength(3);
+    for (const caption of captions) {
+      expect(caption.tokens.length).toBeLessThanOrEqual(6);
+      expect(Number.isFinite(caption.logProbability)).toBe(true);
+    }
+    disposeTree(Object.values(weights));
   });
 });

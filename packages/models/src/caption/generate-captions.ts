@@ -18,10 +18,15 @@ export interface GenerateCaptionsOptions extends BeamSearchOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** A state with the rows `rows` picked; `mapTree`'s mapped type is too deep for a generic tree. */
+/**
+ * A state with the rows `rows` picked. A scalar leaf has no row axis: the rows share it (SAB's
+ * step count), so it is kept as it is. `mapTree`'s mapped type is too deep for a generic tree.
+ */
 function gatherRows(state: NamedTensorTree, rows: tf.Tensor1D): NamedTensorTree {
   const map = mapTree as (tree: TensorTree, fn: (tensor: tf.Tensor) => tf.Tensor) => TensorTree;
-  return map(state, (tensor) => tf.gather(tensor, rows)) as NamedTensorTree;
+  return map(state, (tensor) =>
+    tensor.rank === 0 ? tf.clone(tensor) : tf.gather(tensor, rows),
+  ) as NamedTensorTree;
 }
 
 /** Every member's cell state, in member order. */
