@@ -92,7 +92,8 @@ export function sab<
   cell: Cell<Name, Inner, Window>,
   config: SabOptions<Scoring> = {},
 ): Cell<SabWeightName<Name, Scoring>, SabState<Inner>, Window> {
-  const { topK, attendEvery, truncation, scoring, attentionSize } = resolveSabConfig(config);
+  const { topK, attendEvery, truncation, scoring, attentionSize, maxMemories } =
+    resolveSabConfig(config);
   const hiddenSize = cell.outputSize;
   const names = Object.keys(cell.weightSpecs) as Name[];
   const specs: Record<string, WeightSpecs[string]> = {};
@@ -139,9 +140,10 @@ export function sab<
         // h_t = ĥ_t + s_t; the wrapped state's other entries are kept.
         const h = tf.add(hHat, summary) as tf.Tensor2D;
         // Every k_att steps h_t joins the macrostate, with its gradient (memories are never detached).
-        const memories = storesAfter(time, attendEvery)
+        const stored = storesAfter(time, attendEvery)
           ? (tf.concat([state.memories, tf.expandDims(h, 1)], 1) as tf.Tensor3D)
           : state.memories.clone();
+        const memories = keepNewest(stored, maxMemories);
         return {
           output: tf.concat([h, summary], 1) as tf.Tensor2D,
           state: { cell: { ...provisional, h }, memories, time: tf.scalar(time + 1, 'int32') },
@@ -190,4 +192,11 @@ function hOf(tree: NamedTensorTree, where: string): tf.Tensor2D {
     throw new Error(`${OWNER}: ${where} has no rank-2 tensor 'h' (SAB attends over h)`);
   }
   return h as tf.Tensor2D;
+}
+
+/** The newest `maxMemories` memories of `[batchSize, count, hiddenSize]` (all when unbounded). */
+function keepNewest(memories: tf.Tensor3D, maxMemories: number | undefined): tf.Tensor3D {
+  const count = memories.shape[1];
+  if (maxMemories === undefined || count <= maxMemories) return memories;
+  return tf.slice(memories, [0, count - maxMemories, 0], [-1, maxMemories, -1]);
 }

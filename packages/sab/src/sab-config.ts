@@ -35,6 +35,13 @@ export interface SabConfig {
    * Ignored by `'linear'`, which has no hidden layer.
    */
   readonly attentionSize?: number;
+  /**
+   * M_max: the macrostate keeps at most this many memories, dropping the oldest when a new one
+   * is stored. Unbounded when not given, as in the paper, whose sequences end; a stateful
+   * language model carries the state across windows, so its memories would grow for a whole
+   * epoch (and the attention's cost with them) without a bound.
+   */
+  readonly maxMemories?: number;
 }
 
 /**
@@ -61,7 +68,7 @@ export const DEFAULT_SAB_CONFIG: SabConfig = Object.freeze({
 /**
  * A full config from a partial one: missing fields from `DEFAULT_SAB_CONFIG`, every field
  * checked (`attentionSize` stays absent when not given: it defaults to the wrapped cell's
- * hidden size, which only `sab` knows).
+ * hidden size, which only `sab` knows; `maxMemories` stays absent: no bound).
  *
  * @throws RangeError naming the option, e.g. `SabConfig.topK must be a positive integer, got 0`.
  */
@@ -78,14 +85,18 @@ export function resolveSabConfig(config: Partial<SabConfig> = {}): SabConfig {
     ),
     scoring: checkScoring(config.scoring ?? DEFAULT_SAB_CONFIG.scoring),
   };
-  return Object.freeze(
-    config.attentionSize === undefined
-      ? resolved
+  // The optional fields stay absent until given.
+  return Object.freeze({
+    ...resolved,
+    ...(config.attentionSize === undefined
+      ? {}
       : {
-          ...resolved,
           attentionSize: checkPositiveInteger(config.attentionSize, 'SabConfig.attentionSize'),
-        },
-  );
+        }),
+    ...(config.maxMemories === undefined
+      ? {}
+      : { maxMemories: checkPositiveInteger(config.maxMemories, 'SabConfig.maxMemories') }),
+  });
 }
 
 function checkScoring(scoring: SabScoring): SabScoring {
