@@ -84,10 +84,13 @@ export function createWeightNoisePosterior<Name extends string>(
       const weights = Object.fromEntries(
         names.map((name) => {
           const mean = variables[name];
-          const noise = randomNormal(foldIn(key, name), mean.shape);
-          const drawn = tf.tidy(() => tf.add(mean, tf.mul(noise, noiseStd)));
-          noise.dispose();
-          return [name, drawn];
+          // θ = μ + σ₀ ε; tidy frees ε and σ₀ε.
+          return [
+            name,
+            tf.tidy(() =>
+              tf.add(mean, tf.mul(randomNormal(foldIn(key, name), mean.shape), noiseStd)),
+            ),
+          ];
         }),
       ) as unknown as Weights<Name>;
       return { weights, kl };
