@@ -67,6 +67,7 @@ describe('buildReport', () => {
         'psgldOverRmsprop',
         'pytorchBbbOverPlain',
         'sharpenedOverPlain',
+        'sharpenedRecurrentOverPlain',
       ].sort(),
     );
     expect(json.ratios.oursOverPytorch).toBeCloseTo(0.4);

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { computeRatioIntervals, computeRatios, RATIOS } from './ratios.js';
 
 describe('computeRatios', () => {
-  it('has the five ratios of issue 6, then the PyTorch anchor for BBB/plain', () => {
+  it('has the five ratios of issue 6, with the recurrent-only sharpening and PyTorch anchors', () => {
     expect(RATIOS.map((definition) => definition.key)).toEqual([
       'oursOverPytorch',
       'oursOverTfjsLayers',
       'bbbOverPlain',
       'sharpenedOverPlain',
+      'sharpenedRecurrentOverPlain',
       'psgldOverRmsprop',
       'pytorchBbbOverPlain',
     ]);
@@ -20,6 +21,7 @@ describe('computeRatios', () => {
       { name: 'tfjs-layers', tokensPerSecond: 400, stepSeconds: 0.75 },
       { name: 'bbb', tokensPerSecond: 400, stepSeconds: 0.6 },
       { name: 'bbb-sharpened', tokensPerSecond: 300, stepSeconds: 0.8 },
+      { name: 'bbb-sharpened-recurrent', tokensPerSecond: 350, stepSeconds: 0.7 },
       { name: 'rmsprop', tokensPerSecond: 800, stepSeconds: 0.5 },
       { name: 'psgld', tokensPerSecond: 700, stepSeconds: 0.55 },
       { name: 'pytorch-bbb', tokensPerSecond: 800, stepSeconds: 0.375 },
@@ -28,6 +30,7 @@ describe('computeRatios', () => {
     expect(ratios.oursOverTfjsLayers).toBeCloseTo(1.5);
     expect(ratios.bbbOverPlain).toBeCloseTo(1.2);
     expect(ratios.sharpenedOverPlain).toBeCloseTo(1.6);
+    expect(ratios.sharpenedRecurrentOverPlain).toBeCloseTo(1.4);
     expect(ratios.psgldOverRmsprop).toBeCloseTo(1.1);
     expect(ratios.pytorchBbbOverPlain).toBeCloseTo(3);
   });
@@ -42,6 +45,7 @@ describe('computeRatios', () => {
       oursOverTfjsLayers: null,
       bbbOverPlain: null,
       sharpenedOverPlain: null,
+      sharpenedRecurrentOverPlain: null,
       psgldOverRmsprop: null,
       pytorchBbbOverPlain: null,
     });

@@ -45,6 +45,14 @@ export const RATIOS: readonly RatioDefinition[] = [
     target: '≤ 1.8',
   },
   {
+    // Not one of the issue's targets: sharpening only the LSTM layers' weights (isSharpened).
+    key: 'sharpenedRecurrentOverPlain',
+    numerator: 'bbb-sharpened-recurrent',
+    denominator: 'plain',
+    metric: 'stepSeconds',
+    target: 'anchor, no target',
+  },
+  {
     key: 'psgldOverRmsprop',
     numerator: 'psgld',
     denominator: 'rmsprop',

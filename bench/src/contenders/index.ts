@@ -1,6 +1,7 @@
 import type { Contender } from '../contender.js';
 import { bbb } from './bbb.js';
 import { bbbSharpened } from './bbb-sharpened.js';
+import { bbbSharpenedRecurrent } from './bbb-sharpened-recurrent.js';
 import { gru } from './gru.js';
 import { plain } from './plain.js';
 import { psgld } from './psgld.js';
@@ -20,6 +21,7 @@ export const CONTENDERS: readonly Contender[] = [
   gru,
   bbb,
   bbbSharpened,
+  bbbSharpenedRecurrent,
   rmsprop,
   psgld,
   tfjsLayers,

@@ -1,3 +1,4 @@
+import { matMulBias } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -37,8 +38,10 @@ export function gateWindowRows(
 
 /**
  * `rows · kernel + bias` as `[B, T, columns]` (rows `[B · T, in]` from {@link windowRows}). One
- * fused op: on wasm `@bayesrnn/core`'s gemm adds the bias as it stores the product (the bits of
- * a matMul then an add, without the add's pass over the `[B · T, columns]` output).
+ * fused product: on wasm `@bayesrnn/core`'s gemm adds the bias as it stores the product (the
+ * bits of a matMul then an add, without the add's pass over the `[B · T, columns]` output).
+ * `matMulBias`, not `tf.fused.matMul`: a first layer that reads data (not a trained embedding)
+ * then computes no gradient of its input.
  */
 export function projectRows(
   rows: tf.Tensor2D,
@@ -47,7 +50,7 @@ export function projectRows(
   [batchSize, steps]: readonly number[],
 ): tf.Tensor3D {
   const columns = kernel.shape.at(-1) ?? 0;
-  const projected = tf.fused.matMul({ a: rows, b: kernel as tf.Tensor2D, bias });
+  const projected = matMulBias(rows, kernel as tf.Tensor2D, bias as tf.Tensor1D);
   return tf.reshape(projected, [batchSize ?? 0, steps ?? 0, columns]) as tf.Tensor3D;
 }
 

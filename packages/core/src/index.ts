@@ -97,6 +97,11 @@ export {
 } from './grad/clip-by-global-norm.js';
 export { detach } from './grad/detach.js';
 export { registerIdentityGradient } from './grad/identity-gradient.js';
+export {
+  type MatMulBiasOptions,
+  matMulBias,
+  registerMatMulBiasGradient,
+} from './grad/mat-mul-bias.js';
 export { stopGradient } from './grad/stop-gradient.js';
 export { initWeights } from './init/init-weights.js';
 export { constant, fans, glorotUniform, uniform, zeros } from './init/initializers.js';

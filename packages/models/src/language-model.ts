@@ -1,5 +1,5 @@
 import { wordTypeDropoutMask } from '@bayesrnn/cells';
-import { tidyTree, uniform, zeros } from '@bayesrnn/core';
+import { matMulBias, tidyTree, uniform, zeros } from '@bayesrnn/core';
 import type { NamedTensorTree, WeightSpecs, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -112,16 +112,15 @@ function forwardWindow(
   });
   const top = window.outputMask === undefined ? layerInput : tf.mul(layerInput, window.outputMask);
   // One softmax matmul for all batchSize × steps positions, the bias fused into it (on wasm,
-  // added as the product is stored: no pass of its own over the [B · T, vocabSize] logits).
+  // added as the product is stored: no pass of its own over the [B · T, vocabSize] logits);
+  // differentiated per operand, so a pass that needs no softmax-kernel gradient skips it.
   const flat = tf.reshape(top, [batchSize * steps, topOutputSize(cells)]) as tf.Tensor2D;
   const softmaxKernel = config.tiedEmbeddings
     ? embedding
     : requireWeight(weights, 'softmax/kernel', WHO);
-  const logits = tf.fused.matMul({
-    a: flat,
-    b: softmaxKernel as tf.Tensor2D,
+  const bias = requireWeight(weights, 'softmax/bias', WHO) as tf.Tensor1D;
+  const logits = matMulBias(flat, softmaxKernel as tf.Tensor2D, bias, {
     transposeB: config.tiedEmbeddings,
-    bias: requireWeight(weights, 'softmax/bias', WHO),
-  }) as tf.Tensor2D;
+  });
   return { logits, state: { layers: layerStates } };
 }
