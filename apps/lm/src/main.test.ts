@@ -77,6 +77,12 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect((await run(['train', '--method', 'psgld', '--temperature', '-1'])).err).toContain(
       '--temperature',
     );
+    expect((await run(['train', '--method', 'bbb', '--sharpen', 'recurrent'])).err).toContain(
+      '--sharpen applies to bbb-sharpened, not --method bbb',
+    );
+    expect(
+      (await run(['train', '--method', 'bbb-sharpened', '--sharpen', 'softmax'])).err,
+    ).toContain("--sharpen must be one of all, recurrent, got 'softmax'");
     const cell = await run(['train', '--cell', 'tree', '--data', dir]);
     expect(cell.code).toBe(2);
     expect(cell.err).toContain("--cell must be one of lstm, gru, vanilla, got 'tree'");

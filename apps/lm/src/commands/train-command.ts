@@ -17,7 +17,13 @@ import { PRESETS } from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
 import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
 import { runOptimizerFor } from '../run-optimizer.js';
-import { createRunPosterior, parsePriorOption, posteriorConfigFor } from '../run-posterior.js';
+import {
+  createRunPosterior,
+  parsePriorOption,
+  posteriorConfigFor,
+  SHARPEN_SCOPES,
+  type SharpenScope,
+} from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
 import {
   isBayesian,
@@ -50,6 +56,9 @@ Options:
   --prior π,LS1,LS2     bbb methods: scale-mixture prior with weight π and log σ1, log σ2
                         (default 0.25,-1,-7, the official example; the paper's grid is
                         π ∈ {0.25,0.5,0.75}, log σ1 ∈ {0,-1,-2}, log σ2 ∈ {-6,-7,-8})
+  --sharpen WHICH       bbb-sharpened: all (every Bayesian weight, the default) | recurrent (the
+                        LSTM layers' weights only: a cheaper extra pass, about 1.95× a plain step
+                        against 2.3× on PTB-small)
   --temperature T       sgld/psgld: posterior temperature (default 1, the textbook noise;
                         T < 1 shrinks the injected noise variance by T)
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
@@ -69,6 +78,7 @@ const OPTIONS = {
   epochs: { type: 'string' },
   mc: { type: 'string' },
   prior: { type: 'string' },
+  sharpen: { type: 'string' },
   temperature: { type: 'string' },
   dropout: { type: 'string' },
   resume: { type: 'boolean' },
@@ -118,11 +128,16 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   if (args.prior !== undefined && !isBayesian(method)) {
     throw new UsageError(`--prior applies to bbb and bbb-sharpened, not --method ${method}`);
   }
+  if (args.sharpen !== undefined && method !== 'bbb-sharpened') {
+    throw new UsageError(`--sharpen applies to bbb-sharpened, not --method ${method}`);
+  }
+  const sharpen = choiceOption<SharpenScope>(args.sharpen, 'sharpen', SHARPEN_SCOPES, 'all');
   let posteriorConfig: ReturnType<typeof posteriorConfigFor>;
   try {
     posteriorConfig = posteriorConfigFor(
       method,
       args.prior === undefined ? undefined : parsePriorOption(args.prior),
+      sharpen,
     );
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
