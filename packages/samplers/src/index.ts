@@ -1,36 +1,37 @@
 // Re-exports by name only; see the files beside it.
-export { addLangevinNoise, langevinVariance } from './langevin-noise.js';
+
 export {
   checkStepSize,
-  DEFAULT_LANGEVIN_OPTIONS,
-  type LangevinOptions,
-  type ResolvedLangevinOptions,
-  resolveLangevinOptions,
-} from './langevin-options.js';
+  DEFAULT_LANGEVIN_CONFIG,
+  type LangevinConfig,
+  type ResolvedLangevinConfig,
+  resolveLangevinConfig,
+} from './langevin-config.js';
+export { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 export { potentialGradient, priorPrecision, withPriorPull } from './potential-gradient.js';
 export {
   createPsgld,
-  DEFAULT_PSGLD_OPTIONS,
-  type PsgldOptions,
+  DEFAULT_PSGLD_CONFIG,
+  type PsgldConfig,
   type PsgldSampler,
   type PsgldState,
-  type ResolvedPsgldOptions,
+  type ResolvedPsgldConfig,
 } from './psgld.js';
 export {
   createSghmc,
-  DEFAULT_SGHMC_OPTIONS,
-  type ResolvedSghmcOptions,
-  type SghmcOptions,
+  DEFAULT_SGHMC_CONFIG,
+  type ResolvedSghmcConfig,
+  type SghmcConfig,
   type SghmcSampler,
   type SghmcState,
 } from './sghmc.js';
-export { createSgld, type SgldOptions, type SgldSampler, type SgldState } from './sgld.js';
+export { createSgld, type SgldConfig, type SgldSampler, type SgldState } from './sgld.js';
 export {
-  type CyclicalStepSizeOptions,
+  type CyclicalStepSizeConfig,
   constantStepSize,
   cyclePhase,
   cyclicalStepSize,
-  type PolynomialDecayOptions,
+  type PolynomialDecayConfig,
   polynomialDecay,
   type StepSizeSchedule,
 } from './step-size-schedule.js';

@@ -34,8 +34,8 @@ export function addLangevinNoise(
  */
 export function langevinVariance(
   stepSize: number,
-  options: { readonly temperature: number; readonly datasetSize: number },
+  config: { readonly temperature: number; readonly datasetSize: number },
   friction = 1,
 ): number {
-  return (2 * stepSize * options.temperature * friction) / options.datasetSize;
+  return (2 * stepSize * config.temperature * friction) / config.datasetSize;
 }

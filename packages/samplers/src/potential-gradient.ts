@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedLangevinOptions } from './langevin-options.js';
+import type { ResolvedLangevinConfig } from './langevin-config.js';
 
 /**
  * The gradient of the potential on the scale of the minibatch loss, `∇U(θ)/N`:
@@ -18,9 +18,9 @@ import type { ResolvedLangevinOptions } from './langevin-options.js';
 export function potentialGradient(
   position: tf.Tensor,
   gradient: tf.Tensor,
-  options: ResolvedLangevinOptions,
+  config: ResolvedLangevinConfig,
 ): tf.Tensor {
-  return withPriorPull(gradient, position, priorPrecision(options));
+  return withPriorPull(gradient, position, priorPrecision(config));
 }
 
 /** `g + c θ`: the gradient plus the prior's pull of precision `c` (`g` itself for `c = 0`). */
@@ -33,9 +33,9 @@ export function withPriorPull(
 }
 
 /** `1/(σ² N)`, the Gaussian prior's pull per unit of θ on the minibatch scale (0 for σ² = ∞). */
-export function priorPrecision(options: {
+export function priorPrecision(config: {
   readonly priorVariance: number;
   readonly datasetSize: number;
 }): number {
-  return 1 / (options.priorVariance * options.datasetSize);
+  return 1 / (config.priorVariance * config.datasetSize);
 }

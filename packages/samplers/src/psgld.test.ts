@@ -8,7 +8,7 @@ import {
   momentErrors,
   runChains,
 } from './__fixtures__/gaussian-target.js';
-import { createPsgld, type PsgldOptions } from './psgld.js';
+import { createPsgld, type PsgldConfig } from './psgld.js';
 
 const THETA = [0.5, -1, 2];
 /** A different minibatch gradient at each of 4 steps. */
@@ -19,10 +19,10 @@ const GRADIENTS = [
   [1.5, 0.3, -0.2],
 ];
 
-/** Runs `createPsgld(options)` over `GRADIENTS` from `THETA`; returns the final θ and v. */
-function runPsgld(options: PsgldOptions, eta: number): { theta: number[]; v: number[] } {
+/** Runs `createPsgld(config)` over `GRADIENTS` from `THETA`; returns the final θ and v. */
+function runPsgld(config: PsgldConfig, eta: number): { theta: number[]; v: number[] } {
   const tensorsBefore = tf.memory().numTensors;
-  const psgld = createPsgld<'w'>(options);
+  const psgld = createPsgld<'w'>(config);
   const initial = { w: tf.tensor1d(THETA) };
   let state = psgld.init(initial);
   initial.w.dispose();
@@ -71,16 +71,16 @@ describe('createPsgld', () => {
   });
 
   it('with temperature 0 matches a hand computation, prior included', () => {
-    const options = { datasetSize: 4, priorVariance: 2, temperature: 0, beta: 0.8, lambda: 1e-3 };
-    const actual = runPsgld(options, 0.05);
+    const config = { datasetSize: 4, priorVariance: 2, temperature: 0, beta: 0.8, lambda: 1e-3 };
+    const actual = runPsgld(config, 0.05);
     const expected = psgldByHand(0.8, 1e-3, 1 / (2 * 4), 0.05);
     expectClose(actual.theta, expected.theta, TOLERANCES.float32, 'position');
     expectClose(actual.v, expected.v, TOLERANCES.float32, 'secondMoment');
   });
 
   it('with temperature 0 and no prior is RMSprop without momentum (ρ = β, ε = λ)', () => {
-    const options = { datasetSize: 1, priorVariance: Infinity, temperature: 0 };
-    const actual = runPsgld(options, 0.05);
+    const config = { datasetSize: 1, priorVariance: Infinity, temperature: 0 };
+    const actual = runPsgld(config, 0.05);
     const expected = psgldByHand(0.99, 1e-8, 0, 0.05);
     expectClose(actual.theta, expected.theta, TOLERANCES.float32, 'position');
   });

@@ -1,34 +1,34 @@
 import { tidyTree } from '@bayesrnn/core';
 import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import type * as tf from '@tensorflow/tfjs-core';
-import { langevinVariance } from './langevin-noise.js';
 import {
   checkStepSize,
-  type LangevinOptions,
-  type ResolvedLangevinOptions,
-  resolveLangevinOptions,
-} from './langevin-options.js';
+  type LangevinConfig,
+  type ResolvedLangevinConfig,
+  resolveLangevinConfig,
+} from './langevin-config.js';
+import { langevinVariance } from './langevin-noise.js';
 import { priorPrecision } from './potential-gradient.js';
 import { psgldUpdate } from './psgld-update.js';
 import { checkInterval, checkPositive } from './validate.js';
 import { copyWeights, pairWithGradients, stateEntry, zerosLikeWeights } from './weight-gradient.js';
 
-/** Settings of `createPsgld`: the shared `LangevinOptions` plus the RMSprop preconditioner's. */
-export interface PsgldOptions extends LangevinOptions {
+/** Settings of `createPsgld`: the shared `LangevinConfig` plus the RMSprop preconditioner's. */
+export interface PsgldConfig extends LangevinConfig {
   /** `β`, decay of the running mean of squared gradients, in `[0, 1)` (default 0.99). */
   readonly beta?: number;
   /** `λ`, added to `√v` in the preconditioner (> 0, default 1e−8). */
   readonly lambda?: number;
 }
 
-/** `PsgldOptions` with every default filled in. */
-export interface ResolvedPsgldOptions extends ResolvedLangevinOptions {
+/** `PsgldConfig` with every default filled in. */
+export interface ResolvedPsgldConfig extends ResolvedLangevinConfig {
   readonly beta: number;
   readonly lambda: number;
 }
 
 /** Gan et al. 2017, Algorithm 1: `β = 0.99`, `λ = 1e−8`. */
-export const DEFAULT_PSGLD_OPTIONS = { beta: 0.99, lambda: 1e-8 } as const;
+export const DEFAULT_PSGLD_CONFIG = { beta: 0.99, lambda: 1e-8 } as const;
 
 /**
  * pSGLD's state: the current sample `position/<name>` and RMSprop's running mean of squared
@@ -39,11 +39,11 @@ export type PsgldState<Name extends string = string> = {
   readonly secondMoment: Weights<Name>;
 };
 
-/** A pSGLD sampler; `options` are the resolved settings. */
+/** A pSGLD sampler; `config` are the resolved settings. */
 export interface PsgldSampler<Name extends string = string>
   extends Sampler<Name, PsgldState<Name>> {
   readonly name: 'psgld';
-  readonly options: ResolvedPsgldOptions;
+  readonly config: ResolvedPsgldConfig;
 }
 
 /**
@@ -64,24 +64,16 @@ export interface PsgldSampler<Name extends string = string>
  * changes slowly (β close to 1). With `T = 0` and no prior this is RMSprop without momentum
  * (`ε` of RMSprop = `λ`, added outside the root).
  */
-export function createPsgld<Name extends string = string>(
-  options: PsgldOptions,
-): PsgldSampler<Name> {
-  const resolved: ResolvedPsgldOptions = {
-    ...resolveLangevinOptions(options, 'PsgldOptions'),
-    beta: checkInterval(
-      options.beta ?? DEFAULT_PSGLD_OPTIONS.beta,
-      'PsgldOptions.beta',
-      0,
-      1,
-      'high',
-    ),
-    lambda: checkPositive(options.lambda ?? DEFAULT_PSGLD_OPTIONS.lambda, 'PsgldOptions.lambda'),
+export function createPsgld<Name extends string = string>(config: PsgldConfig): PsgldSampler<Name> {
+  const resolved: ResolvedPsgldConfig = {
+    ...resolveLangevinConfig(config, 'PsgldConfig'),
+    beta: checkInterval(config.beta ?? DEFAULT_PSGLD_CONFIG.beta, 'PsgldConfig.beta', 0, 1, 'high'),
+    lambda: checkPositive(config.lambda ?? DEFAULT_PSGLD_CONFIG.lambda, 'PsgldConfig.lambda'),
   };
   const { beta, lambda } = resolved;
   return {
     name: 'psgld',
-    options: resolved,
+    config: resolved,
     acceptsGradientScale: true,
     init: (weights) => ({
       position: copyWeights(weights),

@@ -46,9 +46,9 @@ describe('createSghmc', () => {
   });
 
   it('with friction 1 is SGLD, noise included (same key)', () => {
-    const options = { datasetSize: 3, priorVariance: 0.5, temperature: 1.5 };
-    const sghmc = createSghmc<'w'>({ ...options, friction: 1 });
-    const sgld = createSgld<'w'>(options);
+    const config = { datasetSize: 3, priorVariance: 0.5, temperature: 1.5 };
+    const sghmc = createSghmc<'w'>({ ...config, friction: 1 });
+    const sgld = createSgld<'w'>(config);
     let a = sghmc.init({ w: tf.tensor1d(THETA) });
     let b = sgld.init({ w: tf.tensor1d(THETA) });
     for (const [t, g] of GRADIENTS.entries()) {

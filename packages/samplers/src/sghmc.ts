@@ -1,19 +1,19 @@
 import { tidyTree } from '@bayesrnn/core';
 import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 import {
   checkStepSize,
-  type LangevinOptions,
-  type ResolvedLangevinOptions,
-  resolveLangevinOptions,
-} from './langevin-options.js';
+  type LangevinConfig,
+  type ResolvedLangevinConfig,
+  resolveLangevinConfig,
+} from './langevin-config.js';
+import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 import { potentialGradient } from './potential-gradient.js';
 import { checkInterval } from './validate.js';
 import { copyWeights, pairWithGradients, stateEntry, zerosLikeWeights } from './weight-gradient.js';
 
-/** Settings of `createSghmc`: the shared `LangevinOptions` plus the friction. */
-export interface SghmcOptions extends LangevinOptions {
+/** Settings of `createSghmc`: the shared `LangevinConfig` plus the friction. */
+export interface SghmcConfig extends LangevinConfig {
   /**
    * `α`, the friction per step in `(0, 1]` (default 0.1): the momentum keeps `1 − α` of itself
    * each step. `α = 1` makes SGHMC exactly SGLD.
@@ -21,13 +21,13 @@ export interface SghmcOptions extends LangevinOptions {
   readonly friction?: number;
 }
 
-/** `SghmcOptions` with every default filled in. */
-export interface ResolvedSghmcOptions extends ResolvedLangevinOptions {
+/** `SghmcConfig` with every default filled in. */
+export interface ResolvedSghmcConfig extends ResolvedLangevinConfig {
   readonly friction: number;
 }
 
 /** `α = 0.1`, within the 0.01–0.1 range Chen et al. 2014 (§4) use. */
-export const DEFAULT_SGHMC_OPTIONS = { friction: 0.1 } as const;
+export const DEFAULT_SGHMC_CONFIG = { friction: 0.1 } as const;
 
 /** SGHMC's state: `position/<name>` and the momentum `momentum/<name>` (zeros at `init`). */
 export type SghmcState<Name extends string = string> = {
@@ -35,11 +35,11 @@ export type SghmcState<Name extends string = string> = {
   readonly momentum: Weights<Name>;
 };
 
-/** An SGHMC sampler; `options` are the resolved settings. */
+/** An SGHMC sampler; `config` are the resolved settings. */
 export interface SghmcSampler<Name extends string = string>
   extends Sampler<Name, SghmcState<Name>> {
   readonly name: 'sghmc';
-  readonly options: ResolvedSghmcOptions;
+  readonly config: ResolvedSghmcConfig;
 }
 
 /**
@@ -61,14 +61,12 @@ export interface SghmcSampler<Name extends string = string>
  * and `T = 0` is SGD with heavy-ball momentum `1 − α`. The friction also absorbs the
  * minibatch-gradient noise, which is why the injected noise is `2(α − β̂)` with `β̂ = 0`.
  */
-export function createSghmc<Name extends string = string>(
-  options: SghmcOptions,
-): SghmcSampler<Name> {
-  const resolved: ResolvedSghmcOptions = {
-    ...resolveLangevinOptions(options, 'SghmcOptions'),
+export function createSghmc<Name extends string = string>(config: SghmcConfig): SghmcSampler<Name> {
+  const resolved: ResolvedSghmcConfig = {
+    ...resolveLangevinConfig(config, 'SghmcConfig'),
     friction: checkInterval(
-      options.friction ?? DEFAULT_SGHMC_OPTIONS.friction,
-      'SghmcOptions.friction',
+      config.friction ?? DEFAULT_SGHMC_CONFIG.friction,
+      'SghmcConfig.friction',
       0,
       1,
       'low',
@@ -77,7 +75,7 @@ export function createSghmc<Name extends string = string>(
   const { friction } = resolved;
   return {
     name: 'sghmc',
-    options: resolved,
+    config: resolved,
     init: (weights) => ({ position: copyWeights(weights), momentum: zerosLikeWeights(weights) }),
     step(state: SghmcState<Name>, gradient: Weights<Name>, key: RngKey, stepSize: number) {
       checkStepSize(stepSize, 'SGHMC');

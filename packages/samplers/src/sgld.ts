@@ -1,26 +1,26 @@
 import { tidyTree } from '@bayesrnn/core';
 import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 import {
   checkStepSize,
-  type LangevinOptions,
-  type ResolvedLangevinOptions,
-  resolveLangevinOptions,
-} from './langevin-options.js';
+  type LangevinConfig,
+  type ResolvedLangevinConfig,
+  resolveLangevinConfig,
+} from './langevin-config.js';
+import { addLangevinNoise, langevinVariance } from './langevin-noise.js';
 import { potentialGradient } from './potential-gradient.js';
 import { copyWeights, pairWithGradients } from './weight-gradient.js';
 
-/** Settings of `createSgld`: only the shared `LangevinOptions`. */
-export type SgldOptions = LangevinOptions;
+/** Settings of `createSgld`: only the shared `LangevinConfig`. */
+export type SgldConfig = LangevinConfig;
 
 /** SGLD's state: the current sample, `position/<weight name>`. */
 export type SgldState<Name extends string = string> = { readonly position: Weights<Name> };
 
-/** An SGLD sampler; `options` are the resolved settings (defaults filled in). */
+/** An SGLD sampler; `config` are the resolved settings (defaults filled in). */
 export interface SgldSampler<Name extends string = string> extends Sampler<Name, SgldState<Name>> {
   readonly name: 'sgld';
-  readonly options: ResolvedLangevinOptions;
+  readonly config: ResolvedLangevinConfig;
 }
 
 /**
@@ -43,11 +43,11 @@ export interface SgldSampler<Name extends string = string> extends Sampler<Name,
  * const next = sgld.step(state, { w: gradW }, foldIn(key, t), 1e-3);
  * disposeTree(state); state = next;
  */
-export function createSgld<Name extends string = string>(options: SgldOptions): SgldSampler<Name> {
-  const resolved = resolveLangevinOptions(options, 'SgldOptions');
+export function createSgld<Name extends string = string>(config: SgldConfig): SgldSampler<Name> {
+  const resolved = resolveLangevinConfig(config, 'SgldConfig');
   return {
     name: 'sgld',
-    options: resolved,
+    config: resolved,
     init: (weights) => ({ position: copyWeights(weights) }),
     step(state: SgldState<Name>, gradient: Weights<Name>, key: RngKey, stepSize: number) {
       checkStepSize(stepSize, 'SGLD');

@@ -25,14 +25,14 @@ describe('polynomialDecay', () => {
     expect(polynomialDecay({ a: 2, b: 0, gamma: 1 })(4)).toBe(0.5);
   });
 
-  it('refuses bad options and steps', () => {
-    expect(() => polynomialDecay({ a: 0, b: 1, gamma: 0.5 })).toThrow('PolynomialDecayOptions.a');
+  it('refuses a bad config and steps', () => {
+    expect(() => polynomialDecay({ a: 0, b: 1, gamma: 0.5 })).toThrow('PolynomialDecayConfig.a');
     expect(() => polynomialDecay({ a: 1, b: -1, gamma: 0.5 })).toThrow(
-      'PolynomialDecayOptions.b must be a finite number ≥ 0, got -1',
+      'PolynomialDecayConfig.b must be a finite number ≥ 0, got -1',
     );
     for (const gamma of [0, 1.01, Number.NaN]) {
       expect(() => polynomialDecay({ a: 1, b: 1, gamma })).toThrow(
-        new RangeError(`PolynomialDecayOptions.gamma must be in (0, 1], got ${gamma}`),
+        new RangeError(`PolynomialDecayConfig.gamma must be in (0, 1], got ${gamma}`),
       );
     }
     const schedule = polynomialDecay({ a: 1, b: 1, gamma: 1 });
@@ -45,10 +45,10 @@ describe('polynomialDecay', () => {
 
 describe('cyclicalStepSize', () => {
   // K = 10, M = 3 → cycles of ⌈10/3⌉ = 4 steps: r = 0, ¼, ½, ¾, 0, …
-  const options = { initial: 0.2, totalSteps: 10, cycles: 3 };
+  const config = { initial: 0.2, totalSteps: 10, cycles: 3 };
 
   it('follows (α₀/2)(cos(π r) + 1) with r = mod(t − 1, ⌈K/M⌉)/⌈K/M⌉ (Zhang et al. 2020)', () => {
-    const schedule = cyclicalStepSize(options);
+    const schedule = cyclicalStepSize(config);
     const expected = [0.2, 0.1 * (Math.SQRT1_2 + 1), 0.1, 0.1 * (1 - Math.SQRT1_2), 0.2];
     [1, 2, 3, 4, 5].forEach((t, i) => {
       expect(schedule(t)).toBeCloseTo(expected[i] ?? Number.NaN, 14);
@@ -59,25 +59,25 @@ describe('cyclicalStepSize', () => {
   });
 
   it('cyclePhase gives r', () => {
-    expect([1, 2, 3, 4, 5, 10].map((t) => cyclePhase(options, t))).toEqual([
+    expect([1, 2, 3, 4, 5, 10].map((t) => cyclePhase(config, t))).toEqual([
       0, 0.25, 0.5, 0.75, 0, 0.25,
     ]);
   });
 
-  it('refuses bad options and steps', () => {
-    expect(() => cyclicalStepSize({ ...options, initial: 0 })).toThrow(
-      'CyclicalStepSizeOptions.initial must be a finite number > 0, got 0',
+  it('refuses a bad config and steps', () => {
+    expect(() => cyclicalStepSize({ ...config, initial: 0 })).toThrow(
+      'CyclicalStepSizeConfig.initial must be a finite number > 0, got 0',
     );
-    expect(() => cyclicalStepSize({ ...options, totalSteps: 2.5 })).toThrow(
-      'CyclicalStepSizeOptions.totalSteps must be a positive integer, got 2.5',
+    expect(() => cyclicalStepSize({ ...config, totalSteps: 2.5 })).toThrow(
+      'CyclicalStepSizeConfig.totalSteps must be a positive integer, got 2.5',
     );
-    expect(() => cyclicalStepSize({ ...options, cycles: 0 })).toThrow(
-      'CyclicalStepSizeOptions.cycles must be a positive integer, got 0',
+    expect(() => cyclicalStepSize({ ...config, cycles: 0 })).toThrow(
+      'CyclicalStepSizeConfig.cycles must be a positive integer, got 0',
     );
-    expect(() => cyclicalStepSize({ ...options, cycles: 11 })).toThrow(
-      'CyclicalStepSizeOptions.cycles must be ≤ totalSteps (10), got 11',
+    expect(() => cyclicalStepSize({ ...config, cycles: 11 })).toThrow(
+      'CyclicalStepSizeConfig.cycles must be ≤ totalSteps (10), got 11',
     );
-    expect(() => cyclicalStepSize(options)(0)).toThrow(RangeError);
-    expect(() => cyclePhase(options, 1.5)).toThrow(RangeError);
+    expect(() => cyclicalStepSize(config)(0)).toThrow(RangeError);
+    expect(() => cyclePhase(config, 1.5)).toThrow(RangeError);
   });
 });

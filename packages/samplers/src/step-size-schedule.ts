@@ -26,7 +26,7 @@ export function constantStepSize(a: number): StepSizeSchedule {
 }
 
 /** Settings of `polynomialDecay`. */
-export interface PolynomialDecayOptions {
+export interface PolynomialDecayConfig {
   /** Scale `a > 0`. */
   readonly a: number;
   /** Offset `b ≥ 0` (delays the decay; `ε₁ = a (b + 1)^−γ`). */
@@ -46,15 +46,15 @@ export interface PolynomialDecayOptions {
  * Teh, Thiery & Vollmer 2016 find `γ = 1/3` optimal for a fixed budget, so any `γ ∈ (0, 1]`
  * is accepted.
  */
-export function polynomialDecay(options: PolynomialDecayOptions): StepSizeSchedule {
-  const a = checkPositive(options.a, 'PolynomialDecayOptions.a');
-  const b = checkNonNegative(options.b, 'PolynomialDecayOptions.b');
-  const gamma = checkInterval(options.gamma, 'PolynomialDecayOptions.gamma', 0, 1, 'low');
+export function polynomialDecay(config: PolynomialDecayConfig): StepSizeSchedule {
+  const a = checkPositive(config.a, 'PolynomialDecayConfig.a');
+  const b = checkNonNegative(config.b, 'PolynomialDecayConfig.b');
+  const gamma = checkInterval(config.gamma, 'PolynomialDecayConfig.gamma', 0, 1, 'low');
   return (step) => a * (b + checkStep(step, 'polynomialDecay')) ** -gamma;
 }
 
 /** Settings of `cyclicalStepSize`. */
-export interface CyclicalStepSizeOptions {
+export interface CyclicalStepSizeConfig {
   /** `α₀ > 0`, the step size at the start of every cycle. */
   readonly initial: number;
   /** `K`, the total number of steps of the run (a positive integer). */
@@ -73,9 +73,9 @@ export interface CyclicalStepSizeOptions {
  * Each cycle of `⌈K/M⌉` steps starts at `α₀` (exploration) and decays towards 0 (sampling);
  * see `cyclePhase` for the position within a cycle. Steps past `K` keep cycling.
  */
-export function cyclicalStepSize(options: CyclicalStepSizeOptions): StepSizeSchedule {
-  const initial = checkPositive(options.initial, 'CyclicalStepSizeOptions.initial');
-  const length = cycleLength(options);
+export function cyclicalStepSize(config: CyclicalStepSizeConfig): StepSizeSchedule {
+  const initial = checkPositive(config.initial, 'CyclicalStepSizeConfig.initial');
+  const length = cycleLength(config);
   return (step) => {
     const r = (checkStep(step, 'cyclicalStepSize') - 1) % length;
     return (initial / 2) * (Math.cos((Math.PI * r) / length) + 1);
@@ -87,19 +87,19 @@ export function cyclicalStepSize(options: CyclicalStepSizeOptions): StepSizeSche
  * covered. Zhang et al. explore (optimise, no noise) while `r_t < β` and collect samples after.
  */
 export function cyclePhase(
-  options: Pick<CyclicalStepSizeOptions, 'totalSteps' | 'cycles'>,
+  config: Pick<CyclicalStepSizeConfig, 'totalSteps' | 'cycles'>,
   step: number,
 ): number {
-  const length = cycleLength(options);
+  const length = cycleLength(config);
   return ((checkStep(step, 'cyclePhase') - 1) % length) / length;
 }
 
-function cycleLength(options: Pick<CyclicalStepSizeOptions, 'totalSteps' | 'cycles'>): number {
-  const total = checkPositiveInteger(options.totalSteps, 'CyclicalStepSizeOptions.totalSteps');
-  const cycles = checkPositiveInteger(options.cycles, 'CyclicalStepSizeOptions.cycles');
+function cycleLength(config: Pick<CyclicalStepSizeConfig, 'totalSteps' | 'cycles'>): number {
+  const total = checkPositiveInteger(config.totalSteps, 'CyclicalStepSizeConfig.totalSteps');
+  const cycles = checkPositiveInteger(config.cycles, 'CyclicalStepSizeConfig.cycles');
   if (cycles > total) {
     throw new RangeError(
-      `CyclicalStepSizeOptions.cycles must be ≤ totalSteps (${total}), got ${cycles}`,
+      `CyclicalStepSizeConfig.cycles must be ≤ totalSteps (${total}), got ${cycles}`,
     );
   }
   return Math.ceil(total / cycles);

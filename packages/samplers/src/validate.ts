@@ -1,6 +1,6 @@
 /**
  * Option checks shared by the samplers and schedules. Each throws a `RangeError` that names
- * the option and the offending value, e.g. `SgldOptions.datasetSize must be a finite number
+ * the option and the offending value, e.g. `SgldConfig.datasetSize must be a finite number
  * > 0, got 0`.
  */
 

@@ -7,12 +7,12 @@ import {
   addLangevinNoise,
   checkStepSize,
   copyWeights,
-  DEFAULT_LANGEVIN_OPTIONS,
-  type LangevinOptions,
+  DEFAULT_LANGEVIN_CONFIG,
+  type LangevinConfig,
   langevinVariance,
   pairWithGradients,
   potentialGradient,
-  resolveLangevinOptions,
+  resolveLangevinConfig,
   stateEntry,
   zerosLikeWeights,
 } from '@bayesrnn/samplers';
@@ -20,10 +20,10 @@ import type { RngKey, Sampler, Weights } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Settings of `createSgnht`: the library's `LangevinOptions` (`datasetSize` `N`, prior
+ * Settings of `createSgnht`: the library's `LangevinConfig` (`datasetSize` `N`, prior
  * variance `σ²`, temperature `T`, with the same meaning as for `createSghmc`) plus the diffusion.
  */
-export interface SgnhtConfig extends LangevinOptions {
+export interface SgnhtConfig extends LangevinConfig {
   /**
    * `a = A·h`, the injected diffusion per step in `(0, 1]` (default 0.1). The thermostat starts
    * at `a` (Ding et al.: `ξ₀ = A`), so the first steps are SGHMC's with friction `α = a`.
@@ -36,9 +36,9 @@ export type ResolvedSgnhtConfig = Required<SgnhtConfig>;
 
 /**
  * `a = 0.1`, SGHMC's default friction (Chen et al. 2014 use 0.01–0.1), so that SGNHT starts
- * where `createSghmc` would; `σ² = 1`, `T = 1` are the library's `DEFAULT_LANGEVIN_OPTIONS`.
+ * where `createSghmc` would; `σ² = 1`, `T = 1` are the library's `DEFAULT_LANGEVIN_CONFIG`.
  */
-export const DEFAULT_SGNHT_CONFIG = { diffusion: 0.1, ...DEFAULT_LANGEVIN_OPTIONS } as const;
+export const DEFAULT_SGNHT_CONFIG = { diffusion: 0.1, ...DEFAULT_LANGEVIN_CONFIG } as const;
 
 /**
  * SGNHT's state: `position/<name>` (`θ`), `momentum/<name>` (`v = p·h`, zeros at `init`), both
@@ -151,7 +151,7 @@ export function createSgnht<Name extends string = string>(config: SgnhtConfig): 
 
 /**
  * Fills in `DEFAULT_SGNHT_CONFIG` and checks every value, the shared ones by the library's
- * own `resolveLangevinOptions` (the same messages as its samplers).
+ * own `resolveLangevinConfig` (the same messages as its samplers).
  *
  * @throws RangeError naming the option and the value, e.g.
  *   `SgnhtConfig.diffusion must be in (0, 1], got -1`.
@@ -162,5 +162,5 @@ function resolveSgnhtConfig(config: SgnhtConfig): ResolvedSgnhtConfig {
   if (!(Number.isFinite(diffusion) && diffusion > 0 && diffusion <= 1)) {
     throw new RangeError(`SgnhtConfig.diffusion must be in (0, 1], got ${diffusion}`);
   }
-  return { ...resolveLangevinOptions(config, 'SgnhtConfig'), diffusion };
+  return { ...resolveLangevinConfig(config, 'SgnhtConfig'), diffusion };
 }

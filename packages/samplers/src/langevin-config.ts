@@ -19,7 +19,7 @@ import { checkNonNegative, checkPositive } from './validate.js';
  *   windows per epoch (the number of sequences-windows in one epoch);
  * - `L` = mean NLL per example → `N` = number of training examples.
  */
-export interface LangevinOptions {
+export interface LangevinConfig {
   /** `N` above (> 0). */
   readonly datasetSize: number;
   /**
@@ -34,37 +34,37 @@ export interface LangevinOptions {
   readonly temperature?: number;
 }
 
-/** `LangevinOptions` with every default filled in and checked. */
-export interface ResolvedLangevinOptions {
+/** `LangevinConfig` with every default filled in and checked. */
+export interface ResolvedLangevinConfig {
   readonly datasetSize: number;
   readonly priorVariance: number;
   readonly temperature: number;
 }
 
 /** `σ² = 1` (Gan et al. 2017) and `T = 1` (the posterior itself). */
-export const DEFAULT_LANGEVIN_OPTIONS = { priorVariance: 1, temperature: 1 } as const;
+export const DEFAULT_LANGEVIN_CONFIG = { priorVariance: 1, temperature: 1 } as const;
 
 /**
  * Fills in defaults and checks every value.
  *
- * @param owner - the options type for messages, e.g. `'SgldOptions'`.
+ * @param owner - the config type for messages, e.g. `'SgldConfig'`.
  * @throws RangeError naming the option and the value.
  */
-export function resolveLangevinOptions(
-  options: LangevinOptions,
+export function resolveLangevinConfig(
+  config: LangevinConfig,
   owner: string,
-): ResolvedLangevinOptions {
-  const priorVariance = options.priorVariance ?? DEFAULT_LANGEVIN_OPTIONS.priorVariance;
+): ResolvedLangevinConfig {
+  const priorVariance = config.priorVariance ?? DEFAULT_LANGEVIN_CONFIG.priorVariance;
   if (!(typeof priorVariance === 'number' && priorVariance > 0)) {
     throw new RangeError(
       `${owner}.priorVariance must be > 0 (Infinity for no prior), got ${String(priorVariance)}`,
     );
   }
   return {
-    datasetSize: checkPositive(options.datasetSize, `${owner}.datasetSize`),
+    datasetSize: checkPositive(config.datasetSize, `${owner}.datasetSize`),
     priorVariance,
     temperature: checkNonNegative(
-      options.temperature ?? DEFAULT_LANGEVIN_OPTIONS.temperature,
+      config.temperature ?? DEFAULT_LANGEVIN_CONFIG.temperature,
       `${owner}.temperature`,
     ),
   };
