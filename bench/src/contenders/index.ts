@@ -1,7 +1,6 @@
 import type { Contender } from '../contender.js';
 import { bbb } from './bbb.js';
-import { bbbSharpened } from './bbb-sharpened.js';
-import { bbbSharpenedRecurrent } from './bbb-sharpened-recurrent.js';
+import { bbbSharpened, bbbSharpenedRecurrent } from './bbb-sharpened.js';
 import { gru } from './gru.js';
 import { plain } from './plain.js';
 import { psgld } from './psgld.js';
