@@ -22,6 +22,7 @@ export default defineConfig({
     'experiments/recurrence-step': 'src/experiments/recurrence-step.ts',
     'experiments/subnormal-operands': 'src/experiments/subnormal-operands.ts',
     'experiments/normal-generators': 'src/experiments/normal-generators.ts',
+    'experiments/classifier-groups': 'src/experiments/classifier-groups.ts',
   },
   format: ['esm'],
   dts: false,
