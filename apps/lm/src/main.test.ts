@@ -217,6 +217,34 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(report.reversed).toBeGreaterThan(0);
     expect(report.reversed).not.toBe(report.test);
 
+    const bounded = await run([
+      'eval',
+      '--run',
+      out,
+      '--split',
+      'valid',
+      '--bound',
+      ...common.slice(2),
+    ]);
+    const valid = JSON.parse(bounded.out).valid;
+    expect(valid.perplexity).toBeCloseTo(results.valid.perplexity, 3);
+    // Option (b): the data term at sharpened draws plus the sharpening KL each window pays.
+    expect(valid.sharpenedBound.sharpeningKl).toBeGreaterThan(0);
+    expect(valid.sharpenedBound.nll).toBeCloseTo(
+      valid.sharpenedBound.dataNll + valid.sharpenedBound.sharpeningKl,
+      9,
+    );
+    expect(valid.sharpenedBound.perplexity).toBeGreaterThan(1);
+    const notSharpened = await run([
+      'eval',
+      '--run',
+      join(dir, 'run'),
+      '--bound',
+      ...common.slice(2),
+    ]);
+    expect(notSharpened.code).toBe(2);
+    expect(notSharpened.err).toContain('--bound applies to bbb-sharpened runs');
+
     const notBayesian = await run(['prune', '--run', join(dir, 'run'), ...common.slice(2)]);
     expect(notBayesian.code).toBe(2);
     expect(notBayesian.err).toContain('pruning needs a bbb run');

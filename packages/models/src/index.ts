@@ -124,5 +124,15 @@ export {
   type RunningPredictive,
 } from './running-predictive.js';
 export { type SampleOptions, sampleLanguageModel } from './sample-language-model.js';
+export {
+  evaluateSharpenedBound,
+  type SharpenedBound,
+  type SharpenedBoundOptions,
+} from './sharpened-bound.js';
 export { type TaskWeights, taskWeightSource } from './task-weights.js';
+export {
+  meanTokenNll,
+  type WindowData,
+  windowDataLoss,
+} from './window-data-loss.js';
 export type { EvaluationWindowSource } from './window-source.js';

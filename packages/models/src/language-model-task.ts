@@ -1,5 +1,4 @@
 import { disposeTree, foldIn } from '@bayesrnn/core';
-import { tokenNll } from '@bayesrnn/metrics';
 import type { RngKey, Weights } from '@bayesrnn/spec';
 import type { EvaluationResult, TrainTask, WindowContext, WindowLoss } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -7,6 +6,7 @@ import { evaluateLanguageModel } from './evaluate-language-model.js';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
 import { type TaskWeights, taskWeightSource } from './task-weights.js';
+import { meanTokenNll, windowDataLoss } from './window-data-loss.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Training windows (as `@bayesrnn/data`'s `createTbpttBatches` makes them). */
@@ -96,19 +96,14 @@ export function createLanguageModelTask(options: LanguageModelTaskOptions): Trai
     const start = zero ?? state;
     const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
     const targetIds = tf.tensor1d(targets, 'int32');
-    const meanNll = (logits: tf.Tensor2D): tf.Scalar =>
-      tf.mean(tokenNll(logits, targetIds, { checkTargets: false })) as tf.Scalar;
     // Zaremba's data term: summed over the window's steps, averaged over the batch.
-    const lossOf = (weights: Weights): tf.Scalar =>
-      tf.tidy(() => {
-        const { logits } = model.forward(weights, inputIds, start, window);
-        return tf.mul(meanNll(logits), steps) as tf.Scalar;
-      });
+    const data = { inputIds, targetIds, steps, start, window };
+    const lossOf = (weights: Weights): tf.Scalar => windowDataLoss(model, weights, data);
     const draw = source.draw(foldIn(context.key, 'weights'), { training: true, lossOf });
     const forward = model.forward(draw.weights, inputIds, start, window);
     disposeLmWindow(window);
     if (zero !== undefined) disposeTree(zero);
-    const nll = meanNll(forward.logits);
+    const nll = meanTokenNll(forward.logits, targetIds);
     let loss = tf.add(tf.mul(nll, steps), tf.div(draw.kl, klDivisor)) as tf.Scalar;
     const parts: Record<string, tf.Scalar> = { nll, kl: draw.kl };
     if (draw.minibatchKl !== undefined) {

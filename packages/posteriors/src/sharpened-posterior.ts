@@ -49,7 +49,8 @@ export interface SharpenedPosterior<Name extends string = string> extends Poster
  *
  * Evaluation draws (`training: false`, or no `lossOf`) and `mean()` are the base posterior's:
  * option (a) of the paper's §4 inference (no labels used). Perplexities are then plain, not
- * the upper bound of option (b).
+ * the upper bound of option (b), which `@bayesrnn/models`' `evaluateSharpenedBound` computes
+ * from training draws on each evaluation window.
  */
 export function createSharpenedPosterior<Name extends string>(
   base: GaussianPosterior<Name>,
