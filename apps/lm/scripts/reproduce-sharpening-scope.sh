@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Posterior sharpening at CPU scale (papers.md §1.8's cpu-small preset, the official prior,
+# σ0 = 0.02, η = 1e-3): Bayes by Backprop without sharpening (scope none), with every Bayesian
+# weight sharpened (all: the paper's θ ∈ R^d), and with the LSTM weights only (recurrent:
+# --sharpen recurrent); the sharpened runs are scored at the posterior mean (option (a)) and
+# with Fortunato et al.'s sharpened bound (option (b), eval --bound).
+# Usage: apps/lm/scripts/reproduce-sharpening-scope.sh SEED   (from the repo root, after
+# `npm run build`). Writes runs/repro-sharpen/<scope>-seed<N>/; a killed run resumes.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+seed="${1:-1}"
+root=runs/repro-sharpen
+mkdir -p "$root"
+cli=(node apps/lm/dist/cli.js)
+for scope in none all recurrent; do
+  out="$root/${scope}-seed${seed}"
+  method=(--method bbb-sharpened --sharpen "$scope")
+  [ "$scope" = none ] && method=(--method bbb)
+  if [ ! -f "$out/results.json" ]; then
+    resume=()
+    [ -d "$out/checkpoint" ] && resume=(--resume)
+    start=$SECONDS
+    "${cli[@]}" train --preset cpu-small "${method[@]}" --seed "$seed" --out "$out" \
+      "${resume[@]}" > "$out.stdout" 2> "$out.stderr" || {
+      echo "failed: $out (see $out.stderr)"; exit 1; }
+    echo "$out: train $((SECONDS - start)) s wall"
+  fi
+  if [ "$scope" != none ] && [ ! -f "$out/bound.json" ]; then
+    start=$SECONDS
+    "${cli[@]}" eval --run "$out" --bound --seed "$seed" > "$out/bound.json" 2>> "$out.stderr"
+    echo "$out: bound $((SECONDS - start)) s wall"
+  fi
+done
