@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
 # Posterior sharpening at CPU scale (papers.md §1.8's cpu-small preset, the official prior,
 # σ0 = 0.02, η = 1e-3): Bayes by Backprop without sharpening (scope none), with every Bayesian
-# weight sharpened (all: the paper's θ ∈ R^d), and with the LSTM weights only (recurrent:
-# --sharpen recurrent); the sharpened runs are scored at the posterior mean (option (a)) and
-# with Fortunato et al.'s sharpened bound (option (b), eval --bound).
-# Usage: apps/lm/scripts/reproduce-sharpening-scope.sh SEED   (from the repo root, after
-# `npm run build`). Writes runs/repro-sharpen/<scope>-seed<N>/; a killed run resumes.
+# weight sharpened (all: the paper's θ ∈ R^d), with the LSTM weights only (recurrent), and with
+# all but the softmax (no-softmax: --sharpen embedding,layers) or all but the embedding
+# (no-embedding: --sharpen layers,softmax); the sharpened runs are scored at the posterior mean
+# (option (a)) and with Fortunato et al.'s sharpened bound (option (b), eval --bound).
+# Usage: apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]   (default scopes: none
+# all recurrent; from the repo root, after `npm run build`). Writes
+# runs/repro-sharpen/<scope>-seed<N>/; a killed run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seed="${1:-1}"
+shift || true
+scopes=("$@")
+[ ${#scopes[@]} -eq 0 ] && scopes=(none all recurrent)
 root=runs/repro-sharpen
 mkdir -p "$root"
 cli=(node apps/lm/dist/cli.js)
-for scope in none all recurrent; do
+for scope in "${scopes[@]}"; do
   out="$root/${scope}-seed${seed}"
-  method=(--method bbb-sharpened --sharpen "$scope")
-  [ "$scope" = none ] && method=(--method bbb)
+  case "$scope" in
+    none) method=(--method bbb) ;;
+    no-softmax) method=(--method bbb-sharpened --sharpen embedding,layers) ;;
+    no-embedding) method=(--method bbb-sharpened --sharpen layers,softmax) ;;
+    *) method=(--method bbb-sharpened --sharpen "$scope") ;;
+  esac
   if [ ! -f "$out/results.json" ]; then
     resume=()
     [ -d "$out/checkpoint" ] && resume=(--resume)

@@ -81,8 +81,10 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       '--sharpen applies to bbb-sharpened, not --method bbb',
     );
     expect(
-      (await run(['train', '--method', 'bbb-sharpened', '--sharpen', 'softmax'])).err,
-    ).toContain("--sharpen must be one of all, recurrent, got 'softmax'");
+      (await run(['train', '--method', 'bbb-sharpened', '--sharpen', 'softmx'])).err,
+    ).toContain(
+      "--sharpen must be all, recurrent or a comma list of embedding, layers, softmax, got 'softmx'",
+    );
     const cell = await run(['train', '--cell', 'tree', '--data', dir]);
     expect(cell.code).toBe(2);
     expect(cell.err).toContain("--cell must be one of lstm, gru, vanilla, got 'tree'");
