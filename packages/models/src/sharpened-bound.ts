@@ -3,7 +3,7 @@ import type { RngKey, WeightSource } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
-import { meanTokenNll, windowDataLoss } from './window-data-loss.js';
+import { meanTokenNll, type WindowData, windowDataLoss } from './window-data-loss.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Options of {@link evaluateSharpenedBound}. */
@@ -61,25 +61,20 @@ export async function evaluateSharpenedBound(
       const { inputs, targets, steps } = windows.window(index);
       const windowKey = foldIn(key, index);
       const window = model.startWindow({ key: windowKey, batchSize, steps, training: false });
-      let scored: { parts: tf.Tensor; next: LmState };
+      let scored: WindowBound;
       try {
-        scored = tidyTree(() => {
-          const inputIds = tf.tensor2d(inputs, [batchSize, steps], 'int32');
-          const targetIds = tf.tensor1d(targets, 'int32');
-          const data = { inputIds, targetIds, steps, start: state, window };
-          const draw = source.draw(foldIn(windowKey, 'weights'), {
-            training: true,
-            lossOf: (weights) => windowDataLoss(model, weights, data),
-          });
-          if (draw.minibatchKl === undefined) {
-            throw new Error(
-              'evaluateSharpenedBound: the weight source is not sharpened (its training draw has no minibatchKl); use evaluateLanguageModel',
-            );
-          }
-          const forward = model.forward(draw.weights, inputIds, state, window);
-          const nllSum = tf.mul(meanTokenNll(forward.logits, targetIds), batchSize * steps);
-          return { parts: tf.stack([nllSum, draw.minibatchKl]), next: forward.state };
-        });
+        scored = boundOfWindow(
+          model,
+          source,
+          windowKey,
+          (): WindowData => ({
+            inputIds: tf.tensor2d(inputs, [batchSize, steps], 'int32'),
+            targetIds: tf.tensor1d(targets, 'int32'),
+            steps,
+            start: state,
+            window,
+          }),
+        );
       } finally {
         disposeLmWindow(window);
       }
@@ -103,4 +98,35 @@ export async function evaluateSharpenedBound(
     sharpeningKl: sharpeningKl / tokens,
     tokens,
   };
+}
+
+/** A window's `[Σ −log p(x | θ), KL_sharp]` and the state after it. */
+interface WindowBound {
+  readonly parts: tf.Tensor1D;
+  readonly next: LmState;
+}
+
+/** One window of {@link evaluateSharpenedBound}: the sharpened draw on `window()`'s data, scored. */
+function boundOfWindow(
+  model: LanguageModel,
+  source: WeightSource,
+  windowKey: RngKey,
+  window: () => WindowData,
+): WindowBound {
+  return tidyTree(() => {
+    const data = window();
+    const draw = source.draw(foldIn(windowKey, 'weights'), {
+      training: true,
+      lossOf: (weights) => windowDataLoss(model, weights, data),
+    });
+    if (draw.minibatchKl === undefined) {
+      throw new Error(
+        'evaluateSharpenedBound: the weight source is not sharpened (its training draw has no minibatchKl); use evaluateLanguageModel',
+      );
+    }
+    const forward = model.forward(draw.weights, data.inputIds, data.start, data.window);
+    const tokens = data.targetIds.size;
+    const nllSum = tf.mul(meanTokenNll(forward.logits, data.targetIds), tokens);
+    return { parts: tf.stack([nllSum, draw.minibatchKl]) as tf.Tensor1D, next: forward.state };
+  });
 }
