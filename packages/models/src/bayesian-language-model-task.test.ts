@@ -17,20 +17,13 @@ import {
 import { createSgd, runTrainingStep } from '@bayesrnn/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { tinyCorpus, tinyLanguageModel } from './__fixtures__/tiny-language-model.js';
 import { evaluateLanguageModel } from './evaluate-language-model.js';
-import { createLanguageModel } from './language-model.js';
 import { createLanguageModelTask } from './language-model-task.js';
-import { DEFAULT_LANGUAGE_MODEL_CONFIG } from './lm-config.js';
 
-const model = createLanguageModel({
-  ...DEFAULT_LANGUAGE_MODEL_CONFIG,
-  vocabSize: 7,
-  embeddingSize: 3,
-  hiddenSize: 3,
-  layers: 1,
-});
+const model = tinyLanguageModel();
 // 61 tokens, batch 2 × 5 steps: 30 tokens per stream → ⌊29 / 5⌋ = 5 windows per epoch.
-const corpus = Int32Array.from({ length: 61 }, (_, i) => (i * 3 + (i % 4)) % 7);
+const corpus = tinyCorpus(61);
 const train = createTbpttBatches(corpus, { batchSize: 2, steps: 5 });
 
 function gaussian(prior = gaussianPrior(0.5)) {

@@ -9,23 +9,16 @@ import type { RngKey, Weights } from '@bayesrnn/spec';
 import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLanguageModel } from './language-model.js';
-import { DEFAULT_LANGUAGE_MODEL_CONFIG } from './lm-config.js';
+import { tinyCorpus, tinyLanguageModel } from './__fixtures__/tiny-language-model.js';
 import { disposeLmWindow } from './lm-window.js';
 import { evaluateSharpenedBound } from './sharpened-bound.js';
 import { windowDataLoss } from './window-data-loss.js';
 
 checkLeaksAfterEachTest();
 
-const model = createLanguageModel({
-  ...DEFAULT_LANGUAGE_MODEL_CONFIG,
-  vocabSize: 7,
-  embeddingSize: 3,
-  hiddenSize: 3,
-  layers: 1,
-});
+const model = tinyLanguageModel();
 // 31 tokens as 2 streams of 5-step windows: 3 windows, the last one shorter.
-const corpus = Int32Array.from({ length: 31 }, (_, i) => (i * 3 + (i % 4)) % 7);
+const corpus = tinyCorpus(31);
 const windows = createEvaluationBatches(corpus, { batchSize: 2, steps: 5 });
 const oneWindow = { ...windows, windowCount: 1 };
 const base = createGaussianPosterior({
