@@ -130,9 +130,5 @@ export {
   type SharpenedBoundOptions,
 } from './sharpened-bound.js';
 export { type TaskWeights, taskWeightSource } from './task-weights.js';
-export {
-  meanTokenNll,
-  type WindowData,
-  windowDataLoss,
-} from './window-data-loss.js';
+export { type WindowData, windowDataLoss } from './window-data-loss.js';
 export type { EvaluationWindowSource } from './window-source.js';

@@ -1,9 +1,10 @@
 import { assertKey, createKey, disposeTree, foldIn, tidyTree } from '@bayesrnn/core';
+import { tokenNll } from '@bayesrnn/metrics';
 import type { RngKey, WeightSource } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LanguageModel, LmState } from './language-model.js';
 import { disposeLmWindow } from './lm-window.js';
-import { meanTokenNll, type WindowData, windowDataLoss } from './window-data-loss.js';
+import { type WindowData, windowDataLoss } from './window-data-loss.js';
 import type { EvaluationWindowSource } from './window-source.js';
 
 /** Options of {@link evaluateSharpenedBound}. */
@@ -125,8 +126,7 @@ function boundOfWindow(
       );
     }
     const forward = model.forward(draw.weights, data.inputIds, data.start, data.window);
-    const tokens = data.targetIds.size;
-    const nllSum = tf.mul(meanTokenNll(forward.logits, data.targetIds), tokens);
+    const nllSum = tf.sum(tokenNll(forward.logits, data.targetIds, { checkTargets: false }));
     return { parts: tf.stack([nllSum, draw.minibatchKl]) as tf.Tensor1D, next: forward.state };
   });
 }

@@ -1,8 +1,12 @@
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LANGEVIN_CONFIG } from './langevin-config.js';
 import { createPsgld, DEFAULT_PSGLD_CONFIG } from './psgld.js';
 import { createSghmc, DEFAULT_SGHMC_CONFIG } from './sghmc.js';
 import { createSgld } from './sgld.js';
+
+// Creating a sampler must make no tensors (it resolves and checks its config only).
+checkLeaksAfterEachTest();
 
 const FACTORIES = {
   SgldConfig: createSgld,

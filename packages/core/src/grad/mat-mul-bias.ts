@@ -51,6 +51,7 @@ export function matMulBias(
     // The kernel takes batches of matrices, as tfjs's fused op hands it: a batch of one.
     const a3 = tf.expandDims(a, 0);
     const b3 = tf.expandDims(b, 0);
+    // No activation; leakyreluAlpha is the op's own default, unused by 'linear'.
     const attrs = { transposeA, transposeB, activation: 'linear', leakyreluAlpha: 0.2 };
     const product = tf
       .engine()
