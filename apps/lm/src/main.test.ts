@@ -1,106 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CapturedRun, captureOutput, checkLeaksAfterEachTest } from '@bayesrnn/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, useCorpusFolder } from './__fixtures__/command-line.js';
 
 // Every command line, training runs included, must free every tensor it made.
 checkLeaksAfterEachTest();
-
-/** Runs one command line, capturing what it prints. */
-function run(argv: string[]): Promise<CapturedRun> {
-  return captureOutput(() => main(argv));
-}
-
-/** A small PTB-format corpus: a few sentence patterns, repeated, so a model can learn it. */
-async function writeCorpus(dir: string): Promise<void> {
-  const sentences = [
-    'the cat sat on the mat',
-    'a dog ran in the park',
-    'the bird sang on the tree',
-    'a fish swam in the sea',
-  ];
-  const lines = (count: number, offset: number) =>
-    Array.from({ length: count }, (_, i) => ` ${sentences[(i + offset) % sentences.length]} `).join(
-      '\n',
-    );
-  await writeFile(join(dir, 'ptb.train.txt'), `${lines(400, 0)}\n`);
-  await writeFile(join(dir, 'ptb.valid.txt'), `${lines(40, 1)}\n`);
-  await writeFile(join(dir, 'ptb.test.txt'), `${lines(40, 2)}\n`);
-}
-
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bayesrnn-lm-'));
-  await writeCorpus(dir);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const corpus = useCorpusFolder();
 
 // Whole training runs through the CLI on the cpu backend: minutes on a loaded 2-core machine.
 describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
-  it('prints help for the program and each command', async () => {
-    expect((await run(['--help'])).out).toContain('Commands:');
-    expect((await run(['train', '--help'])).out).toContain('--preset NAME');
-    expect((await run(['eval', '--help'])).out).toContain('--mc K');
-    expect((await run(['sample', '--help'])).out).toContain('--temperature T');
-    expect((await run(['prune', '--help'])).out).toContain('--fractions LIST');
-    expect((await run(['uncertainty', '--help'])).out).toContain('--samples K');
-  });
-
-  it('names the bad option and exits 2', async () => {
-    const unknown = await run(['fly']);
-    expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain("unknown command 'fly'");
-    const preset = await run(['train', '--preset', 'huge', '--data', dir]);
-    expect(preset.code).toBe(2);
-    expect(preset.err).toContain('--preset must be one of tiny, cpu-sgmcmc, gan-small, cpu-small');
-    const method = await run(['train', '--method', 'magic', '--data', dir]);
-    expect(method.err).toContain(
-      "--method must be one of plain, dropout, variational, bbb, bbb-sharpened, sgld, psgld, got 'magic'",
-    );
-    expect((await run(['train', '--seed=-4'])).err).toContain('--seed must be an integer ≥ 0');
-    const prior = await run(['train', '--method', 'bbb', '--prior', '0.25,-7,-1', '--data', dir]);
-    expect(prior.code).toBe(2);
-    expect(prior.err).toContain('--prior: need log σ2 < log σ1');
-    expect((await run(['train', '--method', 'bbb', '--prior', '1,0,-6'])).err).toContain(
-      'π must be in (0, 1)',
-    );
-    expect((await run(['train', '--method', 'plain', '--prior', '0.5,0,-6'])).err).toContain(
-      '--prior applies to bbb',
-    );
-    expect((await run(['train', '--method', 'plain', '--temperature', '0.5'])).err).toContain(
-      '--temperature applies to sgld and psgld',
-    );
-    expect((await run(['train', '--method', 'psgld', '--temperature', '-1'])).err).toContain(
-      '--temperature',
-    );
-    expect((await run(['train', '--method', 'bbb', '--sharpen', 'recurrent'])).err).toContain(
-      '--sharpen applies to bbb-sharpened, not --method bbb',
-    );
-    expect(
-      (await run(['train', '--method', 'bbb-sharpened', '--sharpen', 'softmx'])).err,
-    ).toContain(
-      "--sharpen must be all, recurrent or a comma list of embedding, layers, softmax, got 'softmx'",
-    );
-    const cell = await run(['train', '--cell', 'tree', '--data', dir]);
-    expect(cell.code).toBe(2);
-    expect(cell.err).toContain("--cell must be one of lstm, gru, vanilla, got 'tree'");
-  });
-
-  it('says where it looked when the data is missing', async () => {
-    const empty = await mkdtemp(join(tmpdir(), 'bayesrnn-empty-'));
-    const result = await run(['train', '--data', empty, '--backend', 'cpu']);
-    expect(result.code).toBe(1);
-    expect(result.err).toContain('Penn Treebank not found');
-    expect(result.err).toContain(empty);
-    const chars = await run(['train', '--preset', 'gan-warpeace', '--data', empty]);
-    expect(chars.code).toBe(1);
-    expect(chars.err).toContain('War and Peace not found. Looked for warpeace_input.txt.gz in:');
-    expect(chars.err).toContain(empty);
-    await rm(empty, { recursive: true });
+  let dir = '';
+  beforeAll(() => {
+    dir = corpus.path;
   });
 
   it('trains, writes results.json, evaluates with MC dropout and samples', async () => {
@@ -250,6 +162,18 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     const notBayesian = await run(['prune', '--run', join(dir, 'run'), ...common.slice(2)]);
     expect(notBayesian.code).toBe(2);
     expect(notBayesian.err).toContain('pruning needs a bbb run');
+
+    const summary = await run(['posterior', '--run', out, ...common.slice(2)]);
+    expect(summary.out).toContain('| softmax/kernel | 1152 |'); // 64 units × 18 words
+    const written = JSON.parse(await readFile(join(out, 'posterior.json'), 'utf8'));
+    expect(written.sigma0).toBe(0.02);
+    const names = written.weights.map((weight: { name: string }) => weight.name);
+    expect(names).toContain('embedding');
+    expect(names).not.toContain('softmax/bias'); // a point estimate
+    for (const weight of written.weights) expect(weight.eta.median).toBeGreaterThan(0);
+    const plain = await run(['posterior', '--run', join(dir, 'run'), ...common.slice(2)]);
+    expect(plain.code).toBe(2);
+    expect(plain.err).toContain('it has no posterior to summarise');
   });
 
   it('samples with pSGLD + dropout and reports the averaged predictive beside the last sample', async () => {

@@ -1,5 +1,6 @@
 import { type CommandLineProgram, runCommandLine } from '@bayesrnn/train';
 import { EVAL_HELP, evalCommand } from './commands/eval-command.js';
+import { POSTERIOR_HELP, posteriorCommand } from './commands/posterior-command.js';
 import { PRUNE_HELP, pruneCommand } from './commands/prune-command.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample-command.js';
 import { TRAIN_HELP, trainCommand } from './commands/train-command.js';
@@ -14,6 +15,7 @@ Commands:
   train        train a model, evaluate on valid and test, write results.json
   eval         evaluate a trained run (posterior mean, or K Monte-Carlo passes)
   prune        signal-to-noise pruning curve of a bbb run
+  posterior    what a bbb run's posterior learned: |μ|, σ, |μ|/σ and η, weight by weight
   uncertainty  predictive entropy on the test set and its sentence-reversed copy
   sample       generate text from a trained run
 
@@ -23,6 +25,7 @@ const COMMANDS: CommandLineProgram['commands'] = {
   train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   prune: { run: pruneCommand, help: PRUNE_HELP },
+  posterior: { run: posteriorCommand, help: POSTERIOR_HELP },
   uncertainty: { run: uncertaintyCommand, help: UNCERTAINTY_HELP },
   sample: { run: sampleCommand, help: SAMPLE_HELP },
 };

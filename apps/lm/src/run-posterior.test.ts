@@ -4,12 +4,8 @@ import type { SharpenedPosterior } from '@bayesrnn/posteriors';
 import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import {
-  createRunPosterior,
-  parseSharpenOption,
-  posteriorConfigFor,
-  type RunPosteriorConfig,
-} from './run-posterior.js';
+import { parseSharpenOption, posteriorConfigFromOptions } from './posterior-options.js';
+import { createRunPosterior, type RunPosteriorConfig } from './run-posterior.js';
 
 checkLeaksAfterEachTest();
 
@@ -34,11 +30,7 @@ function sharpenedOf(config: RunPosteriorConfig): { names: readonly string[]; et
 }
 
 const sharpenedConfig = (value?: string) =>
-  posteriorConfigFor(
-    'bbb-sharpened',
-    undefined,
-    value === undefined ? undefined : parseSharpenOption(value),
-  );
+  posteriorConfigFromOptions('bbb-sharpened', { sharpen: value });
 
 describe('--sharpen', () => {
   it('sharpens every Bayesian weight by default, and writes the config as before the option', () => {
@@ -81,5 +73,39 @@ describe('--sharpen', () => {
       "--sharpen must be all, recurrent or a comma list of embedding, layers, softmax, got 'softmx'",
     );
     expect(() => parseSharpenOption('')).toThrow('--sharpen must be');
+  });
+});
+
+describe('--sharpen-sigma0 and --sharpen-eta', () => {
+  it('are stored in the run config and given to the sharpened posterior', () => {
+    const config = posteriorConfigFromOptions('bbb-sharpened', {
+      'sharpen-sigma0': '0.005',
+      'sharpen-eta': '0',
+      sharpen: 'softmax',
+    });
+    expect(config).toMatchObject({ kind: 'sharpened', sigma0: 0.005, etaInit: 0 });
+    const { posterior } = createRunPosterior(config, model, createKey(3));
+    const sharpened = posterior as SharpenedPosterior;
+    expect(sharpened.config).toMatchObject({ sigma0: 0.005, etaInit: 0 });
+    expect(Array.from(sharpened.variables['softmax/kernel/eta']?.dataSync() ?? [1])).toEqual(
+      new Array(4 * 12).fill(0),
+    );
+    tf.dispose(Object.values(posterior.variables));
+  });
+
+  it('name the option when the value is bad or the method has no sharpening', () => {
+    const bad =
+      (values: Parameters<typeof posteriorConfigFromOptions>[1], method = 'bbb-sharpened') =>
+      () =>
+        posteriorConfigFromOptions(method as 'bbb-sharpened', values);
+    expect(bad({ 'sharpen-sigma0': '0' })).toThrow(
+      "--sharpen-sigma0 must be a number > 0, got '0'",
+    );
+    expect(bad({ 'sharpen-sigma0': 'Infinity' })).toThrow('--sharpen-sigma0 must be');
+    expect(bad({ 'sharpen-eta': '-1' })).toThrow("--sharpen-eta must be a number ≥ 0, got '-1'");
+    expect(bad({ 'sharpen-eta': '1e-3' }, 'bbb')).toThrow(
+      '--sharpen-eta applies to bbb-sharpened, not --method bbb',
+    );
+    expect(bad({ 'sharpen-sigma0': '0.1' }, 'plain')).toThrow('--sharpen-sigma0 applies to');
   });
 });

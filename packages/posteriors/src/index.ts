@@ -25,6 +25,13 @@ export {
   sigmaOf,
 } from './gaussian-weight.js';
 export { createPointPosterior, type PointPosterior, pointPosterior } from './point-posterior.js';
+export {
+  type Spread,
+  sortedQuantile,
+  spreadOf,
+  summarizePosterior,
+  type WeightPosteriorSummary,
+} from './posterior-summary.js';
 export { checkPositive, type Prior, type PriorConfig } from './prior.js';
 export { priorFromConfig } from './rebuild-prior.js';
 export {
