@@ -95,7 +95,15 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(results.train.kl).toBeGreaterThan(0);
     expect(results.train.sharpeningKl).toBeGreaterThan(0);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
-    expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02 });
+    expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02, clipEta: 'apart' });
+    // η is clipped apart from the weights: the log has each group's norm.
+    const logged = (await readFile(join(out, 'log.jsonl'), 'utf8')).split('\n');
+    const step = JSON.parse(logged.find((line) => line.includes('"type":"step"')) ?? '{}');
+    expect(Object.keys(step.gradientNorms)).toEqual(['weights', 'eta']);
+    expect(step.gradientNorm).toBeCloseTo(
+      Math.hypot(step.gradientNorms.weights, step.gradientNorms.eta),
+      3,
+    );
     expect(config.posterior.prior.pi).toBe(0.5);
     expect(config.posterior.prior.sigma1).toBeCloseTo(1, 12);
     expect(config.posterior.prior.sigma2).toBeCloseTo(Math.exp(-6), 12);

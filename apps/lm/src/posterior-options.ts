@@ -1,6 +1,7 @@
 import type { PriorConfig } from '@bayesrnn/posteriors';
-import { numberOption, UsageError } from '@bayesrnn/train';
+import { choiceOption, numberOption, UsageError } from '@bayesrnn/train';
 import {
+  type ClipEta,
   type PosteriorChoices,
   posteriorConfigFor,
   type RunPosteriorConfig,
@@ -15,11 +16,12 @@ export interface PosteriorOptionValues {
   readonly sharpen?: string | undefined;
   readonly 'sharpen-sigma0'?: string | undefined;
   readonly 'sharpen-eta'?: string | undefined;
+  readonly 'clip-eta'?: string | undefined;
 }
 
 /**
- * The run's posterior config from `--prior`, `--sharpen`, `--sharpen-sigma0` and
- * `--sharpen-eta`.
+ * The run's posterior config from `--prior`, `--sharpen`, `--sharpen-sigma0`, `--sharpen-eta`
+ * and `--clip-eta`.
  *
  * @throws UsageError naming the option when it does not apply to `method` or is malformed.
  */
@@ -30,7 +32,7 @@ export function posteriorConfigFromOptions(
   if (values.prior !== undefined && !isBayesian(method)) {
     throw new UsageError(`--prior applies to bbb and bbb-sharpened, not --method ${method}`);
   }
-  for (const flag of ['sharpen', 'sharpen-sigma0', 'sharpen-eta'] as const) {
+  for (const flag of ['sharpen', 'sharpen-sigma0', 'sharpen-eta', 'clip-eta'] as const) {
     if (values[flag] !== undefined && method !== 'bbb-sharpened') {
       throw new UsageError(`--${flag} applies to bbb-sharpened, not --method ${method}`);
     }
@@ -40,12 +42,16 @@ export function posteriorConfigFromOptions(
     throw new UsageError(`--sharpen-sigma0 must be a number > 0, got '${sigma0}'`);
   }
   const eta = values['sharpen-eta'];
+  const clipEta = values['clip-eta'];
   try {
     const choices: PosteriorChoices = {
       ...(values.prior === undefined ? {} : { prior: parsePriorOption(values.prior) }),
       ...(values.sharpen === undefined ? {} : { sharpen: parseSharpenOption(values.sharpen) }),
       ...(sigma0 === undefined ? {} : { sigma0: Number(sigma0) }),
       ...(eta === undefined ? {} : { etaInit: numberOption(eta, 'sharpen-eta', 0, 0) }),
+      ...(clipEta === undefined
+        ? {}
+        : { clipEta: choiceOption<ClipEta>(clipEta, 'clip-eta', ['apart', 'together'], 'apart') }),
     };
     return posteriorConfigFor(method, choices);
   } catch (error) {

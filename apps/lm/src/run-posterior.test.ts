@@ -5,7 +5,7 @@ import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { parseSharpenOption, posteriorConfigFromOptions } from './posterior-options.js';
-import { createRunPosterior, type RunPosteriorConfig } from './run-posterior.js';
+import { clipGroupsFor, createRunPosterior, type RunPosteriorConfig } from './run-posterior.js';
 
 checkLeaksAfterEachTest();
 
@@ -33,12 +33,13 @@ const sharpenedConfig = (value?: string) =>
   posteriorConfigFromOptions('bbb-sharpened', { sharpen: value });
 
 describe('--sharpen', () => {
-  it('sharpens every Bayesian weight by default, and writes the config as before the option', () => {
+  it('sharpens every Bayesian weight by default, and writes no scope for it', () => {
     expect(sharpenedConfig()).toEqual({
       kind: 'sharpened',
       prior: expect.objectContaining({ kind: 'scale-mixture' }),
       sigma0: 0.02,
       etaInit: 1e-3,
+      clipEta: 'apart',
     });
     expect(sharpenedConfig('all')).toEqual(sharpenedConfig());
     const { names } = sharpenedOf(sharpenedConfig());
@@ -107,5 +108,33 @@ describe('--sharpen-sigma0 and --sharpen-eta', () => {
       '--sharpen-eta applies to bbb-sharpened, not --method bbb',
     );
     expect(bad({ 'sharpen-sigma0': '0.1' }, 'plain')).toThrow('--sharpen-sigma0 applies to');
+  });
+});
+
+describe('--clip-eta', () => {
+  it('clips η apart from the weights by default; together or an older run: one group', () => {
+    const groups = clipGroupsFor(sharpenedConfig());
+    expect(groups?.('softmax/kernel/eta')).toBe('eta');
+    expect(groups?.('layers/0/kernel/eta')).toBe('eta');
+    expect(groups?.('softmax/kernel/mu')).toBe('weights');
+    expect(groups?.('softmax/bias')).toBe('weights');
+    const together = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'together' });
+    expect(together).toMatchObject({ clipEta: 'together' });
+    expect(clipGroupsFor(together)).toBeUndefined();
+    const { clipEta: _, ...older } = sharpenedConfig() as Extract<
+      RunPosteriorConfig,
+      { kind: 'sharpened' }
+    >;
+    expect(clipGroupsFor(older)).toBeUndefined();
+    expect(clipGroupsFor(posteriorConfigFromOptions('bbb', {}))).toBeUndefined();
+  });
+
+  it('names the option when the value is unknown or the method has no η', () => {
+    expect(() => posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'sideways' })).toThrow(
+      "--clip-eta must be one of apart, together, got 'sideways'",
+    );
+    expect(() => posteriorConfigFromOptions('bbb', { 'clip-eta': 'apart' })).toThrow(
+      '--clip-eta applies to bbb-sharpened, not --method bbb',
+    );
   });
 });

@@ -17,6 +17,12 @@ export {
   UsageError,
 } from './cli-options.js';
 export {
+  type ClipGroups,
+  clipByGroup,
+  type GroupClipping,
+  gradientsByGroup,
+} from './clip-groups.js';
+export {
   type CommandEntry,
   type CommandLineProgram,
   runCommandLine,

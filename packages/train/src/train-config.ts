@@ -1,5 +1,6 @@
 import { assertKey } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
+import type { ClipGroups } from './clip-groups.js';
 import type { MonitorConfig } from './early-stopping.js';
 import type { LogRecord } from './jsonl-log.js';
 import { constantSchedule, type LearningRateSchedule } from './learning-rate-schedule.js';
@@ -65,6 +66,11 @@ export interface TrainOptions extends Partial<Omit<TrainConfig, 'monitor'>> {
   readonly resume?: boolean | 'auto';
   /** Stop (after saving a checkpoint) once this many steps in total are done. */
   readonly stopAfterSteps?: number;
+  /**
+   * Clip groups of variables each by its own global norm (default: all together), e.g.
+   * sharpening's η apart from the weights: see `ClipGroups`.
+   */
+  readonly clipGroups?: ClipGroups;
   /** Aborting stops after the current step, saving a checkpoint to resume from. */
   readonly signal?: AbortSignal;
   /** Progress snapshots; default `createConsoleReporter()` on stderr; `false` for none. */
@@ -117,6 +123,7 @@ export interface ResolvedTrainOptions extends TrainConfig {
   readonly epochs: number;
   readonly resume: boolean | 'auto';
   readonly stopAfterSteps: number;
+  readonly clipGroups: ClipGroups | undefined;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ProgressReporter | undefined;
   readonly onLog: ((record: LogRecord) => void) | undefined;
@@ -160,6 +167,7 @@ export function resolveTrainOptions(
     schedule: typeof learningRate === 'number' ? constantSchedule(learningRate) : learningRate,
     resume: options.resume ?? false,
     stopAfterSteps,
+    clipGroups: options.clipGroups,
     signal: options.signal,
     onProgress:
       options.onProgress === false ? undefined : (options.onProgress ?? defaultReporter()),

@@ -56,7 +56,7 @@ async function afterStep<State extends TensorTree>(
   meters.log.add(result.tokens);
   meters.progress.add(result.tokens);
   if (step % options.logEvery === 0) {
-    const { loss, parts, gradientNorm, tokens } = result;
+    const { loss, parts, gradientNorm, gradientNorms, tokens } = result;
     await appendLog(session, {
       type: 'step',
       step,
@@ -65,6 +65,7 @@ async function afterStep<State extends TensorTree>(
       loss,
       parts,
       gradientNorm,
+      ...(gradientNorms === undefined ? {} : { gradientNorms }),
       learningRate,
       tokens,
       tokensPerSecond: meters.log.take(),
@@ -95,6 +96,7 @@ async function trainOneStep<State extends TensorTree>(session: TrainSession<Stat
     optimizerState: session.optimizerState,
     learningRate,
     clipNorm: options.clipNorm,
+    ...(options.clipGroups === undefined ? {} : { clipGroups: options.clipGroups }),
   });
   if (!result.finite || result.state === undefined || result.optimizerState === undefined) {
     return diverge(session, result, learningRate);

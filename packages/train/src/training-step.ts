@@ -1,13 +1,7 @@
-import {
-  clipScale,
-  disposeTree,
-  foldIn,
-  globalGradientNorm,
-  mapTree,
-  stopGradient,
-} from '@bayesrnn/core';
+import { disposeTree, foldIn, globalGradientNorm, mapTree, stopGradient } from '@bayesrnn/core';
 import type { RngKey, TensorTree } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { type ClipGroups, clipByGroup, gradientsByGroup } from './clip-groups.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import type { TrainTask, WindowContext } from './train-task.js';
 
@@ -22,6 +16,8 @@ export interface TrainingStepInput<State extends TensorTree> {
   readonly learningRate: number;
   /** Global-norm clipping threshold; `Infinity` turns clipping off. */
   readonly clipNorm: number;
+  /** Clip these groups of variables each by its own norm; default one group (`ClipGroups`). */
+  readonly clipGroups?: ClipGroups;
 }
 
 /** A step's outcome. `state` and `optimizerState` are new tensors the caller owns. */
@@ -31,6 +27,8 @@ export interface TrainingStepResult<State extends TensorTree> {
   readonly loss: number;
   /** `‖g‖` over all gradients, before clipping. */
   readonly gradientNorm: number;
+  /** Each clipping group's norm before clipping, when `clipGroups` made more than one. */
+  readonly gradientNorms?: { readonly [group: string]: number };
   readonly parts: { readonly [name: string]: number };
   readonly tokens: number;
   /** The carried state for the next window (gradient stopped); `undefined` unless finite. */
@@ -116,7 +114,8 @@ function applyClipped<State extends TensorTree>(
 
 /**
  * One truncated-BPTT step: loss and gradients of the window, global-norm clipping
- * (Pascanu et al. 2013), one read of `[loss, ...parts, ‖g‖]` (the step's only GPU sync,
+ * (Pascanu et al. 2013; per group with `clipGroups`), one read of `[loss, ...parts, ‖g_k‖…]`
+ * (the step's only GPU sync,
  * needed by the NaN guard), then, if all is finite, the optimiser update. A non-finite step
  * changes nothing: no update, no new state. The input state and optimiser state are kept.
  */
@@ -125,29 +124,41 @@ export async function runTrainingStep<State extends TensorTree>(
 ): Promise<TrainingStepResult<State>> {
   const computed = windowGradients(input);
   let optimizerState: OptimizerState | undefined;
-  const globalNorm = globalGradientNorm(computed.gradients);
+  const groups = gradientsByGroup(computed.gradients, input.clipGroups);
+  const groupNorms = [...groups.values()].map((group) => globalGradientNorm(group));
+  let made: readonly tf.Tensor[] = [];
   try {
-    const readout = tf.tidy(() => tf.concat([computed.summary, tf.reshape(globalNorm, [1])]));
+    const readout = tf.tidy(() =>
+      tf.concat([computed.summary, ...groupNorms.map((norm) => tf.reshape(norm, [1]))]),
+    );
     const values = await readout.data();
     readout.dispose();
     const loss = values[0] ?? Number.NaN;
-    const gradientNorm = values[values.length - 1] ?? Number.NaN;
     const parts: { [name: string]: number } = {};
     computed.partNames.forEach((name, index) => {
       parts[name] = values[index + 1] ?? Number.NaN;
     });
+    const norms = Array.from(values.subarray(1 + computed.partNames.length));
+    const gradientNorm = norms.length === 1 ? (norms[0] as number) : Math.hypot(...norms);
     // Loss parts count too: a NaN part means the model broke even if the total looks finite.
     const finite = Array.from(values).every(Number.isFinite);
     if (finite) {
-      const scale = Number.isFinite(input.clipNorm) ? clipScale(gradientNorm, input.clipNorm) : 1;
+      const clipped = clipByGroup(groups, norms, input.clipNorm);
+      made = clipped.made;
       const key = foldIn(input.context.key, 'update');
-      optimizerState = applyClipped(input, computed.gradients, scale, key);
+      optimizerState = applyClipped(input, clipped.gradients, clipped.scale, key);
     }
     const state = finite ? computed.state : undefined;
-    return { finite, loss, gradientNorm, parts, tokens: computed.tokens, state, optimizerState };
+    const names = [...groups.keys()];
+    const byGroup =
+      names.length > 1
+        ? { gradientNorms: Object.fromEntries(names.map((name, i) => [name, norms[i] as number])) }
+        : {};
+    const { tokens } = computed;
+    return { finite, loss, gradientNorm, ...byGroup, parts, tokens, state, optimizerState };
   } finally {
     computed.summary.dispose();
-    disposeTree([computed.gradients, globalNorm]);
+    disposeTree([computed.gradients, groupNorms, [...made]]);
     // The new state survives only with a successful update (not on divergence or a throw).
     if (optimizerState === undefined) disposeTree(computed.state);
   }

@@ -18,7 +18,7 @@ import { PRESETS } from '../presets.js';
 import { evaluateRun, type LmResults } from '../results.js';
 import { checkResumableRun, type RunConfig, writeJson, writeRunSetup } from '../run-files.js';
 import { runOptimizerFor } from '../run-optimizer.js';
-import { createRunPosterior } from '../run-posterior.js';
+import { clipGroupsFor, createRunPosterior } from '../run-posterior.js';
 import { withSampleAveraging } from '../sample-averaging.js';
 import {
   isBayesian,
@@ -56,6 +56,8 @@ Options:
                         against 2.3× on PTB-small) | a comma list of embedding, layers, softmax
   --sharpen-sigma0 S    bbb-sharpened: σ0 of the sharpened draw θ ~ N(φ − η g, σ0²) (default 0.02)
   --sharpen-eta E       bbb-sharpened: η's initial value, learned per weight (default 1e-3)
+  --clip-eta HOW        bbb-sharpened: apart (default: η's gradients clipped by their own norm,
+                        so they cannot shrink the weights' steps) | together (one global norm)
   --temperature T       sgld/psgld: posterior temperature (default 1, the textbook noise;
                         T < 1 shrinks the injected noise variance by T)
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
@@ -78,6 +80,7 @@ const OPTIONS = {
   sharpen: { type: 'string' },
   'sharpen-sigma0': { type: 'string' },
   'sharpen-eta': { type: 'string' },
+  'clip-eta': { type: 'string' },
   temperature: { type: 'string' },
   dropout: { type: 'string' },
   resume: { type: 'boolean' },
@@ -175,6 +178,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       }),
     );
     const { optimizer, sampleBank } = runOptimizerFor(method, preset, training, corpus.train);
+    const clipGroups = clipGroupsFor(posteriorConfig);
     const started = performance.now();
     const result = await train(task, {
       key: trainKey,
@@ -187,6 +191,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
         decayStart: training.decayStart,
       }),
       clipNorm: training.clipNorm,
+      ...(clipGroups === undefined ? {} : { clipGroups }),
       checkpointEvery: integerOption(args['checkpoint-every'], 'checkpoint-every', 200, 1),
       resume: args.resume === true ? 'auto' : false,
       testSplits: ['valid', 'test'],

@@ -1,0 +1,128 @@
+import { clipScale, createKey, disposeTree } from '@bayesrnn/core';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { type ClipGroups, clipByGroup, gradientsByGroup } from './clip-groups.js';
+import { createSgd } from './sgd.js';
+import type { TrainTask } from './train-task.js';
+import { runTrainingStep } from './training-step.js';
+
+checkLeaksAfterEachTest();
+
+const byName: ClipGroups = (name) => name;
+
+describe('gradientsByGroup', () => {
+  it('splits by the group of each name, in order of first appearance; one group by default', () => {
+    const [a, b, c] = [tf.scalar(1), tf.scalar(2), tf.scalar(3)];
+    const gradients = { 'w/eta': a, w: b, 'v/eta': c };
+    const groups = gradientsByGroup(gradients, (name) => (name.endsWith('/eta') ? 'eta' : 'x'));
+    expect([...groups.keys()]).toEqual(['eta', 'x']);
+    expect(groups.get('eta')).toEqual({ 'w/eta': a, 'v/eta': c });
+    expect(groups.get('x')).toEqual({ w: b });
+    expect([...gradientsByGroup(gradients, undefined).values()]).toEqual([gradients]);
+    tf.dispose([a, b, c]);
+  });
+});
+
+describe('clipByGroup', () => {
+  it('hands the largest group’s scale to the optimiser and rescales the others', () => {
+    const big = tf.tensor1d([6, 8, 0, 0]); // norm 10: scale 5/10 = 0.5, the reference
+    const small = tf.tensor1d([0.6, 0.8]); // norm 1: within 5, scale 1 = 2 × the reference
+    const groups = gradientsByGroup({ big, small }, byName);
+    const clipped = clipByGroup(groups, [10, 1], 5);
+    expect(clipped.scale).toBe(0.5);
+    expect(clipped.gradients.big).toBe(big);
+    expect(Array.from(clipped.gradients.small?.dataSync() ?? [])).toEqual([
+      Math.fround(0.6) * 2,
+      Math.fround(0.8) * 2,
+    ]);
+    expect(clipped.made).toEqual([clipped.gradients.small]);
+    // Without clipping, or with equal scales, nothing is copied.
+    const off = clipByGroup(groups, [10, 1], Number.POSITIVE_INFINITY);
+    expect([off.scale, off.made.length, off.gradients.small]).toEqual([1, 0, small]);
+    const both = clipByGroup(groups, [10, 10], 5);
+    expect([both.scale, both.made.length]).toEqual([0.5, 0]);
+    tf.dispose([big, small, ...clipped.made]);
+  });
+
+  it('refuses norms that do not match the groups', () => {
+    const g = tf.scalar(1);
+    expect(() => clipByGroup(gradientsByGroup({ g }, byName), [1, 2], 5)).toThrow(
+      'clipByGroup: 1 groups but 2 norms',
+    );
+    g.dispose();
+  });
+});
+
+/** `loss = Σ w ⊙ c + Σ b`: ∂/∂w = c (norm about 68 for 1,027 weights), ∂/∂b = 1 (norm √3). */
+function linearTask() {
+  const size = 1027;
+  // Variables outlive tidy; the zeros they were made from do not.
+  const w = tf.tidy(() => tf.variable(tf.zeros([size])));
+  const b = tf.tidy(() => tf.variable(tf.zeros([3])));
+  const cValues = Float32Array.from({ length: size }, (_, i) => 3 * Math.sin(i * 0.7));
+  const c = tf.tensor1d(cValues);
+  const task: TrainTask<Record<string, never>> = {
+    variables: { w, b },
+    windowsPerEpoch: 1,
+    initialState: () => ({}),
+    windowLoss: (_window, state) => ({
+      loss: tf.add(tf.sum(tf.mul(w, c)), tf.sum(b)) as tf.Scalar,
+      state,
+      tokens: 1,
+    }),
+  };
+  return { task, cValues, dispose: () => tf.dispose([w, b, c]) };
+}
+
+/** One SGD step (learning rate 1, clip 5) with `clipGroups`; the variables and norms after it. */
+async function sgdStep(clipGroups: ClipGroups | undefined) {
+  const { task, cValues, dispose } = linearTask();
+  const optimizer = createSgd();
+  const optimizerState = optimizer.init(task.variables);
+  const result = await runTrainingStep({
+    task,
+    window: 0,
+    state: {},
+    context: { key: createKey(1), epoch: 0, step: 1 },
+    optimizer,
+    optimizerState,
+    learningRate: 1,
+    clipNorm: 5,
+    ...(clipGroups === undefined ? {} : { clipGroups }),
+  });
+  const w = Array.from(task.variables.w?.dataSync() ?? []);
+  const b = Array.from(task.variables.b?.dataSync() ?? []);
+  disposeTree([optimizerState, result.optimizerState ?? [], result.state ?? []]);
+  dispose();
+  return { w, b, cValues, result };
+}
+
+describe('runTrainingStep with clipGroups', () => {
+  it('clips each group by its own norm, and reports each norm', async () => {
+    const together = await sgdStep(undefined);
+    const apart = await sgdStep(byName);
+    const wNorm = Math.hypot(...together.cValues);
+    expect(wNorm).toBeGreaterThan(60);
+    // Together: b's unit gradient shrinks with w's. Apart: b (norm √3 < 5) is not clipped.
+    const scaleTogether = clipScale(Math.hypot(wNorm, Math.sqrt(3)), 5);
+    expect(together.b[0]).toBeCloseTo(-scaleTogether, 6);
+    expect(apart.b).toEqual([-1, -1, -1]);
+    const scaleW = clipScale(wNorm, 5);
+    apart.w.forEach((value, i) => {
+      expect(value).toBeCloseTo(-(together.cValues[i] as number) * scaleW, 6);
+    });
+    expect(together.result.gradientNorms).toBeUndefined();
+    expect(apart.result.gradientNorms?.w).toBeCloseTo(wNorm, 3);
+    expect(apart.result.gradientNorms?.b).toBeCloseTo(Math.sqrt(3), 6);
+    expect(apart.result.gradientNorm).toBeCloseTo(Math.hypot(wNorm, Math.sqrt(3)), 3);
+  });
+
+  it('with one group, is the step without groups, bit for bit', async () => {
+    const plain = await sgdStep(undefined);
+    const one = await sgdStep(() => 'all');
+    expect(one.w).toEqual(plain.w);
+    expect(one.b).toEqual(plain.b);
+    expect(one.result.gradientNorm).toBe(plain.result.gradientNorm);
+  });
+});
