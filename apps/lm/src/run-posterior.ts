@@ -7,6 +7,7 @@ import {
   type GaussianPosterior,
   type PriorConfig,
   priorFromConfig,
+  sharpeningClipGroup,
 } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey } from '@bayesrnn/spec';
 import type { ClipGroups } from '@bayesrnn/train';
@@ -130,5 +131,5 @@ export function createRunPosterior(
  */
 export function clipGroupsFor(config: RunPosteriorConfig): ClipGroups | undefined {
   if (config.kind !== 'sharpened' || config.clipEta !== 'apart') return undefined;
-  return (name) => (name.endsWith('/eta') ? 'eta' : 'weights');
+  return sharpeningClipGroup;
 }

@@ -2,12 +2,17 @@ import {
   createGaussianPosterior,
   createSharpenedPosterior,
   scaleMixturePrior,
+  sharpeningClipGroup,
 } from '@bayesrnn/posteriors';
 import { createAdam } from '@bayesrnn/train';
 import type { Contender } from '../contender.js';
 import { oursLmStepContender } from '../ours-lm-step.js';
 
-/** BBB with posterior sharpening of the weights `isSharpened` picks (default all), Adam. */
+/**
+ * BBB with posterior sharpening of the weights `isSharpened` picks (default all), Adam, η's
+ * gradients clipped apart from the weights' as `bayesrnn-lm train` does by default (one more
+ * norm, and a pass over η's gradients when the two groups' scales differ).
+ */
 function sharpenedContender(
   name: string,
   description: string,
@@ -29,6 +34,7 @@ function sharpenedContender(
         }),
         isSharpened === undefined ? {} : { isSharpened },
       ),
+    clipGroups: sharpeningClipGroup,
   });
 }
 

@@ -41,9 +41,11 @@ export {
 } from './scale-mixture-prior.js';
 export {
   createSharpenedPosterior,
+  etaVariableName,
   type SharpenedPosterior,
   type SharpenedPosteriorConfig,
   type SharpeningOptions,
+  sharpeningClipGroup,
 } from './sharpened-posterior.js';
 export { sharpenWeight } from './sharpening.js';
 export { type PrunedWeights, pruneBySignalToNoise, signalToNoise } from './signal-to-noise.js';

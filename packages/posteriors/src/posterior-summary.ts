@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GaussianPosterior } from './gaussian-posterior.js';
-import type { SharpenedPosterior } from './sharpened-posterior.js';
+import { etaVariableName, type SharpenedPosterior } from './sharpened-posterior.js';
 
 /** The spread of one quantity over a weight's elements. */
 export interface Spread {
@@ -82,7 +82,9 @@ export async function summarizePosterior<Name extends string>(
       const sigmaTensor = sigmas[name] as tf.Tensor;
       const eta =
         posterior.kind === 'sharpened' && posterior.sharpenedNames.includes(name)
-          ? await spreadOfTensor(() => (posterior.variables[`${name}/eta`] as tf.Variable).clone())
+          ? await spreadOfTensor(() =>
+              (posterior.variables[etaVariableName(name)] as tf.Variable).clone(),
+            )
           : undefined;
       summaries.push({
         name,

@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { TINY_SPECS, type TinyName, tinyLoss } from './__fixtures__/tiny-model.js';
 import { createGaussianPosterior } from './gaussian-posterior.js';
 import { gaussianPrior } from './gaussian-prior.js';
-import { createSharpenedPosterior } from './sharpened-posterior.js';
+import {
+  createSharpenedPosterior,
+  etaVariableName,
+  sharpeningClipGroup,
+} from './sharpened-posterior.js';
 
 function makePosterior(options: { sigma0?: number; etaInit?: number } = {}) {
   const base = createGaussianPosterior({
@@ -47,6 +51,20 @@ describe('createSharpenedPosterior', () => {
     expect(Array.from(posterior.variables['hidden/bias/eta']?.dataSync() ?? [])).toEqual(
       [0.01, 0.01, 0.01, 0.01].map(Math.fround),
     );
+  });
+
+  it('puts η in clipping group eta and every other variable in weights', () => {
+    const posterior = makePosterior();
+    const groups = Object.keys(posterior.variables).map((name) => [
+      name,
+      sharpeningClipGroup(name),
+    ]);
+    const etas = posterior.sharpenedNames.map((name) => etaVariableName(name));
+    expect(etas.length).toBeGreaterThan(0);
+    for (const [name, group] of groups) {
+      expect(group, name).toBe(etas.includes(name as string) ? 'eta' : 'weights');
+    }
+    tf.dispose(Object.values(posterior.variables));
   });
 
   it('centres θ at φ − η ⊙ g_φ and pays Σ(η g)²/(2σ0²)', () => {

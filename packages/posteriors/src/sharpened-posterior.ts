@@ -32,6 +32,21 @@ export interface SharpenedPosterior<Name extends string = string> extends Poster
   readonly sharpenedNames: readonly Name[];
 }
 
+/** The name of a sharpened weight's η variable among the posterior's `variables`. */
+export function etaVariableName(weight: string): string {
+  return `${weight}/eta`;
+}
+
+/**
+ * The gradient-clipping group of a sharpened posterior's variable: `'eta'` for η, `'weights'`
+ * for μ, ρ and point weights. Pass it as `train`'s `clipGroups` so that η's gradients, which
+ * early in training can be several times the norm of all the others together (on a language
+ * model's softmax kernel), are clipped by their own norm and do not shrink μ's and ρ's steps.
+ */
+export function sharpeningClipGroup(variableName: string): 'eta' | 'weights' {
+  return variableName.endsWith('/eta') ? 'eta' : 'weights';
+}
+
 /**
  * Posterior sharpening (Fortunato et al. 2017, §4): the per-minibatch hierarchical posterior
  * `q(θ | φ, (x, y)) = N(θ | φ − η ⊙ g_φ, σ0² I)`, `φ ~ q(φ)` the base Gaussian posterior,
@@ -70,7 +85,7 @@ export function createSharpenedPosterior<Name extends string>(
     const eta = tf.variable(initial);
     initial.dispose();
     etas.set(name, eta);
-    variables[`${name}/eta`] = eta;
+    variables[etaVariableName(name)] = eta;
   }
   const config: SharpenedPosteriorConfig = {
     kind: 'sharpened',
