@@ -5,16 +5,24 @@
 # all but the softmax (no-softmax: --sharpen embedding,layers) or all but the embedding
 # (no-embedding: --sharpen layers,softmax); the sharpened runs are scored at the posterior mean
 # (option (a)) and with Fortunato et al.'s sharpened bound (option (b), eval --bound).
-# Usage: apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]   (default scopes: none
-# all recurrent; from the repo root, after `npm run build`). Writes
-# runs/repro-sharpen/<scope>-seed<N>/; a killed run resumes.
+# η's gradients are clipped apart from the weights' (the default since --clip-eta); with
+# CLIP_ETA=together in the environment they share one global norm, as before the option.
+# Usage: [CLIP_ETA=together] apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]
+# (default scopes: none all recurrent; from the repo root, after `npm run build`). Writes
+# runs/repro-sharpen/<scope>-seed<N>/ (runs/repro-sharpen-together/ with CLIP_ETA=together);
+# a killed run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seed="${1:-1}"
 shift || true
 scopes=("$@")
 [ ${#scopes[@]} -eq 0 ] && scopes=(none all recurrent)
-root=runs/repro-sharpen
+clip_eta="${CLIP_ETA:-apart}"
+case "$clip_eta" in
+  apart) root=runs/repro-sharpen ;;
+  together) root=runs/repro-sharpen-together ;;
+  *) echo "CLIP_ETA must be apart or together, got '$clip_eta'" >&2; exit 2 ;;
+esac
 mkdir -p "$root"
 cli=(node apps/lm/dist/cli.js)
 for scope in "${scopes[@]}"; do
@@ -25,6 +33,7 @@ for scope in "${scopes[@]}"; do
     no-embedding) method=(--method bbb-sharpened --sharpen layers,softmax) ;;
     *) method=(--method bbb-sharpened --sharpen "$scope") ;;
   esac
+  [ "$scope" != none ] && method+=(--clip-eta "$clip_eta")
   if [ ! -f "$out/results.json" ]; then
     resume=()
     [ -d "$out/checkpoint" ] && resume=(--resume)

@@ -17,8 +17,8 @@ export interface LmCorpus {
     readonly test: EvaluationWindowSource;
   };
   readonly tokens: { readonly train: number; readonly valid: number; readonly test: number };
-  /** The encoded test split (e.g. for its sentence-reversed copy). */
-  readonly ids: { readonly test: Int32Array };
+  /** The encoded splits (the test split's sentence-reversed copy; the sharpened bound's windows). */
+  readonly ids: { readonly valid: Int32Array; readonly test: Int32Array };
 }
 
 /** PTB words (the §1.8/§3.4 subset when the data config asks) as id streams. */
@@ -76,6 +76,6 @@ export async function loadLmCorpus(
       test: createEvaluationBatches(corpus.test, evaluation),
     },
     tokens: { train: corpus.train.length, valid: corpus.valid.length, test: corpus.test.length },
-    ids: { test: corpus.test },
+    ids: { valid: corpus.valid, test: corpus.test },
   };
 }

@@ -157,6 +157,8 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       9,
     );
     expect(valid.sharpenedBound.perplexity).toBeGreaterThan(1);
+    // In minibatches of the training shape (the preset's evaluation batch may differ).
+    expect(valid.sharpenedBound.batchSize).toBe(config.training.batchSize);
     const notSharpened = await run([
       'eval',
       '--run',

@@ -1,4 +1,5 @@
 import { createKey, disposeTree, selectBackend } from '@bayesrnn/core';
+import { createEvaluationBatches } from '@bayesrnn/data';
 import { evaluateLanguageModel, evaluateSharpenedBound } from '@bayesrnn/models';
 import type { RngKey } from '@bayesrnn/spec';
 import { choiceOption, integerOption, parseOptions, UsageError } from '@bayesrnn/train';
@@ -19,7 +20,8 @@ Options:
   --last K         sgld/psgld runs: average only the last K kept samples (default: all)
   --bound          bbb-sharpened runs: also the paper's sharpened bound (option (b), Table 1's
                    "≤" figures): each window's weights sharpened on its own targets, paying
-                   the sharpening KL; one draw per window from --seed
+                   the sharpening KL; one draw per window from --seed, in windows of the
+                   training batch size (the minibatches η was learned on)
   --split NAME     valid | test | both (default both)
   --seed N         key for the MC masks (default 1)
   --data DIR       PTB folder (default: the one the run was trained on)
@@ -102,7 +104,7 @@ async function scoreSamples(
 
 /** Point or Bayesian weights: the mean (or K MC passes), and with `bound` the sharpened bound. */
 async function scoreWeights(
-  { model, corpus, posterior }: OpenedRun,
+  { model, corpus, posterior, config }: OpenedRun,
   split: 'valid' | 'test',
   options: { mcSamples: number; key: RngKey; bound: boolean },
 ): Promise<object> {
@@ -111,7 +113,12 @@ async function scoreWeights(
   const result = await evaluateLanguageModel(model, posterior, windows, { mcSamples, key });
   const scores = { perplexity: result.perplexity, nll: result.nll, tokens: result.tokens };
   if (!options.bound) return scores;
-  const bound = await evaluateSharpenedBound(model, posterior, windows, { key });
-  const { perplexity, nll, dataNll, sharpeningKl } = bound;
-  return { ...scores, sharpenedBound: { perplexity, nll, dataNll, sharpeningKl } };
+  // The bound's minibatches have the training shape: q(θ | φ, x) and its KL are defined on
+  // the minibatches η was learned on (g_φ's noise, and so the KL, grow as the batch shrinks).
+  const { batchSize, steps } = config.training;
+  const minibatches = createEvaluationBatches(corpus.ids[split], { batchSize, steps });
+  const bound = await evaluateSharpenedBound(model, posterior, minibatches, { key });
+  const { perplexity, nll, dataNll, sharpeningKl, tokens } = bound;
+  const sharpenedBound = { perplexity, nll, dataNll, sharpeningKl, tokens, batchSize };
+  return { ...scores, sharpenedBound };
 }
