@@ -11,12 +11,7 @@ import {
 } from '@bayesrnn/models';
 import { createPointPosterior } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey } from '@bayesrnn/spec';
-import {
-  type ClipGroups,
-  type Optimizer,
-  type OptimizerState,
-  runTrainingStep,
-} from '@bayesrnn/train';
+import { type Optimizer, type OptimizerState, runTrainingStep } from '@bayesrnn/train';
 import type { Contender, PreparedContender } from './contender.js';
 import { readBack } from './read-back.js';
 import { type BenchShape, tokensPerStep } from './shape.js';
@@ -41,8 +36,6 @@ export interface OursLmStepOptions {
   readonly onModel?: (model: LanguageModel) => void;
   /** The recurrent cell (default: the LSTM of `DEFAULT_LANGUAGE_MODEL_CONFIG`). */
   readonly cell?: LmCellType;
-  /** Clipping groups, as `bayesrnn-lm train` uses them (default: one global norm). */
-  readonly clipGroups?: ClipGroups;
 }
 
 /** Our language model on the shape, with the given dropout. */
@@ -103,7 +96,6 @@ function prepare(options: OursLmStepOptions, shape: BenchShape): PreparedContend
         optimizerState,
         learningRate: options.learningRate,
         clipNorm: CLIP_NORM,
-        ...(options.clipGroups === undefined ? {} : { clipGroups: options.clipGroups }),
       });
       if (result.state === undefined || result.optimizerState === undefined) {
         throw new Error(`${options.name}: step ${step + 1} was not finite (loss ${result.loss})`);

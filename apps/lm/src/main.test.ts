@@ -86,6 +86,8 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       '2',
       '--prior',
       '0.5,0,-6',
+      '--clip-eta',
+      'apart',
       ...common,
     ]);
     expect(trained.code).toBe(0);
@@ -96,7 +98,7 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(results.train.sharpeningKl).toBeGreaterThan(0);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
     expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02, clipEta: 'apart' });
-    // η is clipped apart from the weights: the log has each group's norm.
+    // With η clipped apart from the weights, the log has each group's norm.
     const logged = (await readFile(join(out, 'log.jsonl'), 'utf8')).split('\n');
     const step = JSON.parse(logged.find((line) => line.includes('"type":"step"')) ?? '{}');
     expect(Object.keys(step.gradientNorms)).toEqual(['weights', 'eta']);

@@ -51,7 +51,9 @@ export function posteriorConfigFromOptions(
       ...(eta === undefined ? {} : { etaInit: numberOption(eta, 'sharpen-eta', 0, 0) }),
       ...(clipEta === undefined
         ? {}
-        : { clipEta: choiceOption<ClipEta>(clipEta, 'clip-eta', ['apart', 'together'], 'apart') }),
+        : {
+            clipEta: choiceOption<ClipEta>(clipEta, 'clip-eta', ['together', 'apart'], 'together'),
+          }),
     };
     return posteriorConfigFor(method, choices);
   } catch (error) {

@@ -33,13 +33,12 @@ const sharpenedConfig = (value?: string) =>
   posteriorConfigFromOptions('bbb-sharpened', { sharpen: value });
 
 describe('--sharpen', () => {
-  it('sharpens every Bayesian weight by default, and writes no scope for it', () => {
+  it('sharpens every Bayesian weight by default, and writes the config as before the option', () => {
     expect(sharpenedConfig()).toEqual({
       kind: 'sharpened',
       prior: expect.objectContaining({ kind: 'scale-mixture' }),
       sigma0: 0.02,
       etaInit: 1e-3,
-      clipEta: 'apart',
     });
     expect(sharpenedConfig('all')).toEqual(sharpenedConfig());
     const { names } = sharpenedOf(sharpenedConfig());
@@ -112,26 +111,23 @@ describe('--sharpen-sigma0 and --sharpen-eta', () => {
 });
 
 describe('--clip-eta', () => {
-  it('clips η apart from the weights by default; together or an older run: one group', () => {
-    const groups = clipGroupsFor(sharpenedConfig());
+  it('clips in one group by default (no field written); apart puts η in a group of its own', () => {
+    expect(clipGroupsFor(sharpenedConfig())).toBeUndefined();
+    const together = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'together' });
+    expect(together).toEqual(sharpenedConfig());
+    const apart = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'apart' });
+    expect(apart).toMatchObject({ clipEta: 'apart' });
+    const groups = clipGroupsFor(apart);
     expect(groups?.('softmax/kernel/eta')).toBe('eta');
     expect(groups?.('layers/0/kernel/eta')).toBe('eta');
     expect(groups?.('softmax/kernel/mu')).toBe('weights');
     expect(groups?.('softmax/bias')).toBe('weights');
-    const together = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'together' });
-    expect(together).toMatchObject({ clipEta: 'together' });
-    expect(clipGroupsFor(together)).toBeUndefined();
-    const { clipEta: _, ...older } = sharpenedConfig() as Extract<
-      RunPosteriorConfig,
-      { kind: 'sharpened' }
-    >;
-    expect(clipGroupsFor(older)).toBeUndefined();
     expect(clipGroupsFor(posteriorConfigFromOptions('bbb', {}))).toBeUndefined();
   });
 
   it('names the option when the value is unknown or the method has no η', () => {
     expect(() => posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'sideways' })).toThrow(
-      "--clip-eta must be one of apart, together, got 'sideways'",
+      "--clip-eta must be one of together, apart, got 'sideways'",
     );
     expect(() => posteriorConfigFromOptions('bbb', { 'clip-eta': 'apart' })).toThrow(
       '--clip-eta applies to bbb-sharpened, not --method bbb',

@@ -2,17 +2,12 @@ import {
   createGaussianPosterior,
   createSharpenedPosterior,
   scaleMixturePrior,
-  sharpeningClipGroup,
 } from '@bayesrnn/posteriors';
 import { createAdam } from '@bayesrnn/train';
 import type { Contender } from '../contender.js';
 import { oursLmStepContender } from '../ours-lm-step.js';
 
-/**
- * BBB with posterior sharpening of the weights `isSharpened` picks (default all), Adam, η's
- * gradients clipped apart from the weights' as `bayesrnn-lm train` does by default (one more
- * norm, and a pass over η's gradients when the two groups' scales differ).
- */
+/** BBB with posterior sharpening of the weights `isSharpened` picks (default all), Adam. */
 function sharpenedContender(
   name: string,
   description: string,
@@ -34,7 +29,6 @@ function sharpenedContender(
         }),
         isSharpened === undefined ? {} : { isSharpened },
       ),
-    clipGroups: sharpeningClipGroup,
   });
 }
 

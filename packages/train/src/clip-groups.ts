@@ -10,7 +10,8 @@ import type { Gradients } from './optimizer.js';
  * Why: posterior sharpening's η (`<weight>/eta`) gets the gradient `−g_φ ⊙ ∂L/∂θ` plus the
  * sharpening KL's, which on a language model's softmax kernel can be six times the norm of every
  * other gradient together for the first epochs. Clipped in one group, that scales μ's and ρ's
- * steps down by as much (apps/lm/README.md, "Which weights to sharpen").
+ * steps down by as much; clipped apart, η's own steps grow (apps/lm/README.md, "Which weights
+ * to sharpen", measures both).
  *
  * @example
  * const clipGroups = (name: string) => (name.endsWith('/eta') ? 'eta' : 'weights');

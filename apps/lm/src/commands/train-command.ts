@@ -56,8 +56,9 @@ Options:
                         against 2.3× on PTB-small) | a comma list of embedding, layers, softmax
   --sharpen-sigma0 S    bbb-sharpened: σ0 of the sharpened draw θ ~ N(φ − η g, σ0²) (default 0.02)
   --sharpen-eta E       bbb-sharpened: η's initial value, learned per weight (default 1e-3)
-  --clip-eta HOW        bbb-sharpened: apart (default: η's gradients clipped by their own norm,
-                        so they cannot shrink the weights' steps) | together (one global norm)
+  --clip-eta HOW        bbb-sharpened: together (default: one global norm, as the reference code)
+                        | apart (η's gradients clipped by their own norm, so they cannot shrink
+                        the weights' steps; η then grows faster: see the README)
   --temperature T       sgld/psgld: posterior temperature (default 1, the textbook noise;
                         T < 1 shrinks the injected noise variance by T)
   --mc K                also evaluate with K Monte-Carlo passes at the end (fresh dropout masks
