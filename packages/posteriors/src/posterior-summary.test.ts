@@ -1,36 +1,11 @@
-import { createKey } from '@bayesrnn/core';
 import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createGaussianPosterior } from './gaussian-posterior.js';
-import { gaussianPrior } from './gaussian-prior.js';
-import { rhoFor } from './gaussian-weight.js';
+import { handSetPosterior } from './__fixtures__/hand-set-posterior.js';
 import { type Spread, sortedQuantile, spreadOf, summarizePosterior } from './posterior-summary.js';
 import { createSharpenedPosterior } from './sharpened-posterior.js';
 
 checkLeaksAfterEachTest();
-
-/** Bayesian `a` and `b` with hand-set μ and σ (no floor), and a point weight `c`. */
-function makePosterior() {
-  const specs = {
-    a: { shape: [4], init: () => tf.tensor1d([1, -1, 0.05, 3]) },
-    b: { shape: [2], init: () => tf.tensor1d([-0.5, 0.4]) },
-    c: { shape: [2], init: () => tf.tensor1d([0, 0]) },
-  };
-  const posterior = createGaussianPosterior({
-    specs,
-    key: createKey(1),
-    prior: gaussianPrior(1),
-    isBayesian: (name) => name !== 'c',
-    sigmaFloor: 0,
-  });
-  const sigmas = { a: [0.5, 0.5, 0.5, 1], b: [0.1, 2] };
-  for (const name of ['a', 'b'] as const) {
-    const { rho } = posterior.parametersOf(name);
-    tf.tidy(() => rho.assign(tf.tensor1d(sigmas[name].map((s) => rhoFor(s, 0)))));
-  }
-  return posterior;
-}
 
 function expectSpread(actual: Spread | undefined, expected: Spread): void {
   for (const key of ['mean', 'p5', 'median', 'p95'] as const) {
@@ -68,7 +43,7 @@ describe('sortedQuantile', () => {
 
 describe('summarizePosterior', () => {
   it('gives |μ|, σ and |μ|/σ of every Bayesian weight, point weights left out', async () => {
-    const posterior = makePosterior();
+    const posterior = handSetPosterior();
     const [a, b, ...rest] = await summarizePosterior(posterior);
     expect(rest).toEqual([]);
     expect(a?.name).toBe('a');
@@ -85,7 +60,7 @@ describe('summarizePosterior', () => {
   });
 
   it('adds the learned η of the sharpened weights only, and leaves the variables as they were', async () => {
-    const base = makePosterior();
+    const base = handSetPosterior();
     const sharpened = createSharpenedPosterior(base, {
       etaInit: 0.01,
       isSharpened: (name) => name === 'a',

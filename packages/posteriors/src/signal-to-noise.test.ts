@@ -1,38 +1,12 @@
-import { createKey } from '@bayesrnn/core';
 import { expectClose, expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createGaussianPosterior } from './gaussian-posterior.js';
-import { gaussianPrior } from './gaussian-prior.js';
-import { rhoFor } from './gaussian-weight.js';
+import { handSetPosterior } from './__fixtures__/hand-set-posterior.js';
 import { pruneBySignalToNoise, signalToNoise } from './signal-to-noise.js';
-
-/** Two Bayesian weights with hand-set μ and σ, and a point weight that is never pruned. */
-function makePosterior() {
-  const specs = {
-    a: { shape: [4], init: () => tf.tensor1d([1, -1, 0.05, 3]) },
-    b: { shape: [2], init: () => tf.tensor1d([-0.5, 0.4]) },
-    c: { shape: [2], init: () => tf.tensor1d([0, 0]) },
-  };
-  const posterior = createGaussianPosterior({
-    specs,
-    key: createKey(1),
-    prior: gaussianPrior(1),
-    isBayesian: (name) => name !== 'c',
-    sigmaFloor: 0,
-  });
-  // a[0] and a[1] tie exactly on every backend: the same σ and the same |μ|.
-  const sigmas = { a: [0.5, 0.5, 0.5, 1], b: [0.1, 2] };
-  for (const name of ['a', 'b'] as const) {
-    const { rho } = posterior.parametersOf(name);
-    tf.tidy(() => rho.assign(tf.tensor1d(sigmas[name].map((s) => rhoFor(s, 0)))));
-  }
-  return posterior;
-}
 
 describe('signal-to-noise pruning', () => {
   it('computes |μ|/σ per element', () => {
-    const posterior = makePosterior();
+    const posterior = handSetPosterior();
     const ratios = signalToNoise(posterior);
     // a: 1/0.5, 1/0.5, 0.05/0.5, 3/1; b: 0.5/0.1, 0.4/2.
     expectClose(ratios.a?.dataSync() ?? [], [2, 2, 0.1, 3], { rtol: 1e-5, atol: 1e-6 });
@@ -41,7 +15,7 @@ describe('signal-to-noise pruning', () => {
   });
 
   it('zeroes the lowest fraction globally, in the mean, and never point weights', async () => {
-    const posterior = makePosterior();
+    const posterior = handSetPosterior();
     // SNRs sorted: 0.1 (a[2]), 0.2 (b[1]), 2, 2, 3, 5. Half of 6 = 3 elements: 0.1, 0.2 and
     // one of the tied 2s would be cut; ties are kept, so only 2 go.
     const half = await pruneBySignalToNoise(posterior, 0.5);
@@ -60,7 +34,7 @@ describe('signal-to-noise pruning', () => {
   });
 
   it('rejects a fraction outside [0, 1] and leaks nothing', async () => {
-    const posterior = makePosterior();
+    const posterior = handSetPosterior();
     await expect(pruneBySignalToNoise(posterior, 1.5)).rejects.toThrow(/fraction/);
     await expectNoLeaks(async () => {
       const { weights } = await pruneBySignalToNoise(posterior, 0.3);

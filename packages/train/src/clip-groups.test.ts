@@ -3,8 +3,8 @@ import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type ClipGroups, clipByGroup, gradientsByGroup } from './clip-groups.js';
+import { linearTask } from './linear-task.fixture.js';
 import { createSgd } from './sgd.js';
-import type { TrainTask } from './train-task.js';
 import { runTrainingStep } from './training-step.js';
 
 checkLeaksAfterEachTest();
@@ -54,30 +54,9 @@ describe('clipByGroup', () => {
   });
 });
 
-/** `loss = Σ w ⊙ c + Σ b`: ∂/∂w = c (norm about 68 for 1,027 weights), ∂/∂b = 1 (norm √3). */
-function linearTask() {
-  const size = 1027;
-  // Variables outlive tidy; the zeros they were made from do not.
-  const w = tf.tidy(() => tf.variable(tf.zeros([size])));
-  const b = tf.tidy(() => tf.variable(tf.zeros([3])));
-  const cValues = Float32Array.from({ length: size }, (_, i) => 3 * Math.sin(i * 0.7));
-  const c = tf.tensor1d(cValues);
-  const task: TrainTask<Record<string, never>> = {
-    variables: { w, b },
-    windowsPerEpoch: 1,
-    initialState: () => ({}),
-    windowLoss: (_window, state) => ({
-      loss: tf.add(tf.sum(tf.mul(w, c)), tf.sum(b)) as tf.Scalar,
-      state,
-      tokens: 1,
-    }),
-  };
-  return { task, cValues, dispose: () => tf.dispose([w, b, c]) };
-}
-
 /** One SGD step (learning rate 1, clip 5) with `clipGroups`; the variables and norms after it. */
 async function sgdStep(clipGroups: ClipGroups | undefined) {
-  const { task, cValues, dispose } = linearTask();
+  const { task, cValues, dispose } = linearTask({ zeros: true });
   const optimizer = createSgd();
   const optimizerState = optimizer.init(task.variables);
   const result = await runTrainingStep({

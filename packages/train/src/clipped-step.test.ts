@@ -3,31 +3,10 @@ import { expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from './adam.js';
+import { linearTask } from './linear-task.fixture.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import { createRmsprop } from './rmsprop.js';
-import type { TrainTask } from './train-task.js';
 import { runTrainingStep } from './training-step.js';
-
-type NoState = Record<string, never>;
-
-/** `loss = Σ w ⊙ c + Σ b` over 1,027 weights with |c| up to 3: a gradient norm of about 68. */
-function linearTask(): { task: TrainTask<NoState>; c: tf.Tensor } {
-  const size = 1027;
-  const w = tf.variable(tf.tensor1d(Float32Array.from({ length: size }, (_, i) => Math.cos(i))));
-  const b = tf.variable(tf.zeros([3]));
-  const c = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => 3 * Math.sin(i * 0.7)));
-  const task: TrainTask<NoState> = {
-    variables: { w, b },
-    windowsPerEpoch: 1,
-    initialState: () => ({}),
-    windowLoss: (_window, state) => ({
-      loss: tf.add(tf.sum(tf.mul(w, c)), tf.sum(b)) as tf.Scalar,
-      state,
-      tokens: 1,
-    }),
-  };
-  return { task, c };
-}
 
 /** Wraps `inner`, recording the gradients' first values and the scale each update is given. */
 function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Optimizer {
@@ -44,7 +23,7 @@ function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Opti
 
 /** One clipped step (clipNorm 5) of `inner`, given the scale or scaled gradients; w afterwards. */
 async function clippedStep(inner: Optimizer, accepts: boolean, calls: unknown[][]) {
-  const { task, c } = linearTask();
+  const { task, dispose } = linearTask();
   const optimizer = recording(inner, accepts, calls);
   const optimizerState: OptimizerState = optimizer.init(task.variables);
   let norm = Number.NaN;
@@ -64,7 +43,8 @@ async function clippedStep(inner: Optimizer, accepts: boolean, calls: unknown[][
     disposeTree([result.optimizerState ?? [], result.state ?? []]);
   }, `a clipped ${inner.name} step (acceptsGradientScale ${accepts})`);
   const w = Array.from(task.variables.w?.dataSync() ?? []);
-  disposeTree([optimizerState, Object.values(task.variables), c]);
+  disposeTree(optimizerState);
+  dispose();
   return { w, norm };
 }
 
