@@ -3,9 +3,8 @@ import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type ClipGroups, clipByGroup, gradientsByGroup } from './clip-groups.js';
-import { linearTask } from './linear-task.fixture.js';
+import { firstClippedStep, linearTask } from './linear-task.fixture.js';
 import { createSgd } from './sgd.js';
-import { runTrainingStep } from './training-step.js';
 
 checkLeaksAfterEachTest();
 
@@ -59,17 +58,7 @@ async function sgdStep(clipGroups: ClipGroups | undefined) {
   const { task, cValues, dispose } = linearTask({ zeros: true });
   const optimizer = createSgd();
   const optimizerState = optimizer.init(task.variables);
-  const result = await runTrainingStep({
-    task,
-    window: 0,
-    state: {},
-    context: { key: createKey(1), epoch: 0, step: 1 },
-    optimizer,
-    optimizerState,
-    learningRate: 1,
-    clipNorm: 5,
-    ...(clipGroups === undefined ? {} : { clipGroups }),
-  });
+  const result = await firstClippedStep(task, optimizer, optimizerState, 1, clipGroups);
   const w = Array.from(task.variables.w?.dataSync() ?? []);
   const b = Array.from(task.variables.b?.dataSync() ?? []);
   disposeTree([optimizerState, result.optimizerState ?? [], result.state ?? []]);

@@ -3,10 +3,9 @@ import { expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from './adam.js';
-import { linearTask } from './linear-task.fixture.js';
+import { firstClippedStep, linearTask } from './linear-task.fixture.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import { createRmsprop } from './rmsprop.js';
-import { runTrainingStep } from './training-step.js';
 
 /** Wraps `inner`, recording the gradients' first values and the scale each update is given. */
 function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Optimizer {
@@ -29,16 +28,7 @@ async function clippedStep(inner: Optimizer, accepts: boolean, calls: unknown[][
   let norm = Number.NaN;
   // The step's gradients, norm and scaled copies are gone after it; its new states are disposed.
   await expectNoLeaks(async () => {
-    const result = await runTrainingStep({
-      task,
-      window: 0,
-      state: {},
-      context: { key: createKey(1), epoch: 0, step: 1 },
-      optimizer,
-      optimizerState,
-      learningRate: 0.01,
-      clipNorm: 5,
-    });
+    const result = await firstClippedStep(task, optimizer, optimizerState, 0.01);
     norm = result.gradientNorm;
     disposeTree([result.optimizerState ?? [], result.state ?? []]);
   }, `a clipped ${inner.name} step (acceptsGradientScale ${accepts})`);

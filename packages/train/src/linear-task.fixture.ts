@@ -1,7 +1,11 @@
 // Test fixture (not exported, not published): a stateless linear loss whose gradients are known
 // in closed form, for the clipping tests.
+import { createKey } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { ClipGroups } from './clip-groups.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
 import type { TrainTask } from './train-task.js';
+import { runTrainingStep } from './training-step.js';
 
 /** The linear task's variables, its coefficients and the way to free them all. */
 export interface LinearTask {
@@ -37,4 +41,25 @@ export function linearTask(options: { readonly zeros?: boolean } = {}): LinearTa
     }),
   };
   return { task, cValues, dispose: () => tf.dispose([w, b, c]) };
+}
+
+/** The task's first step (window 0, key 1) at `learningRate`, clipped at 5. */
+export function firstClippedStep(
+  task: LinearTask['task'],
+  optimizer: Optimizer,
+  optimizerState: OptimizerState,
+  learningRate: number,
+  clipGroups?: ClipGroups,
+) {
+  return runTrainingStep({
+    task,
+    window: 0,
+    state: {},
+    context: { key: createKey(1), epoch: 0, step: 1 },
+    optimizer,
+    optimizerState,
+    learningRate,
+    clipNorm: 5,
+    ...(clipGroups === undefined ? {} : { clipGroups }),
+  });
 }
