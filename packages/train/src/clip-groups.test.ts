@@ -1,4 +1,4 @@
-import { clipScale, createKey, disposeTree } from '@bayesrnn/core';
+import { clipScale, disposeTree } from '@bayesrnn/core';
 import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { clipScale, createKey, disposeTree, selectBackend } from '@bayesrnn/core';
+import { clipScale, disposeTree, selectBackend } from '@bayesrnn/core';
 import { expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
