@@ -5,11 +5,11 @@
 # all but the softmax (no-softmax: --sharpen embedding,layers) or all but the embedding
 # (no-embedding: --sharpen layers,softmax); the sharpened runs are scored at the posterior mean
 # (option (a)) and with Fortunato et al.'s sharpened bound (option (b), eval --bound).
-# η's gradients are clipped apart from the weights' (the default since --clip-eta); with
-# CLIP_ETA=together in the environment they share one global norm, as before the option.
-# Usage: [CLIP_ETA=together] apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]
+# η's gradients share one global norm with the weights' (the default, as the reference code
+# clips); with CLIP_ETA=apart in the environment they are clipped by their own (--clip-eta apart).
+# Usage: [CLIP_ETA=apart] apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]
 # (default scopes: none all recurrent; from the repo root, after `npm run build`). Writes
-# runs/repro-sharpen/<scope>-seed<N>/ (runs/repro-sharpen-together/ with CLIP_ETA=together);
+# runs/repro-sharpen/<scope>-seed<N>/ (runs/repro-sharpen-apart/ with CLIP_ETA=apart);
 # a killed run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -17,10 +17,10 @@ seed="${1:-1}"
 shift || true
 scopes=("$@")
 [ ${#scopes[@]} -eq 0 ] && scopes=(none all recurrent)
-clip_eta="${CLIP_ETA:-apart}"
+clip_eta="${CLIP_ETA:-together}"
 case "$clip_eta" in
-  apart) root=runs/repro-sharpen ;;
-  together) root=runs/repro-sharpen-together ;;
+  together) root=runs/repro-sharpen ;;
+  apart) root=runs/repro-sharpen-apart ;;
   *) echo "CLIP_ETA must be apart or together, got '$clip_eta'" >&2; exit 2 ;;
 esac
 mkdir -p "$root"

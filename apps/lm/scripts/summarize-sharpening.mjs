@@ -2,7 +2,7 @@
 // The Markdown table of the sharpening reproductions (README, "Which weights to sharpen"):
 // one row per run folder written by reproduce-sharpening-scope.sh and scored by `eval --bound`.
 // Usage: node apps/lm/scripts/summarize-sharpening.mjs RUN_DIR...
-//   e.g. node apps/lm/scripts/summarize-sharpening.mjs runs/repro-sharpen/* runs/repro-sharpen-together/*
+//   e.g. node apps/lm/scripts/summarize-sharpening.mjs runs/repro-sharpen*/*-seed?
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
