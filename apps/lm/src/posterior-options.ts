@@ -42,18 +42,18 @@ export function posteriorConfigFromOptions(
     throw new UsageError(`--sharpen-sigma0 must be a number > 0, got '${sigma0}'`);
   }
   const eta = values['sharpen-eta'];
-  const clipEta = values['clip-eta'];
   try {
     const choices: PosteriorChoices = {
       ...(values.prior === undefined ? {} : { prior: parsePriorOption(values.prior) }),
       ...(values.sharpen === undefined ? {} : { sharpen: parseSharpenOption(values.sharpen) }),
       ...(sigma0 === undefined ? {} : { sigma0: Number(sigma0) }),
       ...(eta === undefined ? {} : { etaInit: numberOption(eta, 'sharpen-eta', 0, 0) }),
-      ...(clipEta === undefined
-        ? {}
-        : {
-            clipEta: choiceOption<ClipEta>(clipEta, 'clip-eta', ['together', 'apart'], 'together'),
-          }),
+      clipEta: choiceOption<ClipEta>(
+        values['clip-eta'],
+        'clip-eta',
+        ['together', 'apart'],
+        'together',
+      ),
     };
     return posteriorConfigFor(method, choices);
   } catch (error) {

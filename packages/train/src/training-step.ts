@@ -115,9 +115,9 @@ function applyClipped<State extends TensorTree>(
 /**
  * One truncated-BPTT step: loss and gradients of the window, global-norm clipping
  * (Pascanu et al. 2013; per group with `clipGroups`), one read of `[loss, ...parts, ‖g_k‖…]`
- * (the step's only GPU sync,
- * needed by the NaN guard), then, if all is finite, the optimiser update. A non-finite step
- * changes nothing: no update, no new state. The input state and optimiser state are kept.
+ * (the step's only GPU sync, needed by the NaN guard), then, if all is finite, the optimiser
+ * update. A non-finite step changes nothing: no update, no new state. The input state and
+ * optimiser state are kept.
  */
 export async function runTrainingStep<State extends TensorTree>(
   input: TrainingStepInput<State>,
