@@ -88,6 +88,8 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
       '0.5,0,-6',
       '--clip-eta',
       'apart',
+      '--eta-clip-norm',
+      '0.5',
       ...common,
     ]);
     expect(trained.code).toBe(0);
@@ -97,7 +99,12 @@ describe('bayesrnn-lm command line', { timeout: 300_000 }, () => {
     expect(results.train.kl).toBeGreaterThan(0);
     expect(results.train.sharpeningKl).toBeGreaterThan(0);
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
-    expect(config.posterior).toMatchObject({ kind: 'sharpened', sigma0: 0.02, clipEta: 'apart' });
+    expect(config.posterior).toMatchObject({
+      kind: 'sharpened',
+      sigma0: 0.02,
+      clipEta: 'apart',
+      etaClipNorm: 0.5,
+    });
     // With η clipped apart from the weights, the log has each group's norm.
     const logged = (await readFile(join(out, 'log.jsonl'), 'utf8')).split('\n');
     const step = JSON.parse(logged.find((line) => line.includes('"type":"step"')) ?? '{}');

@@ -17,11 +17,12 @@ export interface PosteriorOptionValues {
   readonly 'sharpen-sigma0'?: string | undefined;
   readonly 'sharpen-eta'?: string | undefined;
   readonly 'clip-eta'?: string | undefined;
+  readonly 'eta-clip-norm'?: string | undefined;
 }
 
 /**
- * The run's posterior config from `--prior`, `--sharpen`, `--sharpen-sigma0`, `--sharpen-eta`
- * and `--clip-eta`.
+ * The run's posterior config from `--prior`, `--sharpen`, `--sharpen-sigma0`, `--sharpen-eta`,
+ * `--clip-eta` and `--eta-clip-norm`.
  *
  * @throws UsageError naming the option when it does not apply to `method` or is malformed.
  */
@@ -32,21 +33,29 @@ export function posteriorConfigFromOptions(
   if (values.prior !== undefined && !isBayesian(method)) {
     throw new UsageError(`--prior applies to bbb and bbb-sharpened, not --method ${method}`);
   }
-  for (const flag of ['sharpen', 'sharpen-sigma0', 'sharpen-eta', 'clip-eta'] as const) {
+  for (const flag of [
+    'sharpen',
+    'sharpen-sigma0',
+    'sharpen-eta',
+    'clip-eta',
+    'eta-clip-norm',
+  ] as const) {
     if (values[flag] !== undefined && method !== 'bbb-sharpened') {
       throw new UsageError(`--${flag} applies to bbb-sharpened, not --method ${method}`);
     }
   }
-  const sigma0 = values['sharpen-sigma0'];
-  if (sigma0 !== undefined && !(Number.isFinite(Number(sigma0)) && Number(sigma0) > 0)) {
-    throw new UsageError(`--sharpen-sigma0 must be a number > 0, got '${sigma0}'`);
+  const sigma0 = positiveNumber(values['sharpen-sigma0'], 'sharpen-sigma0');
+  const etaClipNorm = positiveNumber(values['eta-clip-norm'], 'eta-clip-norm');
+  if (etaClipNorm !== undefined && values['clip-eta'] !== 'apart') {
+    throw new UsageError('--eta-clip-norm needs --clip-eta apart (η clipped by its own norm)');
   }
   const eta = values['sharpen-eta'];
   try {
     const choices: PosteriorChoices = {
       ...(values.prior === undefined ? {} : { prior: parsePriorOption(values.prior) }),
       ...(values.sharpen === undefined ? {} : { sharpen: parseSharpenOption(values.sharpen) }),
-      ...(sigma0 === undefined ? {} : { sigma0: Number(sigma0) }),
+      ...(sigma0 === undefined ? {} : { sigma0 }),
+      ...(etaClipNorm === undefined ? {} : { etaClipNorm }),
       ...(eta === undefined ? {} : { etaInit: numberOption(eta, 'sharpen-eta', 0, 0) }),
       clipEta: choiceOption<ClipEta>(
         values['clip-eta'],
@@ -60,6 +69,16 @@ export function posteriorConfigFromOptions(
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** `--FLAG`'s value as a finite number > 0, or undefined when absent. */
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!(Number.isFinite(parsed) && parsed > 0)) {
+    throw new UsageError(`--${flag} must be a number > 0, got '${value}'`);
+  }
+  return parsed;
 }
 
 /**

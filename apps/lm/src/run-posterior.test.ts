@@ -5,7 +5,7 @@ import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { parseSharpenOption, posteriorConfigFromOptions } from './posterior-options.js';
-import { clipGroupsFor, createRunPosterior, type RunPosteriorConfig } from './run-posterior.js';
+import { clippingFor, createRunPosterior, type RunPosteriorConfig } from './run-posterior.js';
 
 checkLeaksAfterEachTest();
 
@@ -110,24 +110,40 @@ describe('--sharpen-sigma0 and --sharpen-eta', () => {
   });
 });
 
-describe('--clip-eta', () => {
-  it('clips in one group by default (no field written); apart puts η in a group of its own', () => {
-    expect(clipGroupsFor(sharpenedConfig())).toBeUndefined();
+describe('--clip-eta and --eta-clip-norm', () => {
+  it('clip in one group by default (no field written); apart puts η in a group of its own', () => {
+    expect(clippingFor(sharpenedConfig())).toEqual({});
     const together = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'together' });
     expect(together).toEqual(sharpenedConfig());
     const apart = posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'apart' });
     expect(apart).toMatchObject({ clipEta: 'apart' });
-    const groups = clipGroupsFor(apart);
-    expect(groups?.('softmax/kernel/eta')).toBe('eta');
-    expect(groups?.('layers/0/kernel/eta')).toBe('eta');
-    expect(groups?.('softmax/kernel/mu')).toBe('weights');
-    expect(groups?.('softmax/bias')).toBe('weights');
-    expect(clipGroupsFor(posteriorConfigFromOptions('bbb', {}))).toBeUndefined();
+    const { clipGroups, groupClipNorms } = clippingFor(apart);
+    expect(groupClipNorms).toBeUndefined(); // η at the run's clipNorm
+    expect(clipGroups?.('softmax/kernel/eta')).toBe('eta');
+    expect(clipGroups?.('layers/0/kernel/eta')).toBe('eta');
+    expect(clipGroups?.('softmax/kernel/mu')).toBe('weights');
+    expect(clipGroups?.('softmax/bias')).toBe('weights');
+    expect(clippingFor(posteriorConfigFromOptions('bbb', {}))).toEqual({});
   });
 
-  it('names the option when the value is unknown or the method has no η', () => {
-    expect(() => posteriorConfigFromOptions('bbb-sharpened', { 'clip-eta': 'sideways' })).toThrow(
+  it('clip η at its own threshold with --eta-clip-norm', () => {
+    const config = posteriorConfigFromOptions('bbb-sharpened', {
+      'clip-eta': 'apart',
+      'eta-clip-norm': '0.5',
+    });
+    expect(config).toMatchObject({ clipEta: 'apart', etaClipNorm: 0.5 });
+    expect(clippingFor(config).groupClipNorms).toEqual({ eta: 0.5 });
+  });
+
+  it('name the option when the value is unknown, missing its partner or for a method with no η', () => {
+    const parse = (values: Parameters<typeof posteriorConfigFromOptions>[1]) => () =>
+      posteriorConfigFromOptions('bbb-sharpened', values);
+    expect(parse({ 'clip-eta': 'sideways' })).toThrow(
       "--clip-eta must be one of together, apart, got 'sideways'",
+    );
+    expect(parse({ 'eta-clip-norm': '0.5' })).toThrow('--eta-clip-norm needs --clip-eta apart');
+    expect(parse({ 'clip-eta': 'apart', 'eta-clip-norm': '-1' })).toThrow(
+      "--eta-clip-norm must be a number > 0, got '-1'",
     );
     expect(() => posteriorConfigFromOptions('bbb', { 'clip-eta': 'apart' })).toThrow(
       '--clip-eta applies to bbb-sharpened, not --method bbb',

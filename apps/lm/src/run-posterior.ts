@@ -10,7 +10,7 @@ import {
   sharpeningClipGroup,
 } from '@bayesrnn/posteriors';
 import type { Posterior, RngKey } from '@bayesrnn/spec';
-import type { ClipGroups } from '@bayesrnn/train';
+import type { ClipGroups, GroupClipNorms } from '@bayesrnn/train';
 import type { LmMethod } from './settings.js';
 
 /** How a run's weights are learned, stored in `config.json` so `eval` can rebuild them. */
@@ -28,10 +28,12 @@ export type RunPosteriorConfig =
        */
       readonly sharpen?: readonly SharpenGroup[] | 'recurrent';
       /**
-       * η's gradients clipped `'apart'` from the weights' (`clipGroupsFor`), or `'together'`
+       * η's gradients clipped `'apart'` from the weights' (`clippingFor`), or `'together'`
        * in one global norm; absent = together (every run before the option).
        */
       readonly clipEta?: ClipEta;
+      /** With `clipEta: 'apart'`, η's own clipping threshold; absent = the run's `clipNorm`. */
+      readonly etaClipNorm?: number;
     };
 
 /** How bbb-sharpened clips η's gradients: in their own group, or with the weights'. */
@@ -60,8 +62,10 @@ export interface PosteriorChoices {
   readonly sigma0?: number;
   /** η's initial value, every element (default 1e-3, papers.md §1.8). */
   readonly etaInit?: number;
-  /** Default `'together'`: see `clipGroupsFor`. */
+  /** Default `'together'`: see `clippingFor`. */
   readonly clipEta?: ClipEta;
+  /** η's threshold when clipped apart (default: the run's `clipNorm`). */
+  readonly etaClipNorm?: number;
 }
 
 /** The posterior a method trains: point weights, BBB, or BBB with sharpening. */
@@ -78,7 +82,11 @@ export function posteriorConfigFor(
     const etaInit = choices.etaInit ?? 1e-3;
     // Together (one global norm, as the reference code clips) is written as no field, so the
     // runs from before the option resume.
-    const clipping = choices.clipEta === 'apart' ? { clipEta: 'apart' as const } : {};
+    const { etaClipNorm } = choices;
+    const clipping =
+      choices.clipEta === 'apart'
+        ? { clipEta: 'apart' as const, ...(etaClipNorm === undefined ? {} : { etaClipNorm }) }
+        : {};
     return { kind: 'sharpened', prior, sigma0, etaInit, ...scope, ...clipping };
   }
   return { kind: 'point' };
@@ -125,15 +133,23 @@ export function createRunPosterior(
 }
 
 /**
- * The clipping groups of a run's training. By default (`'together'`, as the reference code
- * clips) every gradient shares one global norm. With `'apart'`, η's gradients
- * (`sharpeningClipGroup`) are clipped by their own norm and the weights' by theirs: early in
- * training η's gradients on the softmax kernel reach six times the norm of all the others, and
- * clipped together they shrink μ's and ρ's steps as much (115 against 107 validation perplexity
- * on cpu-small), but clipped apart η grows faster and the sharpened bound gets worse (README,
- * "Which weights to sharpen"). `undefined`: one group.
+ * How a run's training clips its gradients beyond `clipNorm`. By default (`'together'`, as the
+ * reference code clips) every gradient shares one global norm. With `'apart'`, η's gradients
+ * (`sharpeningClipGroup`) are clipped by their own norm, at `etaClipNorm` when given, and the
+ * weights' by theirs. Early in training η's gradients on the softmax kernel reach six times the
+ * norm of all the others: clipped together they shrink μ's and ρ's steps as much (115 against
+ * 107 validation perplexity on cpu-small); clipped apart at the weights' threshold η grows and
+ * the sharpened bound gets worse; apart at 0.5 neither happens (README, "Which weights to
+ * sharpen").
  */
-export function clipGroupsFor(config: RunPosteriorConfig): ClipGroups | undefined {
-  if (config.kind !== 'sharpened' || config.clipEta !== 'apart') return undefined;
-  return sharpeningClipGroup;
+export function clippingFor(config: RunPosteriorConfig): {
+  clipGroups?: ClipGroups;
+  groupClipNorms?: GroupClipNorms;
+} {
+  if (config.kind !== 'sharpened' || config.clipEta !== 'apart') return {};
+  const { etaClipNorm } = config;
+  return {
+    clipGroups: sharpeningClipGroup,
+    ...(etaClipNorm === undefined ? {} : { groupClipNorms: { eta: etaClipNorm } }),
+  };
 }

@@ -43,11 +43,15 @@ export interface GroupClipping {
   readonly made: readonly tf.Tensor[];
 }
 
+/** Clipping thresholds of named groups, in place of `clipNorm` (e.g. `{ eta: 0.5 }`). */
+export type GroupClipNorms = { readonly [group: string]: number };
+
 /**
- * Per-group global-norm clipping: group `k` is scaled by `s_k = clipNorm / max(‖g_k‖, clipNorm)`.
- * The optimiser takes one scale (Adam and RMSprop fold it into their pass), so the largest group
- * (by elements) passes as it is with its `s_ref`, and every other group whose `s_k ≠ s_ref` is
- * multiplied by `s_k / s_ref` first: one extra pass over those groups' gradients only.
+ * Per-group global-norm clipping: group `k` is scaled by `s_k = c_k / max(‖g_k‖, c_k)`, with
+ * `c_k` its entry in `groupClipNorms` or else `clipNorm`. The optimiser takes one scale (Adam
+ * and RMSprop fold it into their pass), so the largest group (by elements) passes as it is with
+ * its `s_ref`, and every other group whose `s_k ≠ s_ref` is multiplied by `s_k / s_ref` first:
+ * one extra pass over those groups' gradients only.
  *
  * @param norms - each group's norm, in the order of `groups` (finite).
  */
@@ -55,11 +59,16 @@ export function clipByGroup(
   groups: ReadonlyMap<string, Gradients>,
   norms: readonly number[],
   clipNorm: number,
+  groupClipNorms: GroupClipNorms = {},
 ): GroupClipping {
   const entries = [...groups.values()];
   if (entries.length !== norms.length)
     throw new Error(`clipByGroup: ${entries.length} groups but ${norms.length} norms`);
-  const scales = norms.map((norm) => (Number.isFinite(clipNorm) ? clipScale(norm, clipNorm) : 1));
+  const limits = [...groups.keys()].map((group) => groupClipNorms[group] ?? clipNorm);
+  const scales = norms.map((norm, index) => {
+    const limit = limits[index] ?? clipNorm;
+    return Number.isFinite(limit) ? clipScale(norm, limit) : 1;
+  });
   const sizes = entries.map((group) =>
     Object.values(group).reduce((total, gradient) => total + gradient.size, 0),
   );

@@ -19,6 +19,7 @@ export {
 export {
   type ClipGroups,
   clipByGroup,
+  type GroupClipNorms,
   type GroupClipping,
   gradientsByGroup,
 } from './clip-groups.js';

@@ -2,7 +2,7 @@
 // in closed form, for the clipping tests.
 import { createKey } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClipGroups } from './clip-groups.js';
+import type { ClipGroups, GroupClipNorms } from './clip-groups.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import type { TrainTask } from './train-task.js';
 import { runTrainingStep } from './training-step.js';
@@ -50,6 +50,7 @@ export function firstClippedStep(
   optimizerState: OptimizerState,
   learningRate: number,
   clipGroups?: ClipGroups,
+  groupClipNorms?: GroupClipNorms,
 ) {
   return runTrainingStep({
     task,
@@ -61,5 +62,6 @@ export function firstClippedStep(
     learningRate,
     clipNorm: 5,
     ...(clipGroups === undefined ? {} : { clipGroups }),
+    ...(groupClipNorms === undefined ? {} : { groupClipNorms }),
   });
 }

@@ -1,6 +1,6 @@
 import { assertKey } from '@bayesrnn/core';
 import type { RngKey } from '@bayesrnn/spec';
-import type { ClipGroups } from './clip-groups.js';
+import type { ClipGroups, GroupClipNorms } from './clip-groups.js';
 import type { MonitorConfig } from './early-stopping.js';
 import type { LogRecord } from './jsonl-log.js';
 import { constantSchedule, type LearningRateSchedule } from './learning-rate-schedule.js';
@@ -71,6 +71,8 @@ export interface TrainOptions extends Partial<Omit<TrainConfig, 'monitor'>> {
    * sharpening's η apart from the weights: see `ClipGroups`.
    */
   readonly clipGroups?: ClipGroups;
+  /** Thresholds of named `clipGroups` in place of `clipNorm`, e.g. `{ eta: 0.5 }`. */
+  readonly groupClipNorms?: GroupClipNorms;
   /** Aborting stops after the current step, saving a checkpoint to resume from. */
   readonly signal?: AbortSignal;
   /** Progress snapshots; default `createConsoleReporter()` on stderr; `false` for none. */
@@ -124,6 +126,7 @@ export interface ResolvedTrainOptions extends TrainConfig {
   readonly resume: boolean | 'auto';
   readonly stopAfterSteps: number;
   readonly clipGroups: ClipGroups | undefined;
+  readonly groupClipNorms: GroupClipNorms | undefined;
   readonly signal: AbortSignal | undefined;
   readonly onProgress: ProgressReporter | undefined;
   readonly onLog: ((record: LogRecord) => void) | undefined;
@@ -151,6 +154,7 @@ export function resolveTrainOptions(
   checkCount(monitor.patience, 'monitor.patience', true);
   if (!(config.clipNorm > 0))
     throw new RangeError(`train: clipNorm must be > 0, got ${config.clipNorm}`);
+  checkGroupClipNorms(options);
   if (Number.isFinite(monitor.patience) && task.evaluate === undefined) {
     throw new Error('train: early stopping (monitor.patience) needs a task with evaluate()');
   }
@@ -168,10 +172,23 @@ export function resolveTrainOptions(
     resume: options.resume ?? false,
     stopAfterSteps,
     clipGroups: options.clipGroups,
+    groupClipNorms: options.groupClipNorms,
     signal: options.signal,
     onProgress:
       options.onProgress === false ? undefined : (options.onProgress ?? defaultReporter()),
     onLog: options.onLog,
     sampleBank: options.sampleBank,
   };
+}
+
+/** `groupClipNorms` needs `clipGroups`, and each threshold must be > 0. */
+function checkGroupClipNorms(options: TrainOptions): void {
+  const norms = options.groupClipNorms;
+  if (norms === undefined) return;
+  if (options.clipGroups === undefined)
+    throw new Error('train: groupClipNorms needs clipGroups (which variables form each group)');
+  for (const [group, norm] of Object.entries(norms)) {
+    if (!(norm > 0))
+      throw new RangeError(`train: groupClipNorms.${group} must be > 0, got ${norm}`);
+  }
 }

@@ -97,6 +97,7 @@ async function trainOneStep<State extends TensorTree>(session: TrainSession<Stat
     learningRate,
     clipNorm: options.clipNorm,
     ...(options.clipGroups === undefined ? {} : { clipGroups: options.clipGroups }),
+    ...(options.groupClipNorms === undefined ? {} : { groupClipNorms: options.groupClipNorms }),
   });
   if (!result.finite || result.state === undefined || result.optimizerState === undefined) {
     return diverge(session, result, learningRate);

@@ -1,7 +1,12 @@
 import { disposeTree, foldIn, globalGradientNorm, mapTree, stopGradient } from '@bayesrnn/core';
 import type { RngKey, TensorTree } from '@bayesrnn/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ClipGroups, clipByGroup, gradientsByGroup } from './clip-groups.js';
+import {
+  type ClipGroups,
+  clipByGroup,
+  type GroupClipNorms,
+  gradientsByGroup,
+} from './clip-groups.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import type { TrainTask, WindowContext } from './train-task.js';
 
@@ -18,6 +23,8 @@ export interface TrainingStepInput<State extends TensorTree> {
   readonly clipNorm: number;
   /** Clip these groups of variables each by its own norm; default one group (`ClipGroups`). */
   readonly clipGroups?: ClipGroups;
+  /** Thresholds of named groups in place of `clipNorm` (`GroupClipNorms`). */
+  readonly groupClipNorms?: GroupClipNorms;
 }
 
 /** A step's outcome. `state` and `optimizerState` are new tensors the caller owns. */
@@ -143,7 +150,7 @@ export async function runTrainingStep<State extends TensorTree>(
     // Loss parts count too: a NaN part means the model broke even if the total looks finite.
     const finite = Array.from(values).every(Number.isFinite);
     if (finite) {
-      const clipped = clipByGroup(groups, norms, input.clipNorm);
+      const clipped = clipByGroup(groups, norms, input.clipNorm, input.groupClipNorms);
       made = clipped.made;
       const key = foldIn(input.context.key, 'update');
       optimizerState = applyClipped(input, clipped.gradients, clipped.scale, key);
