@@ -6,11 +6,12 @@
 # (no-embedding: --sharpen layers,softmax); the sharpened runs are scored at the posterior mean
 # (option (a)) and with Fortunato et al.'s sharpened bound (option (b), eval --bound).
 # η's gradients share one global norm with the weights' (the default, as the reference code
-# clips); with CLIP_ETA=apart in the environment they are clipped by their own (--clip-eta apart).
-# Usage: [CLIP_ETA=apart] apps/lm/scripts/reproduce-sharpening-scope.sh SEED [SCOPE...]
-# (default scopes: none all recurrent; from the repo root, after `npm run build`). Writes
-# runs/repro-sharpen/<scope>-seed<N>/ (runs/repro-sharpen-apart/ with CLIP_ETA=apart);
-# a killed run resumes.
+# clips); with CLIP_ETA=apart in the environment they are clipped by their own (--clip-eta apart),
+# at ETA_CLIP_NORM when that is set too (--eta-clip-norm).
+# Usage: [CLIP_ETA=apart [ETA_CLIP_NORM=0.5]] apps/lm/scripts/reproduce-sharpening-scope.sh SEED
+# [SCOPE...] (default scopes: none all recurrent; from the repo root, after `npm run build`).
+# Writes runs/repro-sharpen/<scope>-seed<N>/ (runs/repro-sharpen-apart/ with CLIP_ETA=apart,
+# runs/repro-sharpen-apart-<norm>/ with ETA_CLIP_NORM too); a killed run resumes.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seed="${1:-1}"
@@ -20,7 +21,7 @@ scopes=("$@")
 clip_eta="${CLIP_ETA:-together}"
 case "$clip_eta" in
   together) root=runs/repro-sharpen ;;
-  apart) root=runs/repro-sharpen-apart ;;
+  apart) root=runs/repro-sharpen-apart${ETA_CLIP_NORM:+-$ETA_CLIP_NORM} ;;
   *) echo "CLIP_ETA must be apart or together, got '$clip_eta'" >&2; exit 2 ;;
 esac
 mkdir -p "$root"
@@ -34,6 +35,7 @@ for scope in "${scopes[@]}"; do
     *) method=(--method bbb-sharpened --sharpen "$scope") ;;
   esac
   [ "$scope" != none ] && method+=(--clip-eta "$clip_eta")
+  [ "$scope" != none ] && [ -n "${ETA_CLIP_NORM:-}" ] && method+=(--eta-clip-norm "$ETA_CLIP_NORM")
   if [ ! -f "$out/results.json" ]; then
     resume=()
     [ -d "$out/checkpoint" ] && resume=(--resume)

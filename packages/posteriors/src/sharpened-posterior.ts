@@ -43,7 +43,8 @@ export function etaVariableName(weight: string): string {
  * early in training can be several times the norm of all the others together (on a language
  * model's softmax kernel), are clipped by their own norm and do not shrink μ's and ρ's steps.
  * η then also takes larger steps: on the CPU-scale PTB runs (apps/lm/README.md) the posterior
- * mean matched Bayes by Backprop's perplexity, but η grew and the sharpened bound got worse.
+ * mean matched Bayes by Backprop's perplexity, but η grew and the sharpened bound got worse,
+ * unless η's group also had a small threshold of its own (`groupClipNorms: { eta: 0.5 }`).
  */
 export function sharpeningClipGroup(variableName: string): 'eta' | 'weights' {
   return variableName.endsWith('/eta') ? 'eta' : 'weights';
