@@ -40,25 +40,35 @@ export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
   return low + (position - below) * (high - low);
 }
 
-/** Mean, 5th, 50th and 95th percentiles of `values` (sorted in place, float64 sums). */
+/**
+ * Mean, 5th, 50th and 95th percentiles of `values` (float64 sums). Sorts a copy: a tensor's
+ * `data()` on the cpu backend is the tensor's own array, which must stay as it is.
+ */
 export function spreadOf(values: Float32Array): Spread {
   let sum = 0;
   for (const value of values) sum += value;
-  values.sort();
+  const sorted = values.slice().sort();
   return {
     mean: sum / values.length,
-    p5: sortedQuantile(values, 0.05),
-    median: sortedQuantile(values, 0.5),
-    p95: sortedQuantile(values, 0.95),
+    p5: sortedQuantile(sorted, 0.05),
+    median: sortedQuantile(sorted, 0.5),
+    p95: sortedQuantile(sorted, 0.95),
   };
 }
 
-/** The spread of a tensor computed inside `tf.tidy` from `make` (the tensor is disposed). */
-async function spreadOfTensor(make: () => tf.Tensor): Promise<Spread> {
+/** The spread of a tensor's elements. */
+async function spreadOfTensor(tensor: tf.Tensor): Promise<Spread> {
+  return spreadOf((await tensor.data()) as Float32Array);
+}
+
+/** The spread of a tensor made inside `tf.tidy` by `make` (and disposed after). */
+async function spreadOfMade(make: () => tf.Tensor): Promise<Spread> {
   const tensor = tf.tidy(make);
-  const values = (await tensor.data()) as Float32Array;
-  tensor.dispose();
-  return spreadOf(values);
+  try {
+    return await spreadOfTensor(tensor);
+  } finally {
+    tensor.dispose();
+  }
 }
 
 /**
@@ -82,16 +92,14 @@ export async function summarizePosterior<Name extends string>(
       const sigmaTensor = sigmas[name] as tf.Tensor;
       const eta =
         posterior.kind === 'sharpened' && posterior.sharpenedNames.includes(name)
-          ? await spreadOfTensor(() =>
-              (posterior.variables[etaVariableName(name)] as tf.Variable).clone(),
-            )
+          ? await spreadOfTensor(posterior.variables[etaVariableName(name)] as tf.Variable)
           : undefined;
       summaries.push({
         name,
         size: mu.size,
-        absMu: await spreadOfTensor(() => tf.abs(mu)),
-        sigma: await spreadOfTensor(() => sigmaTensor.clone()),
-        signalToNoise: await spreadOfTensor(() => tf.div(tf.abs(mu), sigmaTensor)),
+        absMu: await spreadOfMade(() => tf.abs(mu)),
+        sigma: await spreadOfTensor(sigmaTensor),
+        signalToNoise: await spreadOfMade(() => tf.div(tf.abs(mu), sigmaTensor)),
         ...(eta === undefined ? {} : { eta }),
       });
     }
