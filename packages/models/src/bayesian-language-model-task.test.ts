@@ -9,6 +9,7 @@ import {
 } from '@bayesrnn/posteriors';
 import type { Posterior } from '@bayesrnn/spec';
 import {
+  checkLeaksAfterEachTest,
   expectClose,
   expectNoLeaks,
   TOLERANCES,
@@ -20,6 +21,8 @@ import { describe, expect, it } from 'vitest';
 import { tinyCorpus, tinyLanguageModel } from './__fixtures__/tiny-language-model.js';
 import { evaluateLanguageModel } from './evaluate-language-model.js';
 import { createLanguageModelTask } from './language-model-task.js';
+
+checkLeaksAfterEachTest();
 
 const model = tinyLanguageModel();
 // 61 tokens, batch 2 × 5 steps: 30 tokens per stream → ⌊29 / 5⌋ = 5 windows per epoch.
@@ -46,17 +49,20 @@ function windowLoss(posterior: Posterior, seed = 2) {
 describe('createLanguageModelTask with a posterior', () => {
   it('divides the KL by batch × windows per epoch and reports NLL and KL apart', () => {
     expect(train.windowsPerEpoch).toBe(5);
-    const result = windowLoss(gaussian());
+    const posterior = gaussian();
+    const result = windowLoss(posterior);
     const [loss, nll, kl] = [result.loss, result.parts?.nll, result.parts?.kl].map(
       (t) => t?.dataSync()[0] ?? Number.NaN,
     ) as [number, number, number];
     expect(kl).toBeGreaterThan(0);
     expectClose(loss, 5 * nll + kl / (2 * 5), { rtol: 1e-6, atol: 1e-6 });
     disposeTree([result.loss, result.state, Object.values(result.parts ?? {})]);
+    disposeTree(Object.values(posterior.variables));
   });
 
   it('adds the sharpening KL divided by the batch size', () => {
-    const result = windowLoss(createSharpenedPosterior(gaussian(), { etaInit: 0.05 }));
+    const posterior = createSharpenedPosterior(gaussian(), { etaInit: 0.05 });
+    const result = windowLoss(posterior);
     const parts = result.parts ?? {};
     const [loss, nll, kl, sharp] = [result.loss, parts.nll, parts.kl, parts.sharpeningKl].map(
       (t) => t?.dataSync()[0] ?? Number.NaN,
@@ -64,6 +70,7 @@ describe('createLanguageModelTask with a posterior', () => {
     expect(sharp).toBeGreaterThan(0);
     expectClose(loss, 5 * nll + kl / 10 + sharp / 2, { rtol: 1e-6, atol: 1e-6 });
     disposeTree([result.loss, result.state, Object.values(parts)]);
+    disposeTree(Object.values(posterior.variables));
   });
 
   it('finite differences match the gradient of the whole ELBO (mixture prior, sample KL)', () => {
@@ -96,7 +103,7 @@ describe('createLanguageModelTask with a posterior', () => {
       const result = await evaluateLanguageModel(model, posterior, windows, { mcSamples });
       expectClose(result.nll, reference.nll, { rtol: 1e-5, atol: 1e-6 });
     }
-    disposeTree(Object.values(point));
+    disposeTree([Object.values(point), Object.values(posterior.variables)]);
   });
 
   it('a training step leaks nothing, with and without sharpening', async () => {
@@ -119,12 +126,15 @@ describe('createLanguageModelTask with a posterior', () => {
         expect(result.finite).toBe(true);
         disposeTree([result.state ?? [], result.optimizerState ?? []]);
       });
-      disposeTree([state, optimizerState]);
+      disposeTree([state, optimizerState, Object.values(posterior.variables)]);
     }
   });
 });
 
-/** Analytic gradient of a window's loss against central differences, for chosen variables. */
+/**
+ * Analytic gradient of a window's loss against central differences, for chosen variables;
+ * frees the posterior's variables after.
+ */
 function checkVariables(posterior: Posterior, include: (name: string) => boolean): void {
   const task = createLanguageModelTask({ model, posterior, train });
   const state = task.initialState();
@@ -148,5 +158,5 @@ function checkVariables(posterior: Posterior, include: (name: string) => boolean
     const analytic = grads[variables[name]?.name ?? '']?.dataSync()[index] ?? Number.NaN;
     expectClose(analytic, numeric, TOLERANCES.finiteDifference);
   }
-  disposeTree([value, Object.values(grads), state]);
+  disposeTree([value, Object.values(grads), state, Object.values(variables)]);
 }

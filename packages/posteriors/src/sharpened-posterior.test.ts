@@ -1,6 +1,7 @@
 import { createKey, splitKey } from '@bayesrnn/core';
 import type { RngKey, Weights } from '@bayesrnn/spec';
 import {
+  checkLeaksAfterEachTest,
   expectClose,
   expectNoLeaks,
   TOLERANCES,
@@ -17,13 +18,25 @@ import {
   sharpeningClipGroup,
 } from './sharpened-posterior.js';
 
+checkLeaksAfterEachTest();
+
 function makePosterior(options: { sigma0?: number; etaInit?: number } = {}) {
   const base = createGaussianPosterior({
     specs: TINY_SPECS,
     key: createKey(1),
     prior: gaussianPrior(0.5),
   });
-  return createSharpenedPosterior(base, options);
+  try {
+    return createSharpenedPosterior(base, options);
+  } catch (error) {
+    tf.dispose(Object.values(base.variables));
+    throw error;
+  }
+}
+
+/** Frees a posterior's variables (μ, ρ and η). */
+function disposePosterior(posterior: { variables: { [name: string]: tf.Variable } }): void {
+  tf.dispose(Object.values(posterior.variables));
 }
 
 function dispose(draw: { weights: Weights<TinyName>; kl: tf.Scalar; minibatchKl?: tf.Scalar }) {
@@ -51,6 +64,7 @@ describe('createSharpenedPosterior', () => {
     expect(Array.from(posterior.variables['hidden/bias/eta']?.dataSync() ?? [])).toEqual(
       [0.01, 0.01, 0.01, 0.01].map(Math.fround),
     );
+    disposePosterior(posterior);
   });
 
   it('puts η in clipping group eta and every other variable in weights', () => {
@@ -64,7 +78,7 @@ describe('createSharpenedPosterior', () => {
     for (const [name, group] of groups) {
       expect(group, name).toBe(etas.includes(name as string) ? 'eta' : 'weights');
     }
-    tf.dispose(Object.values(posterior.variables));
+    disposePosterior(posterior);
   });
 
   it('centres θ at φ − η ⊙ g_φ and pays Σ(η g)²/(2σ0²)', () => {
@@ -95,6 +109,7 @@ describe('createSharpenedPosterior', () => {
     );
     tf.dispose([...gradient, phi.kl, ...Object.values(phi.weights)]);
     dispose(draw);
+    disposePosterior(posterior);
   });
 
   it('a small η step lowers the minibatch loss', () => {
@@ -108,16 +123,18 @@ describe('createSharpenedPosterior', () => {
     expect(after).toBeLessThan(before - 1e-3);
     dispose(phi);
     dispose(sharpened);
+    disposePosterior(posterior);
   });
 
   it('finite differences of the whole objective match its gradient (g_φ held constant)', () => {
     const posterior = makePosterior({ sigma0: 0.02, etaInit: 0.02 });
     const key = createKey(5);
     const variables = posterior.variables;
-    const { grads } = tf.variableGrads(
+    const { value, grads } = tf.variableGrads(
       () => objective(posterior, key, tinyLoss),
       Object.values(variables),
     );
+    value.dispose();
     // The gradient stops at g_φ (papers.md §1.4). The same objective with a loss whose
     // gradient is g_φ(φ₀) everywhere (linear in the weights) has exactly that gradient, so its
     // finite differences are the reference.
@@ -147,6 +164,7 @@ describe('createSharpenedPosterior', () => {
     }
     tf.dispose([...Object.values(grads), ...g0]);
     dispose(phi);
+    disposePosterior(posterior);
   });
 
   it('evaluation draws and the mean are the base posterior’s', () => {
@@ -161,6 +179,7 @@ describe('createSharpenedPosterior', () => {
     );
     dispose(evaluation);
     dispose(base);
+    disposePosterior(posterior);
   });
 
   it('leaks nothing in a training step with sharpening', async () => {
@@ -172,6 +191,7 @@ describe('createSharpenedPosterior', () => {
       );
       tf.dispose([value, ...Object.values(grads)]);
     });
+    disposePosterior(posterior);
   });
 
   it('creating and disposing it leaves no tensor behind', async () => {
@@ -184,6 +204,7 @@ describe('createSharpenedPosterior', () => {
       const sharpened = createSharpenedPosterior(base);
       for (const name of sharpened.sharpenedNames) sharpened.variables[`${name}/eta`]?.dispose();
     });
+    disposePosterior(base);
   });
 
   it('rejects a bad σ0, naming it', () => {

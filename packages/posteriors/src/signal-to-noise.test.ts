@@ -1,8 +1,10 @@
-import { expectClose, expectNoLeaks } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectClose, expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { handSetPosterior } from './__fixtures__/hand-set-posterior.js';
 import { pruneBySignalToNoise, signalToNoise } from './signal-to-noise.js';
+
+checkLeaksAfterEachTest();
 
 describe('signal-to-noise pruning', () => {
   it('computes |μ|/σ per element', () => {
@@ -12,6 +14,7 @@ describe('signal-to-noise pruning', () => {
     expectClose(ratios.a?.dataSync() ?? [], [2, 2, 0.1, 3], { rtol: 1e-5, atol: 1e-6 });
     expectClose(ratios.b?.dataSync() ?? [], [5, 0.2], { rtol: 1e-5, atol: 1e-6 });
     tf.dispose(Object.values(ratios) as tf.Tensor[]);
+    tf.dispose(Object.values(posterior.variables));
   });
 
   it('zeroes the lowest fraction globally, in the mean, and never point weights', async () => {
@@ -31,6 +34,7 @@ describe('signal-to-noise pruning', () => {
     expect(all.pruned).toBe(6);
     expectClose(all.weights.a.dataSync(), [0, 0, 0, 0], { rtol: 0, atol: 0 });
     tf.dispose([...Object.values(none.weights), ...Object.values(all.weights)]);
+    tf.dispose(Object.values(posterior.variables));
   });
 
   it('rejects a fraction outside [0, 1] and leaks nothing', async () => {
@@ -40,5 +44,6 @@ describe('signal-to-noise pruning', () => {
       const { weights } = await pruneBySignalToNoise(posterior, 0.3);
       tf.dispose(Object.values(weights));
     });
+    tf.dispose(Object.values(posterior.variables));
   });
 });

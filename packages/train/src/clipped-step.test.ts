@@ -1,11 +1,13 @@
 import { clipScale, disposeTree, selectBackend } from '@bayesrnn/core';
-import { expectNoLeaks } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, expectNoLeaks } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from './adam.js';
 import { firstClippedStep, linearTask } from './linear-task.fixture.js';
 import type { Gradients, Optimizer, OptimizerState } from './optimizer.js';
 import { createRmsprop } from './rmsprop.js';
+
+checkLeaksAfterEachTest();
 
 /** Wraps `inner`, recording the gradients' first values and the scale each update is given. */
 function recording(inner: Optimizer, accepts: boolean, calls: unknown[][]): Optimizer {
