@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch on the CPU: the same PTB-small LM training step as the TypeScript contenders.
+"""PyTorch (CPU, or a CUDA GPU with --device cuda): the PTB-small LM step of the TypeScript contenders.
 
 Embedding -> num_layers x LSTM -> linear softmax (or, with --model bbb, the same with Bayes by
 Backprop: bbb_model.py), cross-entropy summed over the window's steps
@@ -62,6 +62,9 @@ def parse_args(argv):
     # Default: torch's own choice (Debian's build picks 1 here; 2 OpenMP threads beside
     # OpenBLAS's own pthreads oversubscribe a 2-core machine and run ~10x slower).
     parser.add_argument("--threads", type=int, default=None)
+    # cpu, or cuda for the GPU anchor (a step then ends with the loss read back, which waits
+    # for the device's queue: the step's time is its real time).
+    parser.add_argument("--device", default="cpu")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--serve", action="store_true")
@@ -124,8 +127,14 @@ def make_windows(args):
     windows = []
     for _ in range(TRAINING_WINDOWS):
         stream = torch.randint(0, args.vocab, (args.batch, args.steps + 1), generator=generator)
-        windows.append((stream[:, :-1].contiguous(), stream[:, 1:].contiguous()))
+        pair = (stream[:, :-1].contiguous(), stream[:, 1:].contiguous())
+        windows.append(tuple(tensor.to(args.device) for tensor in pair))
     return windows
+
+
+def device_name(device):
+    """The GPU's name for a CUDA device (e.g. 'NVIDIA H200'), else 'cpu'."""
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
 
 
 class Trainer:
@@ -139,10 +148,11 @@ class Trainer:
             self.model = LanguageModel(*sizes)
             for parameter in self.model.parameters():
                 nn.init.uniform_(parameter, -0.1, 0.1)
+        self.model.to(args.device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.windows = make_windows(args)
         shape = (args.layers, args.batch, args.hidden)
-        self.state = (torch.zeros(shape), torch.zeros(shape))
+        self.state = (torch.zeros(shape, device=args.device), torch.zeros(shape, device=args.device))
         self.count = 0
 
     def step(self):
@@ -189,6 +199,7 @@ def summary(args, seconds, blas):
         "interopThreads": torch.get_num_interop_threads(),
         "blas": blas,
         "python": sys.version.split()[0],
+        "device": device_name(torch.device(args.device)),
     }
 
 
@@ -197,7 +208,14 @@ def emit(record):
 
 
 def serve(trainer, args, blas):
-    emit({"event": "ready", "torchVersion": torch.__version__, "threads": torch.get_num_threads()})
+    emit(
+        {
+            "event": "ready",
+            "torchVersion": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "device": device_name(torch.device(args.device)),
+        }
+    )
     seconds = []
     for line in sys.stdin:
         command = line.strip()

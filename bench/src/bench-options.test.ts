@@ -21,6 +21,11 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--profile', '--only', 'bbb']).profile).toBe(true);
     expect(options.profileSteps).toBe(1);
     expect(parseBenchOptions(['--profile', '--profile-steps', '8']).profileSteps).toBe(8);
+    expect(options.size).toBe(200);
+    expect(parseBenchOptions(['--size', '650']).size).toBe(650);
+    expect(() => parseBenchOptions(['--size', '0'])).toThrow(
+      "--size must be an integer ≥ 1, got '0'",
+    );
   });
 
   it('refuses unknown flags and bad counts', () => {

@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Folder for results.json and RESULTS.md; `undefined` = the bench workspace. */
   readonly outDir?: string;
   readonly help: boolean;
+  /** Embedding and LSTM width (PTB-small's 200 by default; Zaremba's medium 650, large 1500). */
+  readonly size: number;
 }
 
 export const HELP = `Usage: npm run bench -- [options]   (or node bench/dist/cli.js [options])
@@ -34,6 +36,8 @@ Options:
   --warmup N            untimed rounds (default 2; quick 1)
   --repetitions N       timed rounds, at least 1 (default 30; quick 5)
   --only a,b            run only these contenders (e.g. plain,pytorch)
+  --size N              embedding and LSTM width (default 200; 650 and 1500 are Zaremba's
+                        medium and large): where a GPU overtakes the CPU
   --no-mc               skip the MC-evaluation benchmark
   --mc-windows N        evaluation windows for the MC benchmark (default 4; quick 2)
   --mc-repetitions N    timed rounds of the MC benchmark (default 5; quick 1)
@@ -43,7 +47,8 @@ Options:
   --out DIR             write results.json and RESULTS.md there (default: the bench folder)
   -h, --help            this text
 
-Environment: BENCH_PYTHON (interpreter with torch), BENCH_TORCH_THREADS (default: torch's own).`;
+Environment: BENCH_PYTHON (interpreter with torch), BENCH_TORCH_THREADS (default: torch's own),
+  BENCH_TORCH_DEVICE (cpu by default; cuda runs the PyTorch anchor on a CUDA GPU).`;
 
 /** A command-line mistake (exit code 2). */
 export class UsageError extends Error {}
@@ -80,6 +85,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     profileSteps: count(values['profile-steps'], 'profile-steps', 1, 1),
     ...(values.out === undefined ? {} : { outDir: values.out }),
     help: values.help === true,
+    size: count(values.size, 'size', 200, 1),
   };
 }
 
@@ -100,6 +106,7 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       profile: { type: 'boolean' },
       'profile-steps': { type: 'string' },
+      size: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;

@@ -84,6 +84,7 @@ describe('buildReport', () => {
       blasLibraries: ['/usr/lib/libopenblas.so'],
       openblasThreads: 2,
       python: '3.11.2',
+      device: 'cpu',
     });
     expect(json.machine.backend).toEqual({
       name: 'wasm',
@@ -105,6 +106,17 @@ describe('buildReport', () => {
     const report = buildReport(input([ran('plain', [0.5])]));
     expect(report.pytorch).toBeNull();
     expect(renderMarkdown(report)).toContain('PyTorch: not measured');
+  });
+
+  it('names the GPUs: the adapter of the backend and the CUDA device of PyTorch', () => {
+    const gpuDetails = { ...pytorchDetails, device: 'NVIDIA H200' };
+    const base = input([ran('plain', [0.5]), ran('pytorch', [0.25], gpuDetails)]);
+    const backend = { name: 'webgpu', device: 'NVIDIA H200, nvidia, hopper', reason: 'test' };
+    const markdown = renderMarkdown(
+      buildReport({ ...base, machine: { ...base.machine, backend } }),
+    );
+    expect(markdown).toContain('backend **webgpu** (on NVIDIA H200, nvidia, hopper) — test');
+    expect(markdown).toContain('(Python 3.11.2) on **NVIDIA H200**, 1 torch thread(s)');
   });
 
   it('names the thread count and why, when the backend reports them', () => {

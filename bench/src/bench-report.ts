@@ -14,6 +14,8 @@ export interface PytorchInfo {
   /** OpenBLAS's own thread count (it threads independently of torch), when OpenBLAS is used. */
   readonly openblasThreads: number | null;
   readonly python: string;
+  /** Where its step ran: `cpu`, or the CUDA GPU's name (`BENCH_TORCH_DEVICE=cuda`). */
+  readonly device: string;
 }
 
 /** Everything results.json holds. */
@@ -76,6 +78,7 @@ export function pytorchInfo(contenders: readonly ContenderResult[]): PytorchInfo
     blasLibraries: Array.isArray(blas.loadedLibraries) ? blas.loadedLibraries.map(String) : [],
     openblasThreads: typeof blas.openblasThreads === 'number' ? blas.openblasThreads : null,
     python: String(details.python ?? 'unknown'),
+    device: String(details.device ?? 'cpu'),
   };
 }
 

@@ -12,6 +12,8 @@ export interface PreparedContender {
    * itself, without the pipe); the harness records them beside its wall-clock time.
    */
   selfTimedSeconds?(): number | undefined;
+  /** The loss of the last step, where the contender reads it (ours: for backend parity checks). */
+  lastLoss?(): number | undefined;
   /** Tokens one step trains on (for tokens/s). */
   readonly tokensPerStep: number;
   /**

@@ -14,6 +14,8 @@ export interface MachineInfo {
   readonly tfjs: string;
   readonly backend: {
     readonly name: string;
+    /** The device it runs on, where the backend names it (webgpu: the GPU adapter). */
+    readonly device?: string;
     readonly simd?: boolean;
     readonly threads?: boolean;
     readonly threadCount?: number;
@@ -38,6 +40,7 @@ export function describeMachine(backend: BackendInfo): MachineInfo {
     tfjs: tf.version_core,
     backend: {
       name: backend.name,
+      ...(backend.device === undefined ? {} : { device: backend.device }),
       ...(backend.simd === undefined ? {} : { simd: backend.simd }),
       ...(backend.threads === undefined ? {} : { threads: backend.threads }),
       ...(backend.threadCount === undefined ? {} : { threadCount: backend.threadCount }),

@@ -45,7 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const backend = await selectBackend({ name: options.backend, log });
-  const shape = PTB_SMALL_SHAPE;
+  const shape = { ...PTB_SMALL_SHAPE, embeddingSize: options.size, hiddenSize: options.size };
   const contenders = CONTENDERS.filter(
     (contender) => options.only.length === 0 || options.only.includes(contender.name),
   );

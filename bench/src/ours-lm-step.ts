@@ -83,6 +83,7 @@ function prepare(options: OursLmStepOptions, shape: BenchShape): PreparedContend
   let optimizerState: OptimizerState = optimizer.init(variables);
   let state: LmState = task.initialState();
   let step = 0;
+  let lastLoss: number | undefined;
   const last = Object.values(variables).at(-1);
   return {
     tokensPerStep: tokensPerStep(shape),
@@ -101,11 +102,13 @@ function prepare(options: OursLmStepOptions, shape: BenchShape): PreparedContend
         throw new Error(`${options.name}: step ${step + 1} was not finite (loss ${result.loss})`);
       }
       disposeTree([state, optimizerState]);
+      lastLoss = result.loss;
       state = result.state;
       optimizerState = result.optimizerState;
       step += 1;
       if (last !== undefined) await readBack(last);
     },
+    lastLoss: () => lastLoss,
     dispose: () => disposeTree([state, optimizerState, Object.values(variables)]),
   };
 }

@@ -86,6 +86,7 @@ function fmaFlag(backend: MachineInfo['backend']): string {
 function machineLines(report: BenchReport): string[] {
   const { machine, pytorch } = report;
   const flags = [
+    machine.backend.device === undefined ? '' : `on ${machine.backend.device}`,
     machine.backend.simd === undefined ? '' : `SIMD ${machine.backend.simd ? 'on' : 'off'}`,
     fmaFlag(machine.backend),
     threadsFlag(machine.backend),
@@ -95,7 +96,7 @@ function machineLines(report: BenchReport): string[] {
     `- Node ${machine.node}, tfjs ${machine.tfjs}, backend **${machine.backend.name}**${flags.length > 0 ? ` (${flags.join(', ')})` : ''} — ${machine.backend.reason}`,
     pytorch === null
       ? '- PyTorch: not measured'
-      : `- PyTorch ${pytorch.version} (Python ${pytorch.python}), ${pytorch.threads} torch thread(s), BLAS: **${pytorch.blas}**${pytorch.openblasThreads === null ? '' : ` with ${pytorch.openblasThreads} OpenBLAS thread(s)`} (${pytorch.blasLibraries.join(', ') || 'no BLAS library mapped'})`,
+      : `- PyTorch ${pytorch.version} (Python ${pytorch.python}) on ${pytorch.device === 'cpu' ? 'the CPU' : `**${pytorch.device}**`}, ${pytorch.threads} torch thread(s), BLAS: **${pytorch.blas}**${pytorch.openblasThreads === null ? '' : ` with ${pytorch.openblasThreads} OpenBLAS thread(s)`} (${pytorch.blasLibraries.join(', ') || 'no BLAS library mapped'})`,
     `- Date: ${report.date}`,
     `- Command: \`${report.command}\``,
   ];

@@ -19,7 +19,8 @@ type PytorchModel = 'plain' | 'bbb';
  * PyTorch on the CPU, the same model, loss, clipping and Adam (bench/pytorch/lm_step.py), run
  * as a child process in serve mode: each `step` asks it for one step over a pipe, so PyTorch
  * takes its turn in the same round-robin as the JS contenders. Threads: `$BENCH_TORCH_THREADS`,
- * else torch's default.
+ * else torch's default. `$BENCH_TORCH_DEVICE=cuda` runs it on a CUDA GPU instead: the anchor
+ * for our WebGPU backend on a machine with a GPU (its summary names the device).
  */
 function pytorchContender(name: string, model: PytorchModel, description: string): Contender {
   return {
@@ -50,6 +51,7 @@ export const pytorchBbb: Contender = pytorchContender(
 
 function scriptArgs(shape: BenchShape, model: PytorchModel): string[] {
   const threads = process.env.BENCH_TORCH_THREADS;
+  const device = process.env.BENCH_TORCH_DEVICE;
   const flags = {
     vocab: shape.vocabSize,
     embedding: shape.embeddingSize,
@@ -60,6 +62,7 @@ function scriptArgs(shape: BenchShape, model: PytorchModel): string[] {
     seed: shape.seed,
     model,
     ...(threads === undefined ? {} : { threads }),
+    ...(device === undefined || device === '' ? {} : { device }),
   };
   return [
     pytorchScript(),

@@ -1,11 +1,12 @@
 import { createKey } from '@bayesrnn/core';
-import { countNewTensors, expectClose } from '@bayesrnn/testing';
+import { checkLeaksAfterEachTest, countNewTensors, expectClose } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mistyped } from './__fixtures__/harness.js';
 import { wordTypeDropoutMask } from './word-type-dropout.js';
 
 const key = createKey(4);
+checkLeaksAfterEachTest();
 
 /** The mask as `[row][step]` numbers. */
 function rows(mask: tf.Tensor3D): number[][] {
@@ -111,5 +112,29 @@ describe('wordTypeDropoutMask (Gal: drop whole word types per sequence)', () => 
         'wordTypeDropoutMask: batchSize 3 differs from tokens [2, 3]',
       );
     });
+  });
+
+  it('reads a tensor of ids once: later masks of it need no read (a GPU may not allow one)', () => {
+    // WebGPU in Node cannot read device data synchronously; once the ids are on the device,
+    // dataSync throws. The refusal is simulated here, where no GPU runs.
+    const ids = Int32Array.from([3, 1, 3, 2, 7, 7]);
+    const tokens = tf.tensor2d(ids, [2, 3], 'int32');
+    const first = wordTypeDropoutMask(key, tokens, 0.5);
+    const refuse = vi.spyOn(tokens, 'dataSync').mockImplementation(() => {
+      throw new Error('no synchronous read');
+    });
+    const other = createKey(9);
+    const again = wordTypeDropoutMask(other, tokens, 0.5);
+    const fromHost = wordTypeDropoutMask(other, ids, 0.5, 2);
+    expect(refuse).not.toHaveBeenCalled();
+    expect(rows(again)).toEqual(rows(fromHost));
+    const fresh = tf.tensor2d(ids, [2, 3], 'int32');
+    vi.spyOn(fresh, 'dataSync').mockImplementation(() => {
+      throw new Error('no synchronous read');
+    });
+    expect(() => wordTypeDropoutMask(key, fresh, 0.5)).toThrow(
+      /^wordTypeDropoutMask: cannot read the token ids on the host \(backend cpu: no synchronous read\); make the mask before/,
+    );
+    tf.dispose([tokens, fresh, first, again, fromHost]);
   });
 });

@@ -7,6 +7,14 @@ import { checkPositiveInteger, checkRate, formatShape } from './validate.js';
 const TWO_POW_32 = 0x1_0000_0000;
 
 /**
+ * The ids of each token tensor read so far. A GPU backend (webgpu) moves a tensor's data to the
+ * device at its first use and, in Node, cannot read it back synchronously: the masks of later
+ * passes over the same ids (MC samples, sharpening's second pass) reuse the first read.
+ * Weak: an entry goes with its tensor object.
+ */
+const hostIds = new WeakMap<tf.Tensor, ArrayLike<number>>();
+
+/**
  * Embedding ("word-type") dropout of Gal & Ghahramani (2016, §3.1 and §4.2): whole word types
  * are dropped per sequence, so every occurrence of a dropped id in a row is zeroed, as if that
  * row of the embedding matrix were zero for this sequence.
@@ -81,5 +89,22 @@ function readTokens(
     );
   }
   // One read of a small int tensor per window: the decisions are per (row, id), done in JS.
-  return { ids: tokens.dataSync(), rows, steps };
+  return { ids: idsOnHost(tokens), rows, steps };
+}
+
+function idsOnHost(tokens: tf.Tensor2D): ArrayLike<number> {
+  const known = hostIds.get(tokens);
+  if (known !== undefined) return known;
+  let ids: ArrayLike<number>;
+  try {
+    ids = tokens.dataSync();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `wordTypeDropoutMask: cannot read the token ids on the host (backend ${tf.getBackend()}: ${why}); ` +
+        'make the mask before the ids are used on the device, or pass them as an Int32Array',
+    );
+  }
+  hostIds.set(tokens, ids);
+  return ids;
 }

@@ -88,14 +88,16 @@ function forwardWindow(
 ): LmForward {
   const [batchSize, steps] = inputs.shape;
   const embedding = requireWeight(weights, 'embedding', WHO);
+  // The word-type mask reads the ids on the host, so it is made before the lookup: a GPU
+  // backend (webgpu) moves them to the device at their first use, and in Node it cannot read
+  // them back synchronously.
+  const typeMask =
+    window.embeddingKey !== undefined && window.embeddingRate > 0
+      ? wordTypeDropoutMask(window.embeddingKey, inputs, window.embeddingRate)
+      : undefined;
   // Embedding lookup for the whole window: [batchSize, steps, embeddingSize].
-  let layerInput: tf.Tensor3D = tf.gather(embedding, inputs) as tf.Tensor3D;
-  if (window.embeddingKey !== undefined && window.embeddingRate > 0) {
-    layerInput = tf.mul(
-      layerInput,
-      wordTypeDropoutMask(window.embeddingKey, inputs, window.embeddingRate),
-    );
-  }
+  const embedded = tf.gather(embedding, inputs) as tf.Tensor3D;
+  let layerInput = typeMask === undefined ? embedded : (tf.mul(embedded, typeMask) as tf.Tensor3D);
   const layerStates: NamedTensorTree[] = [];
   cells.forEach((cell, layer) => {
     const mask = window.layerInputMasks[layer];

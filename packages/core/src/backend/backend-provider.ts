@@ -1,8 +1,10 @@
 /**
  * What a backend reports about itself once active, for {@link BackendInfo} and the log line.
- * Only `wasm` fills these today; an absent field means "not applicable".
+ * `wasm` fills the CPU fields, `webgpu` the device; an absent field means "not applicable".
  */
 export interface BackendFeatures {
+  /** The device it runs on, where the backend can name it (webgpu: the GPU adapter). */
+  readonly device?: string;
   /** Whether the backend runs WebAssembly SIMD code. */
   readonly simd?: boolean;
   /** Whether the backend runs on more than one thread. */

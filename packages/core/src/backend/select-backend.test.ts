@@ -117,6 +117,15 @@ describe('selectBackend', () => {
     },
   );
 
+  it('names the device a provider reports (webgpu: its GPU adapter) in the info and the line', async () => {
+    const { lines, log } = collectLog();
+    const cpu = createCpuProvider();
+    const named: BackendProvider = { ...cpu, activate: async () => ({ device: 'Test GPU, acme' }) };
+    const info = await selectBackend({ name: 'cpu', providers: [named], log });
+    expect(info.device).toBe('Test GPU, acme');
+    expect(lines).toEqual(['bayesrnn: backend cpu (on Test GPU, acme), requested by options.name']);
+  });
+
   it('registers all gradients', async () => {
     await selectBackend({ name: 'cpu', log: () => {} });
     const before = tf.memory().numTensors;

@@ -165,6 +165,7 @@ function formatFma(info: BackendInfo): string {
 function formatBackendLine(info: BackendInfo): string {
   const onOff = (flag: boolean) => (flag ? 'on' : 'off');
   const features = [
+    ...(info.device === undefined ? [] : [`on ${info.device}`]),
     ...(info.simd === undefined ? [] : [`SIMD ${onOff(info.simd)}`]),
     ...(info.fusedMultiplyAdd === undefined ? [] : [formatFma(info)]),
     ...(info.threads === undefined ? [] : [formatThreads(info)]),

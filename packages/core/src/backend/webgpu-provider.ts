@@ -1,5 +1,7 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendProvider } from './backend-provider.js';
 import { isPackageNotFound } from './describe-error.js';
+import { groupAddN } from './grouped-add-n.js';
 import { importOptional } from './optional-import.js';
 
 /** Dawn's WebGPU for Node (carries its native binary) and tfjs's WebGPU backend. */
@@ -9,7 +11,20 @@ const INSTALL = `npm install ${DAWN_PACKAGE} ${TFJS_WEBGPU_PACKAGE}@4.22.0`;
 
 /** The part of the WebGPU API this provider touches. */
 interface Gpu {
-  requestAdapter(): Promise<unknown>;
+  requestAdapter(): Promise<GpuAdapter | null | undefined>;
+}
+
+/** `GPUAdapterInfo`'s strings (each may be empty: browsers hide them). */
+export interface GpuAdapterInfo {
+  readonly vendor?: string;
+  readonly architecture?: string;
+  readonly device?: string;
+  readonly description?: string;
+}
+
+/** The part of `GPUAdapter` this provider reads. */
+interface GpuAdapter {
+  readonly info?: GpuAdapterInfo;
 }
 
 /** Dawn's `webgpu` module: `create(flags)` gives a `navigator.gpu`; `globals` the GPU* constants. */
@@ -29,12 +44,61 @@ interface DawnModule {
  * optimisers) do not exist on it: those steps compose tfjs ops there.
  */
 export function createWebgpuProvider(): BackendProvider {
-  return { name: 'webgpu', load: loadWebgpu };
+  let adapter: GpuAdapter | undefined;
+  return {
+    name: 'webgpu',
+    load: async () => {
+      adapter = await loadWebgpu();
+    },
+    // Which GPU runs, so that a log or a benchmark says so (a laptop may have two).
+    activate: async () => {
+      groupWebgpuAddN();
+      const device = describeAdapter(adapter?.info);
+      return device === undefined ? {} : { device };
+    },
+  };
 }
 
-async function loadWebgpu(): Promise<void> {
+/**
+ * One line naming a WebGPU adapter from its `GPUAdapterInfo`: its description where the
+ * implementation gives one (Dawn: the driver's name of the GPU), then the vendor, architecture
+ * and device strings it adds; `undefined` when every string is empty.
+ */
+export function describeAdapter(info: GpuAdapterInfo | undefined): string | undefined {
+  if (info === undefined) return undefined;
+  const words: string[] = [];
+  for (const part of [info.description, info.vendor, info.architecture, info.device]) {
+    const text = part?.trim() ?? '';
+    const seen = words.some((word) => word.toLowerCase().includes(text.toLowerCase()));
+    if (text !== '' && !seen) words.push(text);
+  }
+  return words.length === 0 ? undefined : words.join(', ');
+}
+
+/** The storage buffers a shader may bind where the device does not say: WebGPU's default. */
+const DEFAULT_STORAGE_BUFFERS = 8;
+
+let addNGrouped = false;
+
+/**
+ * tfjs-webgpu's `AddN` binds each input and its output as storage buffers of one shader;
+ * past the device's limit the shader is rejected and the sum silently stays unwritten
+ * (`grouped-add-n.ts`). Once: at most limit − 1 inputs per call.
+ */
+function groupWebgpuAddN(): void {
+  if (addNGrouped) return;
+  addNGrouped = true;
+  const device = (
+    tf.backend() as { device?: { limits?: { maxStorageBuffersPerShaderStage?: number } } }
+  ).device;
+  const limit = device?.limits?.maxStorageBuffersPerShaderStage ?? DEFAULT_STORAGE_BUFFERS;
+  groupAddN('webgpu', Math.max(2, limit - 1));
+}
+
+async function loadWebgpu(): Promise<GpuAdapter> {
   const gpu = (globalThis as { navigator?: { gpu?: Gpu } }).navigator?.gpu ?? (await dawnGpu());
-  if ((await gpu.requestAdapter()) == null) {
+  const adapter = await gpu.requestAdapter();
+  if (adapter == null) {
     throw new Error('WebGPU found no GPU adapter (no GPU, or no driver it can use)');
   }
   try {
@@ -45,6 +109,7 @@ async function loadWebgpu(): Promise<void> {
     }
     throw error;
   }
+  return adapter;
 }
 
 /** Dawn's GPU installed as `navigator.gpu`, with the `GPU*` constants, for tfjs's backend. */
