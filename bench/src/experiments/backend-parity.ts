@@ -1,12 +1,12 @@
 /**
  * Do two backends train our LM to the same losses? The PTB-small step of the benchmark's own
- * contenders (plain, variational dropout, Bayes by Backprop, sharpening, pSGLD), a few steps
+ * contenders (plain, variational dropout, GRU, Bayes by Backprop, sharpening, pSGLD), a few steps
  * from the same seed on each backend in turn, the losses side by side with their relative
  * difference. Our random numbers are the same float32s on every backend (core's generators),
  * so every contender, the Bayesian ones too, should agree to float32 rounding accumulated over
  * the steps. Run it where a second backend exists (a GPU: `webgpu`):
  * `node bench/dist/experiments/backend-parity.js [--backends webgpu,wasm] [--steps 4]
- * [--shape tiny]` (tiny: the unit tests' shape, for a slow backend such as cpu). A contender that
+ * [--shape tiny] [--only psgld,…]` (tiny: the unit tests' shape, for a slow backend such as cpu). A contender that
  * fails on a backend prints its error and counts as a difference.
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import { selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { bbb } from '../contenders/bbb.js';
 import { bbbSharpened } from '../contenders/bbb-sharpened.js';
+import { gru } from '../contenders/gru.js';
 import { plain } from '../contenders/plain.js';
 import { psgld } from '../contenders/psgld.js';
 import { variational } from '../contenders/variational.js';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'webgpu,wasm' },
     steps: { type: 'string', default: '4' },
     shape: { type: 'string', default: 'ptb-small' },
+    only: { type: 'string', default: '' },
   },
 });
 const shape = values.shape === 'tiny' ? TINY_SHAPE : PTB_SMALL_SHAPE;
@@ -33,7 +35,10 @@ const steps = Number(values.steps);
 if (backends.length < 2 || !(Number.isInteger(steps) && steps > 0)) {
   throw new Error('backend-parity: --backends needs two or more names, --steps a positive integer');
 }
-const contenders = [plain, variational, bbb, bbbSharpened, psgld];
+const only = (values.only ?? '').split(',').filter((name) => name !== '');
+const contenders = [plain, variational, gru, bbb, bbbSharpened, psgld].filter(
+  (contender) => only.length === 0 || only.includes(contender.name),
+);
 
 /** Each contender's losses over `steps` steps on the active backend. */
 async function losses(): Promise<Map<string, number[]>> {
