@@ -138,4 +138,16 @@ describe('wordTypeDropoutMask (Gal: drop whole word types per sequence)', () => 
     );
     tf.dispose([tokens, fresh, first, again, fromHost]);
   });
+
+  it('reads a variable of ids afresh: assigning it changes the mask', () => {
+    const initial = tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32');
+    const tokens = tf.variable(initial);
+    const before = wordTypeDropoutMask(key, tokens, 0.5);
+    const replacement = tf.tensor2d([[5, 6, 7, 8]], undefined, 'int32');
+    tokens.assign(replacement);
+    const after = wordTypeDropoutMask(key, tokens, 0.5);
+    const expected = wordTypeDropoutMask(key, Int32Array.from([5, 6, 7, 8]), 0.5);
+    expect(rows(after)).toEqual(rows(expected));
+    tf.dispose([initial, tokens, replacement, before, after, expected]);
+  });
 });

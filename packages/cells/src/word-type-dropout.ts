@@ -93,6 +93,8 @@ function readTokens(
 }
 
 function idsOnHost(tokens: tf.Tensor2D): ArrayLike<number> {
+  // A variable's values can be assigned, so its ids are read afresh every time.
+  if (tokens instanceof tf.Variable) return tokens.dataSync();
   const known = hostIds.get(tokens);
   if (known !== undefined) return known;
   let ids: ArrayLike<number>;

@@ -3,14 +3,15 @@ import { describeAdapter } from './webgpu-provider.js';
 
 describe('describeAdapter', () => {
   it("joins Dawn's strings, the description first, and drops repeats and blanks", () => {
-    // What Dawn reports for an NVIDIA GPU on Vulkan: the driver's name in the description.
+    // The line an H200 gave through Dawn on NVIDIA's Vulkan driver; how Dawn split it over
+    // the fields is assumed here (only the joined line was seen).
     const info = {
-      description: 'NVIDIA H200',
+      description: 'NVIDIA: 580.159.04 580.159.4.0',
       vendor: 'nvidia',
-      architecture: 'hopper',
-      device: '',
+      architecture: '',
+      device: 'nvidia-h200',
     };
-    expect(describeAdapter(info)).toBe('NVIDIA H200, hopper');
+    expect(describeAdapter(info)).toBe('NVIDIA: 580.159.04 580.159.4.0, nvidia-h200');
   });
 
   it('keeps strings the description does not contain', () => {

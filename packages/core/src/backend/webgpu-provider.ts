@@ -61,8 +61,9 @@ export function createWebgpuProvider(): BackendProvider {
 
 /**
  * One line naming a WebGPU adapter from its `GPUAdapterInfo`: its description where the
- * implementation gives one (Dawn: the driver's name of the GPU), then the vendor, architecture
- * and device strings it adds; `undefined` when every string is empty.
+ * implementation gives one (Dawn on NVIDIA's Vulkan driver: the driver and its version), then
+ * the vendor, architecture and device strings not already in it; `undefined` when every string
+ * is empty. An H200 through Dawn read `NVIDIA: 580.159.04 580.159.4.0, nvidia-h200`.
  */
 export function describeAdapter(info: GpuAdapterInfo | undefined): string | undefined {
   if (info === undefined) return undefined;
