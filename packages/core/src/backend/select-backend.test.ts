@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BackendProvider } from './backend-provider.js';
@@ -62,6 +63,8 @@ function collectLog(): { lines: string[]; log: (message: string) => void } {
   const lines: string[] = [];
   return { lines, log: (message) => lines.push(message) };
 }
+
+checkLeaksAfterEachTest();
 
 describe('selectBackend', () => {
   afterEach(async () => {
