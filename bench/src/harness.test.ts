@@ -9,6 +9,8 @@ function fakes(costs: Record<string, number>, options: { failAt?: number } = {})
   let now = 0;
   const calls: string[] = [];
   const disposed: string[] = [];
+  /** Steps and disposals, in order. */
+  const events: string[] = [];
   const contenders: Contender[] = Object.entries(costs).map(([name, cost]) => ({
     name,
     description: `fake ${name}`,
@@ -17,6 +19,7 @@ function fakes(costs: Record<string, number>, options: { failAt?: number } = {})
       tokensPerStep: 400,
       step: async () => {
         calls.push(name);
+        events.push(name);
         if (name === 'broken' && calls.filter((call) => call === name).length === options.failAt)
           throw new Error('boom');
         now += cost;
@@ -24,10 +27,11 @@ function fakes(costs: Record<string, number>, options: { failAt?: number } = {})
       details: async () => ({ peakRssBytes: 1234 }),
       dispose: () => {
         disposed.push(name);
+        events.push(`dispose ${name}`);
       },
     }),
   }));
-  return { contenders, calls, disposed, clock: () => now };
+  return { contenders, calls, disposed, events, clock: () => now };
 }
 
 const quiet = { profileMemory: false, log: () => {} } as const;
@@ -113,7 +117,10 @@ describe('runHarness', () => {
   });
 
   it('marks unavailable and failing contenders and goes on with the others', async () => {
-    const { contenders, calls, clock, disposed } = fakes({ a: 100, broken: 100 }, { failAt: 2 });
+    const { contenders, calls, clock, disposed, events } = fakes(
+      { a: 100, broken: 100 },
+      { failAt: 2 },
+    );
     const missing: Contender = {
       name: 'missing',
       description: 'not installed',
@@ -131,7 +138,9 @@ describe('runHarness', () => {
     expect(results[1]?.reason).toContain('boom');
     expect(results[2]?.reason).toBe('not here');
     expect(calls.filter((call) => call === 'broken')).toHaveLength(2);
-    expect(disposed).toEqual(['a', 'broken']);
+    // The failed contender is freed as it fails, before the others' later steps, and once.
+    expect(disposed).toEqual(['broken', 'a']);
+    expect(events.slice(2, 6)).toEqual(['a', 'broken', 'dispose broken', 'a']);
   });
 
   it('attributes the tfjs bytes an in-process contender keeps, and profiles one step', async () => {

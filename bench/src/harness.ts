@@ -43,6 +43,8 @@ interface Runner {
   /** In-process: CPU time over wall time of each timed step (cores kept busy). */
   readonly coresBusy: number[];
   failure?: string;
+  /** Set once its prepared state is disposed (at the end, or as soon as it fails). */
+  disposed?: boolean;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -80,7 +82,7 @@ async function step(runner: Runner, clocks: Clocks): Promise<StepTime | undefine
     await attributed(runner.contender, runner.memory, () => runner.prepared.step());
     return { wall: clocks.wall() - started, cpu: clocks.cpu() - cpuStarted };
   } catch (error) {
-    runner.failure = `step: ${message(error)}`;
+    await fail(runner, `step: ${message(error)}`);
     return undefined;
   }
 }
@@ -101,12 +103,27 @@ async function runRounds(
   }
 }
 
+/**
+ * Marks `runner` failed and frees what it holds at once: a contender that ran out of memory
+ * (wasm's 4 GiB heap) would otherwise keep its weights until the end and starve the others.
+ */
+async function fail(runner: Runner, reason: string): Promise<void> {
+  runner.failure = reason;
+  await disposeOnce(runner).catch(() => {});
+}
+
+async function disposeOnce(runner: Runner): Promise<void> {
+  if (runner.disposed === true) return;
+  runner.disposed = true;
+  await runner.prepared.dispose();
+}
+
 async function profile(runner: Runner): Promise<void> {
   if (!runner.contender.inProcess || runner.failure !== undefined) return;
   try {
     await runner.memory.profile(() => runner.prepared.step());
   } catch (error) {
-    runner.failure = `profiled step: ${message(error)}`;
+    await fail(runner, `profiled step: ${message(error)}`);
   }
 }
 
@@ -136,7 +153,7 @@ async function finish(runner: Runner): Promise<ContenderResult> {
   } catch (error) {
     return { name, description, status: 'failed', reason: `details: ${message(error)}` };
   } finally {
-    await prepared.dispose();
+    await disposeOnce(runner);
   }
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { withKernelErrorsThrown } from './profile-kernel-errors.js';
 
 /** Memory figures of one in-process contender, gathered as it runs. */
 export interface MemoryTracker {
@@ -37,10 +38,12 @@ export function createMemoryTracker(): MemoryTracker {
     },
     profile: (step) =>
       tracker.attribute(async () => {
-        const info = await tf.profile(async () => {
-          await step();
-          return [];
-        });
+        const info = await withKernelErrorsThrown(() =>
+          tf.profile(async () => {
+            await step();
+            return [];
+          }),
+        );
         // peakBytes is -Infinity when the step ran no kernel.
         if (Number.isFinite(info.peakBytes)) tfPeak = max(tfPeak, info.peakBytes);
       }),

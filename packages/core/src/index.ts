@@ -34,6 +34,12 @@ export {
   wasmKernelExports,
 } from './backend/wasm-heap.js';
 export {
+  guardWasmHeap,
+  WASM_HEAP_FULL,
+  WASM32_HEAP_BYTES,
+  WasmHeapFullError,
+} from './backend/wasm-heap-guard.js';
+export {
   DEFAULT_ANSWER_SPIN_MICROSECONDS,
   HeapHelperPool,
   type HeapJob,

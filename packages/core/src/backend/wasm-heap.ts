@@ -62,7 +62,8 @@ export function wasmHeapMemory(backend: object, where: string): LinearMemory {
   return memory;
 }
 
-function heapMemoryOrUndefined(backend: object): LinearMemory | undefined {
+/** The backend's linear memory, or undefined where it has none (not tfjs-backend-wasm). */
+export function heapMemoryOrUndefined(backend: object): LinearMemory | undefined {
   const module = (backend as Partial<WasmBackendInternals>).wasm;
   return module?.wasmMemory ?? module?.asm?.memory;
 }

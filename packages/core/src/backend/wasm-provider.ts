@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendFeatures, BackendProvider } from './backend-provider.js';
 import { registerWasmFixes } from './wasm-fixes.js';
 import { relaxedSimdAvailable, wasmGemmSettings } from './wasm-gemm-settings.js';
+import { guardWasmHeap } from './wasm-heap-guard.js';
 import { startKernelHelpers } from './wasm-kernel-helpers.js';
 import {
   initWasmWithNodeThreads,
@@ -28,7 +29,9 @@ export interface WasmProviderOptions {
  * the calling thread). `activate` reports SIMD, whether products fuse multiply-adds (the
  * relaxed-SIMD gemm, `wasm-gemm-settings.ts`) and the thread counts. Loading also
  * registers the kernel fixes training needs ({@link registerWasmFixes}) and initialises the
- * backend, since the thread pool is sized at initialisation.
+ * backend, since the thread pool is sized at initialisation. `activate` guards the heap, so
+ * that a tensor that does not fit in wasm32's 4 GiB fails with a clear error instead of
+ * corrupting the heap ({@link guardWasmHeap}).
  */
 export function createWasmProvider(options: WasmProviderOptions = {}): BackendProvider {
   let choice: WasmThreadsChoice = { threads: 1, reason: 'not loaded' };
@@ -44,6 +47,7 @@ export function createWasmProvider(options: WasmProviderOptions = {}): BackendPr
       }
     },
     activate: async () => {
+      guardWasmHeap(tf.backend());
       const features = await describeWasm(choice);
       if (!features.threads) return features;
       const helpers = await startKernelHelpers(features.threadCount ?? 1, env);
