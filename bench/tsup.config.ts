@@ -23,6 +23,7 @@ export default defineConfig({
     'experiments/subnormal-operands': 'src/experiments/subnormal-operands.ts',
     'experiments/normal-generators': 'src/experiments/normal-generators.ts',
     'experiments/classifier-groups': 'src/experiments/classifier-groups.ts',
+    'experiments/draw-cost': 'src/experiments/draw-cost.ts',
     'experiments/step-memory': 'src/experiments/step-memory.ts',
     'experiments/backend-parity': 'src/experiments/backend-parity.ts',
   },

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Contender } from './contender.js';
+import { withKernelErrorsThrown } from './profile-kernel-errors.js';
 import type { BenchShape } from './shape.js';
 
 /** One kernel name's share of a profiled step (a mean over the profiled steps). */
@@ -51,9 +52,11 @@ export async function profileStep(
     let wall = 0;
     for (let i = 0; i < steps; i += 1) {
       const started = performance.now();
-      const info = await tf.profile(async () => {
-        await prepared.step();
-      });
+      const info = await withKernelErrorsThrown(() =>
+        tf.profile(async () => {
+          await prepared.step();
+        }),
+      );
       wall += performance.now() - started;
       for (const kernel of info.kernels) {
         const time = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CONTENDERS as allContenders } from '../contenders/index.js';
+import { withKernelErrorsThrown } from '../profile-kernel-errors.js';
 import { PTB_SMALL_SHAPE } from '../shape.js';
 
 const { values } = parseArgs({
@@ -41,9 +42,11 @@ for (const contender of allContenders.filter((each) => only.includes(each.name))
   heap.push(heapBytes());
   const resident = tf.memory().numBytes - before;
   const start = tf.memory().numBytes;
-  const info = await tf.profile(async () => {
-    await prepared.step();
-  });
+  const info = await withKernelErrorsThrown(() =>
+    tf.profile(async () => {
+      await prepared.step();
+    }),
+  );
   heap.push(heapBytes());
   let peakIndex = 0;
   info.kernels.forEach((kernel, i) => {
