@@ -36,9 +36,9 @@ const guarded = new WeakSet<object>();
  * returns as the tensor's offset: when the heap is full, Emscripten's malloc returns 0, and
  * tfjs writes the tensor over the start of the heap (the C runtime's data, and in the
  * threaded build the pthreads' state), which ends in "memory access out of bounds" or, with
- * threads, may never end; a request of 4 GiB or more wraps modulo 2^32 on its way into
+ * threads, may never end (a bench run and a test that filled the heap spun forever); a request of 4 GiB or more wraps modulo 2^32 on its way into
  * wasm and gets a block too small. The guard wraps the module's `_malloc` so that both throw
- * a {@link WasmHeapFullError} that says how much was asked, how much the tensors hold, and
+ * a {@link WasmHeapFullError} that says how much was asked, how far the heap has grown, and
  * what to do, before anything is written. Idempotent per module; a module without `_malloc`
  * (not tfjs-backend-wasm) is left alone and false returned.
  *
@@ -71,10 +71,10 @@ function heapFullError(backend: object, bytes: number, why: string): WasmHeapFul
   return new WasmHeapFullError(
     bytes,
     `bayesrnn: the wasm backend cannot allocate ${formatBytes(bytes)} for a tensor: ${why} ` +
-      `WebAssembly's 4 GiB heap, whatever the machine's memory (${grown}` +
-      `${tf.memory().numTensors} tensors are alive). Dispose tensors you keep, use a smaller batch, width or ` +
-      `vocabulary, or a backend without that limit (@tensorflow/tfjs-node, ` +
-      `@tensorflow/tfjs-node-gpu or webgpu: the README's "Backends" section)`,
+      `WebAssembly's 4 GiB heap, whatever the machine's memory ` +
+      `(${grown}${tf.memory().numTensors} tensors are alive). Dispose tensors you keep, use a ` +
+      `smaller batch, width or vocabulary, or a backend without that limit ` +
+      `(@tensorflow/tfjs-node, @tensorflow/tfjs-node-gpu or webgpu: the README's "Backends" section)`,
   );
 }
 
