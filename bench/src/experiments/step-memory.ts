@@ -3,6 +3,8 @@
  * (`tf.profile`, after one untimed step), with what it keeps between steps, its peak, the
  * kernel at which the peak is reached, and the kernels that added the most bytes before it.
  * For wasm, whose heap holds at most 4 GiB: which temporaries to shrink for a large model.
+ * The heap only grows, so its sizes for a second contender in one run include the first's:
+ * ask for one contender a run to read them.
  * `node bench/dist/experiments/step-memory.js [--size 1500] [--only plain,bbb] [--top 12]`
  */
 import { parseArgs } from 'node:util';
