@@ -1,8 +1,8 @@
 /**
  * Do two backends train our LM to the same losses? The PTB-small step of the benchmark's own
- * contenders (plain, variational dropout, GRU, Bayes by Backprop, sharpening, pSGLD), a few steps
- * from the same seed on each backend in turn, the losses side by side with their relative
- * difference. Our random numbers are the same float32s on every backend (core's generators),
+ * contenders (plain, variational dropout, GRU, Bayes by Backprop, sharpening, pSGLD, and
+ * RMSprop: pSGLD's preconditioner without its noise), a few steps from the same seed on each
+ * backend in turn, the losses side by side with their relative difference. Our random numbers are the same float32s on every backend (core's generators),
  * so every contender, the Bayesian ones too, should agree to float32 rounding accumulated over
  * the steps. Run it where a second backend exists (a GPU: `webgpu`):
  * `node bench/dist/experiments/backend-parity.js [--backends webgpu,wasm] [--steps 4]
@@ -17,6 +17,7 @@ import { bbbSharpened } from '../contenders/bbb-sharpened.js';
 import { gru } from '../contenders/gru.js';
 import { plain } from '../contenders/plain.js';
 import { psgld } from '../contenders/psgld.js';
+import { rmsprop } from '../contenders/rmsprop.js';
 import { variational } from '../contenders/variational.js';
 import { PTB_SMALL_SHAPE } from '../shape.js';
 import { TINY_SHAPE } from '../tiny-shape.js';
@@ -36,7 +37,7 @@ if (backends.length < 2 || !(Number.isInteger(steps) && steps > 0)) {
   throw new Error('backend-parity: --backends needs two or more names, --steps a positive integer');
 }
 const only = (values.only ?? '').split(',').filter((name) => name !== '');
-const contenders = [plain, variational, gru, bbb, bbbSharpened, psgld].filter(
+const contenders = [plain, variational, gru, bbb, bbbSharpened, psgld, rmsprop].filter(
   (contender) => only.length === 0 || only.includes(contender.name),
 );
 
