@@ -1,8 +1,11 @@
+import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Contender } from './contender.js';
 import { runHarness } from './harness.js';
 import { PTB_SMALL_SHAPE } from './shape.js';
+
+checkLeaksAfterEachTest();
 
 /** A fake clock and contenders whose steps "take" a fixed number of milliseconds on it. */
 function fakes(costs: Record<string, number>, options: { failAt?: number } = {}) {

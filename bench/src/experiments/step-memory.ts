@@ -8,7 +8,7 @@
  * `node bench/dist/experiments/step-memory.js [--size 1500] [--only plain,bbb] [--top 12]`
  */
 import { parseArgs } from 'node:util';
-import { selectBackend } from '@bayesrnn/core';
+import { isWasmHeapBackend, selectBackend, wasmHeapMemory } from '@bayesrnn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CONTENDERS as allContenders } from '../contenders/index.js';
 import { withKernelErrorsThrown } from '../profile-kernel-errors.js';
@@ -29,8 +29,9 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 /** The wasm heap's size (its high-water mark: it only grows), or NaN on another backend. */
 function heapBytes(): number {
-  const module = (tf.backend() as { wasm?: { wasmMemory?: { buffer: ArrayBufferLike } } }).wasm;
-  return module?.wasmMemory?.buffer.byteLength ?? Number.NaN;
+  const backend = tf.backend();
+  if (!isWasmHeapBackend(backend)) return Number.NaN;
+  return wasmHeapMemory(backend, 'step-memory').buffer.byteLength;
 }
 
 await selectBackend({});
