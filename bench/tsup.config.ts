@@ -26,6 +26,7 @@ export default defineConfig({
     'experiments/draw-cost': 'src/experiments/draw-cost.ts',
     'experiments/step-memory': 'src/experiments/step-memory.ts',
     'experiments/backend-parity': 'src/experiments/backend-parity.ts',
+    'experiments/psgld-sensitivity': 'src/experiments/psgld-sensitivity.ts',
   },
   format: ['esm'],
   dts: false,
