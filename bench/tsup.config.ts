@@ -27,6 +27,7 @@ export default defineConfig({
     'experiments/step-memory': 'src/experiments/step-memory.ts',
     'experiments/backend-parity': 'src/experiments/backend-parity.ts',
     'experiments/psgld-sensitivity': 'src/experiments/psgld-sensitivity.ts',
+    'experiments/adam-in-place': 'src/experiments/adam-in-place.ts',
   },
   format: ['esm'],
   dts: false,
