@@ -18,11 +18,11 @@ export interface PsgldConfig extends LangevinConfig {
   /** `β`, decay of the running mean of squared gradients, in `[0, 1)` (default 0.99). */
   readonly beta?: number;
   /**
-   * `λ`, added to `√v` in the preconditioner (> 0, default 1e−8, the paper's). A weight whose
-   * gradient is 0 while `v` is still 0 (an embedding row whose word is not in the first
-   * minibatches) gets `G⁻¹ = 1/λ`, so noise of variance `2ηT/(λN)`: at 1e−8 the first step of
-   * a PTB-small LM moves its weights by 31 times their norm (README, "λ and weights without a
-   * gradient"). Models with embeddings want a larger λ, e.g. 1e−3.
+   * `λ`, added to `√v` in the preconditioner (> 0, default 1e−8, the paper's). A weight that
+   * has had only zero gradients (an embedding row whose word has not yet been in a minibatch)
+   * has `v = 0`, so `G⁻¹ = 1/λ` and noise of variance `2ηT/(λN)` each step: at 1e−8 the
+   * first step of a PTB-small LM moves its weights by 31 times their norm (README, "λ and
+   * weights without a gradient"). Models with embeddings want a larger λ, e.g. 1e−3.
    */
   readonly lambda?: number;
 }
