@@ -12,6 +12,7 @@ export {
   selectBackend,
 } from './backend/select-backend.js';
 export { createTensorflowProvider } from './backend/tensorflow-provider.js';
+export { guardWasmAbort, WASM_ABORTED, WasmAbortedError } from './backend/wasm-abort-guard.js';
 export { registerWasmFixes } from './backend/wasm-fixes.js';
 export {
   configureWasmGemm,

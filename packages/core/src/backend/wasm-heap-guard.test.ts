@@ -117,4 +117,34 @@ describe('guardWasmHeap on the wasm backend', () => {
       tf.dispose(held);
     }
   }, 120_000);
+
+  it('an allocation inside a kernel that does not fit aborts it: WasmAbortedError (guardWasmAbort), and the backend goes on', async () => {
+    await selectBackend({ name: 'wasm', log: () => {} });
+    // A convolution packs its filter with XNNPACK inside wasm: 2.25 MiB here.
+    const input = tf.ones([1, 4, 4, 64]) as tf.Tensor4D;
+    const filter = tf.ones([3, 3, 64, 1024]) as tf.Tensor4D;
+    const held: tf.Tensor[] = [];
+    try {
+      // Fill the heap to its last few KiB through tfjs (guarded: the refusals throw).
+      for (const elements of [2 ** 26, 2 ** 22, 2 ** 18, 2 ** 10]) {
+        for (;;) {
+          try {
+            held.push(tf.fill([elements], 1));
+          } catch {
+            break;
+          }
+        }
+      }
+      tf.dispose(held.splice(held.length - 20)); // room for the output (64 KiB), not the filter
+      expect(() => tf.conv2d(input, filter, 1, 'same')).toThrow(
+        /aborted inside a kernel with its heap full/,
+      );
+      tf.dispose(held.splice(0));
+      const sum = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.tensor1d([10, 20])));
+      expect(Array.from(sum.dataSync())).toEqual([11, 22]);
+      sum.dispose();
+    } finally {
+      tf.dispose([...held, input, filter]);
+    }
+  }, 120_000);
 });

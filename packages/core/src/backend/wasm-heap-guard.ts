@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapMemoryOrUndefined } from './wasm-heap.js';
+import { guardWasmAbort } from './wasm-abort-guard.js';
+import { formatBytes, heapMemoryOrUndefined, WASM32_HEAP_BYTES } from './wasm-heap.js';
 
-/**
- * wasm32 addresses at most 4 GiB (tfjs-backend-wasm's memory has exactly that maximum),
- * whatever the machine's memory.
- */
-export const WASM32_HEAP_BYTES = 2 ** 32;
+export { formatBytes, WASM32_HEAP_BYTES } from './wasm-heap.js';
 
 /** The allocator functions of tfjs-backend-wasm's Emscripten module that this file touches. */
 interface EmscriptenAllocator {
@@ -43,11 +40,13 @@ const guarded = new WeakSet<object>();
  * (not tfjs-backend-wasm) is left alone and false returned.
  *
  * Allocations made inside wasm (XNNPACK's packed weights) do not pass through `_malloc`'s
- * JavaScript binding and are not guarded.
+ * JavaScript binding: when one fails, the kernel aborts, and the guard also installs
+ * {@link guardWasmAbort}, which turns that abort into a `WasmAbortedError` that says so.
  */
 export function guardWasmHeap(backend: object): boolean {
   const module = (backend as { wasm?: Partial<EmscriptenAllocator> }).wasm;
   if (module === undefined || typeof module._malloc !== 'function') return false;
+  guardWasmAbort(backend);
   if (guarded.has(module)) return true;
   const allocator = module as EmscriptenAllocator;
   // Emscripten binds `_malloc` lazily: its first call replaces the property with the raw
@@ -76,12 +75,4 @@ function heapFullError(backend: object, bytes: number, why: string): WasmHeapFul
       `smaller batch, width or vocabulary, or a backend without that limit ` +
       `(@tensorflow/tfjs-node, @tensorflow/tfjs-node-gpu or webgpu: the README's "Backends" section)`,
   );
-}
-
-/** `1.25 GiB`, `300.0 MiB`, `512 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }

@@ -197,3 +197,17 @@ function base64Bytes(base64: string): Uint8Array {
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
+
+/**
+ * wasm32 addresses at most 4 GiB (tfjs-backend-wasm's memory has exactly that maximum),
+ * whatever the machine's memory.
+ */
+export const WASM32_HEAP_BYTES = 2 ** 32;
+
+/** `1.25 GiB`, `300.0 MiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
