@@ -6,8 +6,9 @@
  * Per step, how far the two runs are apart: the loss's relative difference and the weights'
  * (‖θ_a − θ_b‖ / ‖θ_a‖ over all weights), and the weight that moved apart the most. Contenders:
  * plain (Adam), RMSprop (pSGLD's preconditioner without noise), pSGLD at the paper's λ = 1e-8
- * and at larger λ (1e-3 is the LM app's). `node bench/dist/experiments/psgld-sensitivity.js [--steps 8] [--backend
- * wasm] [--shape tiny]`
+ * and at larger λ (1e-3 is the LM app's). Also how far each step moved the weights
+ * (‖θ_t − θ_{t−1}‖ / ‖θ_{t−1}‖, first run).
+ * `node bench/dist/experiments/psgld-sensitivity.js [--steps 8] [--backend wasm] [--shape tiny]`
  */
 import { parseArgs } from 'node:util';
 import { createKey, randomNormal, selectBackend } from '@bayesrnn/core';
@@ -31,6 +32,9 @@ const { values } = parseArgs({
   },
 });
 const steps = Number(values.steps);
+if (!(Number.isInteger(steps) && steps > 0)) {
+  throw new Error(`psgld-sensitivity: --steps needs a positive integer, got ${values.steps}`);
+}
 const shape = values.shape === 'tiny' ? TINY_SHAPE : PTB_SMALL_SHAPE;
 const info = await selectBackend({ name: values.backend ?? 'wasm' });
 
