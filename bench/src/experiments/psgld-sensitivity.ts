@@ -11,7 +11,7 @@
  * `node bench/dist/experiments/psgld-sensitivity.js [--steps 8] [--backend wasm] [--shape tiny]`
  */
 import { parseArgs } from 'node:util';
-import { createKey, randomNormal, selectBackend } from '@bayesrnn/core';
+import { createKey, globalGradientNorm, randomNormal, selectBackend } from '@bayesrnn/core';
 import { createPointPosterior } from '@bayesrnn/posteriors';
 import { createPsgld } from '@bayesrnn/samplers';
 import { createSamplerOptimizer } from '@bayesrnn/train';
@@ -79,36 +79,44 @@ function nudge(weights: { readonly [name: string]: tf.Variable }): void {
   });
 }
 
+/** ‖(t_1, t_2, …)‖, all the tensors as one vector (core's float64 sum on wasm). */
+function norm(tensors: readonly tf.Tensor[]): number {
+  return tf.tidy(
+    () =>
+      globalGradientNorm(Object.fromEntries(tensors.map((t, i) => [i, t]))).dataSync()[0] ??
+      Number.NaN,
+  );
+}
+
 /** ‖θ_t − θ_{t−1}‖ / ‖θ_{t−1}‖ over all weights: how far one step moved them. */
 function moved(before: readonly tf.Tensor[], run: Run): number {
   const weights = Object.values(run.weights);
-  const [d, s] = tf.tidy(() => {
-    const squares = (pairs: tf.Tensor[]) =>
-      pairs.reduce((sum, t) => sum + (tf.sum(tf.square(t)).dataSync()[0] ?? NaN), 0);
-    return [squares(weights.map((w, i) => tf.sub(w, before[i] ?? w))), squares([...before])];
-  });
-  return Math.sqrt(d / s);
+  const step = tf.tidy(() => norm(weights.map((w, i) => tf.sub(w, before[i] ?? w))));
+  return step / norm(before);
 }
 
 /** ‖a − b‖ / ‖a‖ over all weights, and the name of the weight whose own ratio is largest. */
 function apart(a: Run, b: Run): { relative: number; worst: string; worstRelative: number } {
-  let difference = 0;
-  let size = 0;
-  let worst = '';
-  let worstRelative = 0;
-  for (const [name, weight] of Object.entries(a.weights)) {
-    const other = b.weights[name];
-    if (other === undefined) throw new Error(`psgld-sensitivity: ${name} missing in a run`);
-    const [d, s] = tf.tidy(() => [
-      tf.sum(tf.square(tf.sub(weight, other))).dataSync()[0] ?? NaN,
-      tf.sum(tf.square(weight)).dataSync()[0] ?? NaN,
-    ]);
-    difference += d;
-    size += s;
-    const own = Math.sqrt(d / s);
-    if (own > worstRelative) [worst, worstRelative] = [name, own];
+  const names = Object.keys(a.weights);
+  const pairs = names.map((name) => {
+    const [weight, other] = [a.weights[name], b.weights[name]];
+    if (weight === undefined || other === undefined) {
+      throw new Error(`psgld-sensitivity: ${name} missing in a run`);
+    }
+    return [weight, other] as const;
+  });
+  const gaps = pairs.map(([weight, other]) => tf.sub(weight, other));
+  try {
+    const own = gaps.map((gap, i) => norm([gap]) / norm([pairs[i]?.[0] ?? gap]));
+    const at = own.indexOf(Math.max(...own));
+    return {
+      relative: norm(gaps) / norm(pairs.map(([weight]) => weight)),
+      worst: names[at] ?? '',
+      worstRelative: own[at] ?? Number.NaN,
+    };
+  } finally {
+    tf.dispose(gaps);
   }
-  return { relative: Math.sqrt(difference / size), worst, worstRelative };
 }
 
 console.log(`backend ${info.name}, shape ${values.shape}, nudge ±2^-24 per weight\n`);
@@ -117,6 +125,7 @@ console.log(
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const options of CASES) {
+  const tensorsBefore = tf.memory().numTensors;
   const [exact, nudged] = [await start(options, false), await start(options, true)];
   for (let step = 1; step <= steps; step += 1) {
     const before = Object.values(exact.weights).map((weight) => weight.clone());
@@ -139,4 +148,6 @@ for (const options of CASES) {
   }
   await exact.prepared.dispose();
   await nudged.prepared.dispose();
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  if (leaked !== 0) throw new Error(`psgld-sensitivity: ${options.name} left ${leaked} tensors`);
 }

@@ -26,6 +26,7 @@ export {
   kernelFunction,
   type LinearMemory,
   tensorFilledInPlace,
+  WASM32_HEAP_BYTES,
   type WasmKernelExports,
   type WasmKernelModule,
   wasmHeapBlock,
@@ -34,12 +35,7 @@ export {
   wasmHeapOffset,
   wasmKernelExports,
 } from './backend/wasm-heap.js';
-export {
-  guardWasmHeap,
-  WASM_HEAP_FULL,
-  WASM32_HEAP_BYTES,
-  WasmHeapFullError,
-} from './backend/wasm-heap-guard.js';
+export { guardWasmHeap, WASM_HEAP_FULL, WasmHeapFullError } from './backend/wasm-heap-guard.js';
 export {
   DEFAULT_ANSWER_SPIN_MICROSECONDS,
   HeapHelperPool,

@@ -60,21 +60,25 @@ export function guardWasmAbort(backend: object): boolean {
 
 function abortedError(backend: object, reason: string): WasmAbortedError {
   const heap = heapMemoryOrUndefined(backend)?.buffer.byteLength;
-  const tensors = `${tf.memory().numTensors} tensors are alive`;
-  const why = reason === '' ? 'tfjs-backend-wasm gives no reason' : `its reason: ${reason}`;
-  const full = heap !== undefined && heap >= WASM32_HEAP_BYTES - FULL_MARGIN_BYTES;
-  const where =
-    heap === undefined
-      ? `(${why}; ${tensors})`
-      : full
-        ? `with its heap full (${formatBytes(heap)} of WebAssembly's 4 GiB, ${tensors}; ${why}): ` +
-          `most likely an allocation inside the kernel did not fit. Dispose tensors you keep, ` +
-          `use a smaller batch, width or vocabulary, or a backend without that limit ` +
-          `(@tensorflow/tfjs-node, @tensorflow/tfjs-node-gpu or webgpu: the README's "Backends" section)`
-        : `(its heap at ${formatBytes(heap)} of 4 GiB, so not for want of memory; ${tensors}; ${why})`;
-  return new WasmAbortedError(
-    reason,
-    heap,
-    `bayesrnn: the wasm backend aborted inside a kernel ${where}`,
+  const facts = `${tf.memory().numTensors} tensors are alive; ${
+    reason === '' ? 'tfjs-backend-wasm gives no reason' : `its reason: ${reason}`
+  }`;
+  const error = (where: string) =>
+    new WasmAbortedError(
+      reason,
+      heap,
+      `bayesrnn: the wasm backend aborted inside a kernel ${where}`,
+    );
+  if (heap === undefined) return error(`(${facts})`);
+  if (heap < WASM32_HEAP_BYTES - FULL_MARGIN_BYTES) {
+    return error(
+      `(its heap at ${formatBytes(heap)} of 4 GiB, so not for want of memory; ${facts})`,
+    );
+  }
+  return error(
+    `with its heap full (${formatBytes(heap)} of WebAssembly's 4 GiB, ${facts}): most likely an ` +
+      `allocation inside the kernel did not fit. Dispose tensors you keep, use a smaller batch, ` +
+      `width or vocabulary, or a backend without that limit (@tensorflow/tfjs-node, ` +
+      `@tensorflow/tfjs-node-gpu or webgpu: the README's "Backends" section)`,
   );
 }

@@ -2,12 +2,8 @@ import { checkLeaksAfterEachTest } from '@bayesrnn/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from './select-backend.js';
-import {
-  formatBytes,
-  guardWasmHeap,
-  WASM32_HEAP_BYTES,
-  WasmHeapFullError,
-} from './wasm-heap-guard.js';
+import { formatBytes, WASM32_HEAP_BYTES } from './wasm-heap.js';
+import { guardWasmHeap, WasmHeapFullError } from './wasm-heap-guard.js';
 
 checkLeaksAfterEachTest();
 

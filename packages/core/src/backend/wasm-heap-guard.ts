@@ -2,8 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { guardWasmAbort } from './wasm-abort-guard.js';
 import { formatBytes, heapMemoryOrUndefined, WASM32_HEAP_BYTES } from './wasm-heap.js';
 
-export { formatBytes, WASM32_HEAP_BYTES } from './wasm-heap.js';
-
 /** The allocator functions of tfjs-backend-wasm's Emscripten module that this file touches. */
 interface EmscriptenAllocator {
   _malloc: (bytes: number) => number;
